@@ -1,0 +1,70 @@
+/**
+ * The composition root: builds the object graph (store, live bus, log files, task service, engine with its executor)
+ * from a configuration. The server, the standalone MCP server, tests and benchmarks all start here; nothing else
+ * constructs these parts.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config/schema.js';
+import { homePaths, type HomePaths } from './config/paths.js';
+import { EventBus } from './engine/event-bus.js';
+import { Engine } from './engine/engine.js';
+import { TaskService } from './engine/task-service.js';
+import { ClaudeExecutor } from './executor/claude-executor.js';
+import type { Executor } from './executor/executor.js';
+import { TaskLogFiles } from './observability/task-log-files.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Defaults to the Claude Code executor. Tests and benchmarks pass their own. */
+  executor?: Executor;
+  /** Run a worker in this process (default true). */
+  worker?: boolean;
+  /** Use this store instead of the SQLite file in the home folder. */
+  store?: Store;
+}
+
+export class App {
+  private constructor(
+    readonly config: Config,
+    readonly paths: HomePaths,
+    readonly store: Store,
+    readonly bus: EventBus,
+    readonly logFiles: TaskLogFiles,
+    readonly tasks: TaskService,
+    readonly engine: Engine | null,
+  ) {}
+
+  static async open(options: AppOptions): Promise<App> {
+    const { config } = options;
+    const paths = homePaths(config.home);
+    mkdirSync(paths.logs, { recursive: true });
+    const store = options.store ?? new SqliteStore(paths.database);
+    await store.migrate();
+    const bus = new EventBus();
+    store.onEvents((events) => {
+      for (const event of events) bus.publish(event);
+    });
+    const logFiles = new TaskLogFiles(paths.logs);
+    let engine: Engine | null = null;
+    const tasks = new TaskService(store, config, logFiles, () => engine?.wake());
+    if (options.worker !== false) {
+      const executor = options.executor ?? new ClaudeExecutor({ claudePath: config.claude_path });
+      engine = new Engine({ store, executor, bus, logFiles, config });
+    }
+    return new App(config, paths, store, bus, logFiles, tasks, engine);
+  }
+
+  /** Recovers orphaned tasks and starts claiming. */
+  async start(): Promise<void> {
+    await this.engine?.start();
+  }
+
+  /** Stops claiming, interrupts running attempts (requeued for later), flushes logs, closes the store. */
+  async close(): Promise<void> {
+    await this.engine?.stop();
+    await this.logFiles.closeAll();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The wire contract for tasks: zod schemas shared by REST, MCP, the CLI and workflow files, so every edge accepts
+ * and rejects the same things with the same messages. OpenAPI is generated from these too.
+ * Checks that need the file system or configuration (does the directory exist?) live in the engine's task service.
+ */
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { invalidModelMessage, isValidModel } from '../domain/models.js';
+import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
+
+export const ModelName = z
+  .string()
+  .trim()
+  .min(1, 'model must not be empty')
+  .refine(isValidModel, { error: (iss) => invalidModelMessage(String(iss.input)) });
+
+export const WorkingDirectory = z
+  .string()
+  .min(1, 'working_directory must not be empty')
+  .refine(isAbsolute, {
+    error: (iss) =>
+      `working_directory must be an absolute path, got "${String(iss.input)}". Pass a full path such as /home/me/project (the CLI resolves --dir for you).`,
+  });
+
+export const TaskTag = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'a tag is 1–64 letters, digits or _ . : / -');
+
+/** Fields a caller may set when creating a task. Omitted fields take configured defaults. */
+export const CreateTaskInput = z.strictObject({
+  execution_prompt: z.string().refine((s) => s.trim().length > 0, 'execution_prompt must not be empty'),
+  working_directory: WorkingDirectory,
+  model: ModelName.optional(),
+  system_prompt: z.string().nullable().optional(),
+  permission_mode: z.enum(PERMISSION_MODES).optional(),
+  allowed_tools: z.array(z.string().min(1)).nullable().optional(),
+  disallowed_tools: z.array(z.string().min(1)).nullable().optional(),
+  max_turns: z.int().positive().max(10_000).nullable().optional(),
+  max_budget_usd: z.number().positive().max(10_000).nullable().optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string()).optional(),
+  timeout_seconds: z.int().positive().max(7 * 24 * 3600).nullable().optional(),
+  priority: z.int().min(-1000).max(1000).optional(),
+  tags: z.array(TaskTag).max(32).optional(),
+  max_attempts: z.int().min(1).max(20).optional(),
+});
+export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
+
+const statusList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(TASK_STATUSES)));
+
+/** Query of `GET /api/v1/tasks` (and `claude-worker list`). Newest first; `cursor` continues a page. */
+export const ListTasksQuery = z.strictObject({
+  status: statusList.optional(),
+  tag: TaskTag.optional(),
+  orchestration_id: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().regex(/^\d+$/, 'cursor is the next_cursor of a previous page').optional(),
+});
+export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+export const TaskIdParam = z.strictObject({
+  id: z.coerce.number().int().positive({ error: 'a task id is a positive integer' }),
+});
+
+const FailureSchema = z.object({
+  code: z.enum(FAILURE_CODES),
+  message: z.string(),
+  suggestion: z.string(),
+  retryable: z.boolean(),
+  exit_code: z.number().nullable(),
+  exit_meaning: z.string().nullable(),
+  retry_after_ms: z.number().nullable(),
+});
+
+/** The task object as REST, MCP and `--json` return it (documentation; the store produces it). */
+export const TaskSchema = z.object({
+  id: z.number(),
+  status: z.enum(TASK_STATUSES),
+  execution_prompt: z.string(),
+  working_directory: z.string(),
+  model: z.string(),
+  system_prompt: z.string().nullable(),
+  permission_mode: z.enum(PERMISSION_MODES),
+  allowed_tools: z.array(z.string()).nullable(),
+  disallowed_tools: z.array(z.string()).nullable(),
+  max_turns: z.number().nullable(),
+  max_budget_usd: z.number().nullable(),
+  env: z.record(z.string(), z.string()),
+  timeout_seconds: z.number().nullable(),
+  priority: z.number(),
+  tags: z.array(z.string()),
+  max_attempts: z.number(),
+  orchestration_id: z.number().nullable(),
+  identifier: z.string().nullable(),
+  trigger_rule: z.enum(TRIGGER_RULES),
+  initial_delay_seconds: z.number(),
+  pending_dependencies: z.number(),
+  attempt_count: z.number(),
+  run_after: z.string().nullable(),
+  worker_id: z.string().nullable(),
+  lease_expires_at: z.string().nullable(),
+  cancel_requested: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  last_action: z.string().nullable(),
+  last_action_at: z.string().nullable(),
+  num_turns: z.number().nullable(),
+  cost_usd: z.number().nullable(),
+  usage: z.record(z.string(), z.unknown()).nullable(),
+  session_id: z.string().nullable(),
+  result: z.string().nullable(),
+  error: FailureSchema.nullable(),
+  status_reason: z.string().nullable(),
+  log_path: z.string().nullable(),
+  transcript_path: z.string().nullable(),
+});
+
+export const AttemptSchema = z.object({
+  task_id: z.number(),
+  number: z.number(),
+  status: z.enum(['running', 'succeeded', 'failed', 'interrupted', 'cancelled']),
+  worker_id: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  duration_ms: z.number().nullable(),
+  session_id: z.string().nullable(),
+  resumed_session_id: z.string().nullable(),
+  num_turns: z.number().nullable(),
+  cost_usd: z.number().nullable(),
+  error: FailureSchema.nullable(),
+});
+
+export const TaskEventSchema = z.object({
+  id: z.number(),
+  type: z.string(),
+  task_id: z.number().nullable(),
+  orchestration_id: z.number().nullable(),
+  from_status: z.enum(TASK_STATUSES).nullable(),
+  to_status: z.enum(TASK_STATUSES).nullable(),
+  actor: z.string(),
+  correlation_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+});
+
+export const TaskListSchema = z.object({ tasks: z.array(TaskSchema), next_cursor: z.string().nullable() });
+
+/** `application/problem+json` body (RFC 9457) with our code and the list of problems for validation errors. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  code: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});

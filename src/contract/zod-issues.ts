@@ -1,0 +1,29 @@
+/**
+ * Turns zod's issues into our `Issue` list (`tasks[3].depends_on[0]: …`), so every edge reports problems the same way.
+ */
+import type { z } from 'zod';
+import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+export function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => {
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return { path: formatPath(issue.path), message };
+  });
+}
+
+/** Parses `input` or throws a validation error listing every problem. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what?: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw ClaudeWorkerError.validation(zodIssues(parsed.error), what);
+}

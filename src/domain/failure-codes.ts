@@ -1,0 +1,124 @@
+/**
+ * What each failure class means for a person and for the retry policy: whether another attempt can help, and what
+ * to do about it. Classification (which class a failure belongs to) lives in the executor; this is the table.
+ */
+import type { FailureCode } from './vocabulary.js';
+
+interface FailureClass {
+  retryable: boolean;
+  /** A short title for lists and metrics. */
+  title: string;
+  suggestion: string;
+}
+
+export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
+  rate_limit: {
+    retryable: true,
+    title: 'Rate limited by the API (429)',
+    suggestion:
+      'The API rate limit was reached. Tasks of this model wait for the cool-down and run again; lower the concurrency (CLAUDE_WORKER_CONCURRENCY) if this repeats.',
+  },
+  overloaded: {
+    retryable: true,
+    title: 'API overloaded (529)',
+    suggestion: 'Anthropic’s API is overloaded. The task is retried with backoff; nothing to do unless it persists.',
+  },
+  server_error: {
+    retryable: true,
+    title: 'API server error (5xx)',
+    suggestion: 'The API returned a server error. The task is retried with backoff; check status.anthropic.com if it persists.',
+  },
+  network: {
+    retryable: true,
+    title: 'Network error',
+    suggestion: 'Claude Code could not reach the API. Check the network, proxy settings and ANTHROPIC_BASE_URL.',
+  },
+  timeout: {
+    retryable: true,
+    title: 'Timed out',
+    suggestion:
+      'The attempt ran longer than its timeout and was stopped. Raise it with --timeout (seconds), or split the prompt into smaller tasks.',
+  },
+  interrupted: {
+    retryable: true,
+    title: 'Interrupted',
+    suggestion:
+      'The worker running this attempt stopped (shutdown, crash or lost lease). The task is requeued and resumes its Claude session when it can.',
+  },
+  process_crashed: {
+    retryable: true,
+    title: 'Claude Code process crashed',
+    suggestion:
+      'The Claude Code process died (signal or abnormal exit). Check free memory and the task log; it is retried automatically.',
+  },
+  auth: {
+    retryable: false,
+    title: 'Not authenticated',
+    suggestion:
+      'Claude Code is not logged in or the API key is invalid. Run `claude` and /login once, or set ANTHROPIC_API_KEY for the server, then `claude-worker retry <id>`.',
+  },
+  billing: {
+    retryable: false,
+    title: 'Billing problem',
+    suggestion: 'The account has no credit or a billing problem. Fix it in the Anthropic console, then retry the task.',
+  },
+  cli_not_found: {
+    retryable: false,
+    title: 'Claude Code executable not found',
+    suggestion:
+      'Claude Code could not be started. Run `claude-worker doctor`; set claude_path (or CLAUDE_WORKER_CLAUDE_PATH) to the `claude` executable.',
+  },
+  invalid_request: {
+    retryable: false,
+    title: 'Invalid request',
+    suggestion: 'Claude Code rejected the request (bad option or model). Check the task’s model and options, then retry.',
+  },
+  max_turns: {
+    retryable: false,
+    title: 'Reached max turns',
+    suggestion: 'The task used all its turns before finishing. Retry it with a higher --max-turns, or narrow the prompt.',
+  },
+  budget: {
+    retryable: false,
+    title: 'Reached its budget',
+    suggestion: 'The task spent its max_budget_usd before finishing. Retry with a higher --max-budget-usd, or narrow the prompt.',
+  },
+  execution_error: {
+    retryable: false,
+    title: 'Error during execution',
+    suggestion: 'Claude Code reported an error while working. Read the task log (`claude-worker logs <id>`) for details.',
+  },
+  cancelled: {
+    retryable: false,
+    title: 'Cancelled',
+    suggestion: 'The task was cancelled on request. Run it again with `claude-worker retry <id>`.',
+  },
+  no_result: {
+    retryable: true,
+    title: 'No result',
+    suggestion:
+      'Claude Code exited without producing a result. Check the task log and `claude-worker doctor`; the executable may not be Claude Code.',
+  },
+  dependency_failed: {
+    retryable: false,
+    title: 'A dependency did not succeed',
+    suggestion: 'Fix and retry the failed dependency; its skipped dependents then run again.',
+  },
+};
+
+/** Meaning of a process exit code or signal, for people. */
+export function exitCodeMeaning(exitCode: number | null, signal?: string | null): string | null {
+  if (signal) return `terminated by signal ${signal}${signal === 'SIGKILL' ? ' (killed, often out of memory)' : ''}`;
+  if (exitCode === null) return null;
+  const meanings: Record<number, string> = {
+    0: 'success',
+    1: 'general error',
+    2: 'misuse of the command line',
+    126: 'the executable cannot run (permission denied or not executable)',
+    127: 'command not found',
+    130: 'interrupted (Ctrl-C, SIGINT)',
+    137: 'killed (SIGKILL, often out of memory)',
+    143: 'terminated (SIGTERM)',
+  };
+  return meanings[exitCode] ?? (exitCode > 128 ? `killed by signal ${exitCode - 128}` : `exit code ${exitCode}`);
+}

@@ -1,0 +1,206 @@
+/**
+ * The vocabulary of claude-worker. Every other module speaks in these terms; this file imports nothing.
+ *
+ * - Task: one prompt run in one working directory with one model and options. Integer id.
+ * - Attempt: one execution of a task (one Claude Code process). A task has 1..max_attempts attempts.
+ * - Orchestration: a DAG of tasks submitted together; each task has an `identifier` unique inside it.
+ * - Event: an append-only record of a transition (time, actor, correlation id). Feeds the audit trail and the
+ *   live stream. Progress (a tool call, a text block) is not a transition: it is published live but not stored
+ *   as an event; it lands in the transcript and in `last_action`.
+ * - Worker: a process that claims and runs tasks; a server process contains one unless told not to.
+ *
+ * Records are snake_case because they are the wire format too (REST, MCP, `--json`). Times are ISO-8601 strings.
+ */
+
+export const TASK_STATUSES = [
+  'waiting',
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled', 'skipped'];
+
+export const PERMISSION_MODES = [
+  'default',
+  'acceptEdits',
+  'bypassPermissions',
+  'plan',
+  'dontAsk',
+  'auto',
+] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+export const TRIGGER_RULES = [
+  'all_success',
+  'all_done',
+  'one_success',
+  'one_failed',
+  'all_failed',
+  'none_failed',
+] as const;
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
+
+/** Why an attempt failed: one code per class, with a retry decision and a suggestion (see error-codes.ts). */
+export const FAILURE_CODES = [
+  'rate_limit',
+  'overloaded',
+  'server_error',
+  'network',
+  'timeout',
+  'interrupted',
+  'process_crashed',
+  'auth',
+  'billing',
+  'cli_not_found',
+  'invalid_request',
+  'max_turns',
+  'budget',
+  'execution_error',
+  'cancelled',
+  'no_result',
+  'dependency_failed',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** A classified failure, as stored on the attempt and on the task, and shown to people. */
+export interface Failure {
+  code: FailureCode;
+  /** What happened, in plain words (includes the underlying message). */
+  message: string;
+  /** What a person can do about it. */
+  suggestion: string;
+  retryable: boolean;
+  exit_code: number | null;
+  /** The meaning of the exit code or signal, e.g. "137: killed (SIGKILL, often out of memory)". */
+  exit_meaning: string | null;
+  /** When the API said how long to wait (rate limits), in milliseconds. */
+  retry_after_ms: number | null;
+}
+
+/** Token usage as reported by Claude Code's result message. */
+export type Usage = Record<string, unknown>;
+
+export interface TaskOptions {
+  execution_prompt: string;
+  working_directory: string;
+  /** An alias (`sonnet`, `opus`, `haiku`) or a full `claude-…` id. */
+  model: string;
+  /** Null: Claude Code's own system prompt (the `claude_code` preset). */
+  system_prompt: string | null;
+  permission_mode: PermissionMode;
+  allowed_tools: string[] | null;
+  disallowed_tools: string[] | null;
+  max_turns: number | null;
+  max_budget_usd: number | null;
+  /** Extra environment for the Claude Code child, on top of the server's (minus its secrets). */
+  env: Record<string, string>;
+  /** Per-attempt wall-clock limit; null means the configured default. */
+  timeout_seconds: number | null;
+  priority: number;
+  tags: string[];
+  max_attempts: number;
+}
+
+export interface Task extends TaskOptions {
+  id: number;
+  status: TaskStatus;
+  orchestration_id: number | null;
+  identifier: string | null;
+  trigger_rule: TriggerRule;
+  initial_delay_seconds: number;
+  /** Count of dependencies not yet finished; the task is `waiting` while it is above zero. */
+  pending_dependencies: number;
+  attempt_count: number;
+  /** Earliest start for a queued task (delays, backoff, cool-down). */
+  run_after: string | null;
+  worker_id: string | null;
+  lease_expires_at: string | null;
+  cancel_requested: boolean;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  last_action: string | null;
+  last_action_at: string | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+  usage: Usage | null;
+  session_id: string | null;
+  result: string | null;
+  error: Failure | null;
+  /** Why the task was skipped or what it waits for, in plain words. */
+  status_reason: string | null;
+  log_path: string | null;
+  transcript_path: string | null;
+}
+
+export const ATTEMPT_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'cancelled'] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export interface Attempt {
+  task_id: number;
+  number: number;
+  status: AttemptStatus;
+  worker_id: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  session_id: string | null;
+  resumed_session_id: string | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+  error: Failure | null;
+}
+
+export const EVENT_TYPES = [
+  'task_created',
+  'task_claimed',
+  'task_completed',
+  'task_failed',
+  'task_requeued',
+  'task_cancel_requested',
+  'task_cancelled',
+  'task_skipped',
+  'task_retried',
+  'task_recovered',
+  'task_ready',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A stored transition. */
+export interface TaskEvent {
+  id: number;
+  type: EventType;
+  task_id: number | null;
+  orchestration_id: number | null;
+  from_status: TaskStatus | null;
+  to_status: TaskStatus | null;
+  /** Who caused it: `api`, `cli`, `worker:<id>`, `recovery`, `system`. */
+  actor: string;
+  correlation_id: string | null;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+/** Live, unstored progress of a running attempt (one per Claude Code message). */
+export interface ProgressEvent {
+  type: 'task_progress';
+  task_id: number;
+  attempt: number;
+  /** The human log line, e.g. `[tool:Bash] npm test`. */
+  line: string;
+  num_turns: number | null;
+  cost_usd: number | null;
+  at: string;
+}
+
+/** Who performs a write, for the audit trail. */
+export interface Actor {
+  actor: string;
+  correlation_id?: string | null;
+}

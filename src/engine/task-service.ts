@@ -1,0 +1,117 @@
+/**
+ * The task service: what the edges (REST, MCP, CLI through REST) may do with tasks. It applies configured defaults,
+ * checks what a schema cannot (the working directory exists and is readable, lies under an allowed root), then
+ * calls the store. Handlers validate with the shared zod schemas and call this; no business rules live in handlers.
+ */
+import { access, constants, stat } from 'node:fs/promises';
+import { relative, isAbsolute, resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import type { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
+import { parseOrThrow } from '../contract/zod-issues.js';
+import { CreateTaskInput as CreateTaskSchema } from '../contract/task-schemas.js';
+import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
+import type { Actor, Attempt, Task, TaskEvent } from '../domain/vocabulary.js';
+import type { TaskLogFiles } from '../observability/task-log-files.js';
+import type { EventQuery, NewTask, Store, TaskPage } from '../store/store.js';
+
+export class TaskService {
+  constructor(
+    private readonly store: Store,
+    private readonly config: Config,
+    private readonly logFiles: TaskLogFiles,
+    /** Called after a task became ready, so a worker wakes at once. */
+    private readonly onReady: () => void,
+  ) {}
+
+  async createTask(input: CreateTaskInput | unknown, actor: Actor): Promise<Task> {
+    const parsed = parseOrThrow(CreateTaskSchema, input, 'The task');
+    await this.checkWorkingDirectory(parsed.working_directory, 'working_directory');
+    const task = await this.store.createTask(this.withDefaults(parsed), actor);
+    this.onReady();
+    return task;
+  }
+
+  /** Applies configured defaults and names the log files. Shared with orchestrations. */
+  withDefaults(input: CreateTaskInput): NewTask {
+    const files = this.logFiles.namesFor(input.working_directory, new Date());
+    return {
+      execution_prompt: input.execution_prompt,
+      working_directory: input.working_directory,
+      model: input.model ?? this.config.default_model,
+      system_prompt: input.system_prompt ?? null,
+      permission_mode: input.permission_mode ?? this.config.permission_mode,
+      allowed_tools: input.allowed_tools ?? null,
+      disallowed_tools: input.disallowed_tools ?? null,
+      max_turns: input.max_turns ?? null,
+      max_budget_usd: input.max_budget_usd ?? null,
+      env: input.env ?? {},
+      timeout_seconds: input.timeout_seconds ?? null,
+      priority: input.priority ?? 0,
+      tags: input.tags ?? [],
+      max_attempts: input.max_attempts ?? this.config.max_attempts,
+      log_path: files.log_path,
+      transcript_path: files.transcript_path,
+    };
+  }
+
+  /** Throws a validation error unless `dir` is an existing, readable directory under an allowed root. */
+  async checkWorkingDirectory(dir: string, path: string): Promise<void> {
+    const problem = await this.directoryProblem(dir);
+    if (problem) throw ClaudeWorkerError.validation([{ path, message: problem }], 'The task');
+  }
+
+  /** The problem with a working directory, or null. Exposed for validators that report many problems at once. */
+  async directoryProblem(dir: string): Promise<string | null> {
+    if (!isAbsolute(dir)) return `must be an absolute path, got "${dir}"`;
+    try {
+      const info = await stat(dir);
+      if (!info.isDirectory()) return `"${dir}" is not a directory`;
+      await access(dir, constants.R_OK | constants.X_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return `"${dir}" does not exist. Create it, or pass an existing directory.`;
+      return `"${dir}" cannot be read (${code ?? String(err)}). Check its permissions.`;
+    }
+    const roots = this.config.allowed_roots;
+    if (roots.length > 0 && !roots.some((root) => isInside(resolve(root), dir))) {
+      return `"${dir}" is outside the allowed roots (${roots.join(', ')}). Use a directory under one of them or change allowed_roots.`;
+    }
+    return null;
+  }
+
+  async getTask(id: number): Promise<Task> {
+    const task = await this.store.getTask(id);
+    if (!task) throw ClaudeWorkerError.notFound('Task', id);
+    return task;
+  }
+
+  listTasks(query: ListTasksQuery): Promise<TaskPage> {
+    return this.store.listTasks(query);
+  }
+
+  async listAttempts(id: number): Promise<Attempt[]> {
+    await this.getTask(id);
+    return this.store.listAttempts(id);
+  }
+
+  cancelTask(id: number, actor: Actor): Promise<Task> {
+    return this.store.requestCancel(id, actor);
+  }
+
+  async retryTask(id: number, actor: Actor): Promise<Task> {
+    const task = await this.store.retryTask(id, actor);
+    this.onReady();
+    return task;
+  }
+
+  listEvents(query: EventQuery): Promise<TaskEvent[]> {
+    return this.store.listEvents(query);
+  }
+}
+
+function isInside(root: string, dir: string): boolean {
+  const rel = relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export type { Issue };

@@ -1,0 +1,47 @@
+/**
+ * The Executor seam: runs one attempt of a task and says how it ended. The Claude adapter (claude-executor.ts)
+ * drives Claude Code through the Agent SDK; tests and benchmarks may pass their own implementation.
+ * An executor never throws for a failed attempt: it returns a classified failure. It never writes to the store.
+ */
+import type { Failure, Task, Usage } from '../domain/vocabulary.js';
+
+/** Why the engine aborted an attempt (passed as the AbortSignal's reason). */
+export type AbortReason = 'cancelled' | 'timeout' | 'shutdown' | 'lease_lost';
+
+export interface ExecutionRequest {
+  task: Task;
+  attempt: number;
+  /** Resume this Claude session instead of starting a new one. */
+  resume_session_id: string | null;
+  /** Aborted by the engine; `signal.reason` is an AbortReason. */
+  signal: AbortSignal;
+  /** Called for every message from Claude Code, in order. */
+  onMessage: (message: ExecutorMessage) => void;
+}
+
+/** One message from Claude Code, translated. */
+export interface ExecutorMessage {
+  /** The raw SDK message, for the JSONL transcript. */
+  raw: unknown;
+  /** One human log line: `[tool:Bash] npm test`, `[text] …`, `[result] success, 3 turns, $0.0123`. Null to skip. */
+  line: string | null;
+  session_id: string | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+}
+
+export interface ResultInfo {
+  text: string | null;
+  session_id: string | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+  usage: Usage | null;
+}
+
+export type ExecutionOutcome =
+  | { ok: true; result: ResultInfo }
+  | { ok: false; failure: Failure; result: ResultInfo | null };
+
+export interface Executor {
+  execute(request: ExecutionRequest): Promise<ExecutionOutcome>;
+}

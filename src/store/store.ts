@@ -1,0 +1,151 @@
+/**
+ * The Store: the single source of truth. Every state change (create, claim, finish, requeue, cancel, retry,
+ * recover) is one transaction that also appends its events, so `kill -9` at any moment loses nothing.
+ * Implementations: `sqlite/` (embedded default). A PostgreSQL one implements the same interface; the engine never
+ * sees SQL. All methods are async so a networked database fits.
+ */
+import type {
+  Actor,
+  Attempt,
+  AttemptStatus,
+  Failure,
+  Task,
+  TaskEvent,
+  TaskOptions,
+  TaskStatus,
+  Usage,
+} from '../domain/vocabulary.js';
+
+
+/** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
+export interface NewTask extends TaskOptions {
+  log_path?: string | null;
+  transcript_path?: string | null;
+}
+
+export interface TaskQuery {
+  status?: TaskStatus[];
+  tag?: string;
+  orchestration_id?: number;
+  limit: number;
+  /** Opaque continuation from `TaskPage.next_cursor` (tasks are listed newest first). */
+  cursor?: string;
+}
+
+export interface TaskPage {
+  tasks: Task[];
+  next_cursor: string | null;
+}
+
+export interface ClaimRequest {
+  worker_id: string;
+  /** Free slots: claim at most this many. */
+  limit: number;
+  lease_ms: number;
+  /** Models that must not start now (cool-down, open breaker). */
+  exclude_models?: string[];
+}
+
+/** A task just claimed: it is `running`, its new attempt row exists. */
+export interface ClaimedTask {
+  task: Task;
+  attempt: number;
+  /** Session to resume (from the previous attempt), if the attempt before was interrupted and had one. */
+  resume_session_id: string | null;
+}
+
+/** What the worker learned from one attempt. */
+export type AttemptOutcome =
+  | { kind: 'completed' }
+  | { kind: 'failed'; failure: Failure }
+  | { kind: 'cancelled'; failure: Failure }
+  /** Attempt ended but the task runs again (interrupted, or a retry later): back to `queued` at `run_after`. */
+  | { kind: 'requeued'; failure: Failure; run_after: Date };
+
+export interface AttemptFinish {
+  task_id: number;
+  attempt: number;
+  /** Fencing: the finish applies only if the task is still `running` under this worker and attempt. */
+  worker_id: string;
+  outcome: AttemptOutcome;
+  result: string | null;
+  session_id: string | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+  usage: Usage | null;
+  duration_ms: number;
+}
+
+export interface Progress {
+  last_action: string;
+  num_turns?: number | null;
+  cost_usd?: number | null;
+  session_id?: string | null;
+}
+
+export interface LeaseRenewal {
+  /** Tasks the caller still holds. */
+  held: number[];
+  /** Of those, tasks someone asked to cancel: the worker must abort them. */
+  cancel_requested: number[];
+  /** Tasks the caller thought it held but no longer does (lease lost): abort without writing. */
+  lost: number[];
+}
+
+export interface RecoveryRequest {
+  /** Requeue running tasks whose lease expired before now. */
+  expired_leases: boolean;
+  /** Requeue running tasks held by these workers (known dead, e.g. our own previous process). */
+  dead_worker_ids?: string[];
+  actor: Actor;
+}
+
+export interface EventQuery {
+  task_id?: number;
+  orchestration_id?: number;
+  /** Events with id > after_id, oldest first. */
+  after_id?: number;
+  limit: number;
+}
+
+export type StatusCounts = Record<TaskStatus, number>;
+
+export type EventListener = (events: TaskEvent[]) => void;
+
+export interface Store {
+  /** Applies pending numbered migrations; safe when two processes start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createTask(task: NewTask, actor: Actor): Promise<Task>;
+  getTask(id: number): Promise<Task | undefined>;
+  listTasks(query: TaskQuery): Promise<TaskPage>;
+  listAttempts(taskId: number): Promise<Attempt[]>;
+  countByStatus(): Promise<StatusCounts>;
+
+  /** One transaction: ready tasks (`queued`, run_after <= now) by priority desc, then id asc. */
+  claimTasks(request: ClaimRequest): Promise<ClaimedTask[]>;
+  /** Records the latest action of a running attempt (not a transition: no event row). */
+  recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void>;
+  /** Ends attempts, several per transaction. Returns the tasks as they are after (fenced-out finishes omitted). */
+  finishAttempts(finishes: AttemptFinish[]): Promise<Task[]>;
+  renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal>;
+  /** Earliest `run_after` of a queued task in the future, so a worker can sleep until then. */
+  nextRunAfter(): Promise<Date | null>;
+
+  /**
+   * waiting/queued → cancelled at once; running → `cancel_requested` (the worker aborts, then finishes it as
+   * cancelled). Throws `conflict` for a finished task, `not_found` for an unknown id.
+   */
+  requestCancel(id: number, actor: Actor): Promise<Task>;
+  /** failed/cancelled/skipped → queued (one more attempt allowed). Throws `conflict` otherwise. */
+  retryTask(id: number, actor: Actor): Promise<Task>;
+  /** Running tasks whose worker is gone: attempt → interrupted, task → queued (or failed when out of attempts). */
+  recoverTasks(request: RecoveryRequest): Promise<Task[]>;
+
+  listEvents(query: EventQuery): Promise<TaskEvent[]>;
+  /** Called after every commit that appended events, with those events, in order. */
+  onEvents(listener: EventListener): () => void;
+}
+
+export type { AttemptStatus };
