@@ -1,0 +1,129 @@
+/**
+ * Runs one claimed attempt from start to recorded outcome: starts the executor with an abort controller and the
+ * attempt's timeout, records its messages, turns its end into an outcome (retry policy), and commits it through the
+ * finish batcher. Whatever happens — the executor throws, the store is briefly unavailable — the attempt ends with
+ * a recorded outcome or, failing that, with its lease left to expire so recovery requeues it. Never silently.
+ */
+import { FAILURE_CLASSES } from '../domain/failure-codes.js';
+import type { Failure, Task } from '../domain/vocabulary.js';
+import type { AbortReason, ExecutionOutcome, Executor } from '../executor/executor.js';
+import type { Logger } from '../observability/logger.js';
+import type { TaskLogFiles } from '../observability/task-log-files.js';
+import type { ClaimedTask, Store } from '../store/store.js';
+import { AttemptRecorder } from './attempt-recorder.js';
+import type { EventBus } from './event-bus.js';
+import type { FinishBatcher } from './finish-batcher.js';
+import { decideOutcome, type RetrySettings } from './retry-policy.js';
+
+export interface RunningAttempt {
+  task: Task;
+  attempt: number;
+  controller: AbortController;
+  /** Resolves once the outcome is recorded (or given up on) and the slot is free. */
+  done: Promise<void>;
+}
+
+export interface AttemptDeps {
+  store: Store;
+  executor: Executor;
+  bus: EventBus;
+  logFiles: TaskLogFiles;
+  finisher: FinishBatcher;
+  workerId: string;
+  retry: RetrySettings;
+  timeoutMs: number;
+  logger: Logger;
+  onDone: (task: Task) => void;
+}
+
+export function runAttempt(claimed: ClaimedTask, deps: AttemptDeps): RunningAttempt {
+  const controller = new AbortController();
+  const running: RunningAttempt = { task: claimed.task, attempt: claimed.attempt, controller, done: Promise.resolve() };
+  running.done = execute(claimed, controller, deps).finally(() => deps.onDone(claimed.task));
+  return running;
+}
+
+async function execute(claimed: ClaimedTask, controller: AbortController, deps: AttemptDeps): Promise<void> {
+  const { task, attempt, resume_session_id } = claimed;
+  const startedAt = Date.now();
+  const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortReason), deps.timeoutMs);
+  const recorder = new AttemptRecorder(task, attempt, deps.store, deps.bus, deps.logFiles);
+  recorder.started(deps.workerId, resume_session_id);
+
+  let outcome: ExecutionOutcome;
+  try {
+    outcome = await deps.executor.execute({
+      task,
+      attempt,
+      resume_session_id,
+      signal: controller.signal,
+      onMessage: (message) => recorder.message(message),
+    });
+  } catch (err) {
+    deps.logger.error({ task_id: task.id, err: String(err) }, 'executor threw; recording the attempt as failed');
+    outcome = { ok: false, failure: unexpectedFailure(err), result: null };
+  } finally {
+    clearTimeout(timeout);
+  }
+
+  const failure = outcome.ok ? null : abortAware(outcome.failure, controller.signal);
+  const durationMs = Date.now() - startedAt;
+  const decision = decideOutcome(failure, attempt, task.max_attempts, deps.retry);
+  const result = outcome.result;
+  await recorder.flush();
+  try {
+    const stored = await deps.finisher.submit({
+      task_id: task.id,
+      attempt,
+      worker_id: deps.workerId,
+      outcome: decision,
+      result: result?.text ?? null,
+      session_id: result?.session_id ?? null,
+      num_turns: result?.num_turns ?? null,
+      cost_usd: result?.cost_usd ?? null,
+      usage: result?.usage ?? null,
+      duration_ms: durationMs,
+    });
+    const label = stored ? describeOutcome(decision.kind, stored) : 'ended, but the task was taken over by another worker';
+    recorder.finished(label, durationMs, failure, result?.cost_usd ?? null);
+  } catch (err) {
+    // The store kept refusing the write. The lease expires and recovery requeues the task: not lost, not hidden.
+    deps.logger.error({ task_id: task.id, err: String(err) }, 'could not record the attempt outcome; recovery will requeue it');
+    recorder.finished('could not be recorded (the store is unavailable); it will be recovered', durationMs, failure, null);
+  } finally {
+    await recorder.close();
+  }
+}
+
+function describeOutcome(kind: string, stored: Task): string {
+  if (kind === 'requeued') return `will run again at ${stored.run_after ?? 'once a slot is free'}`;
+  return stored.status;
+}
+
+/** When the engine aborted the attempt, the reason decides the class, whatever the child died of. */
+function abortAware(failure: Failure, signal: AbortSignal): Failure {
+  if (!signal.aborted) return failure;
+  const reason = signal.reason as AbortReason;
+  const code = reason === 'cancelled' ? 'cancelled' : reason === 'timeout' ? 'timeout' : 'interrupted';
+  if (failure.code === code) return failure;
+  const info = FAILURE_CLASSES[code];
+  const why: Record<AbortReason, string> = {
+    cancelled: 'Cancelled on request; the Claude Code process was stopped.',
+    timeout: 'The attempt reached its timeout; the Claude Code process was stopped.',
+    shutdown: 'The worker shut down while the attempt ran; the Claude Code process was stopped.',
+    lease_lost: 'This worker lost its claim on the task (lease expired); the attempt was stopped.',
+  };
+  return { ...failure, code, retryable: info.retryable, suggestion: info.suggestion, message: why[reason] ?? failure.message };
+}
+
+function unexpectedFailure(err: unknown): Failure {
+  return {
+    code: 'execution_error',
+    message: `The executor failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+    suggestion: 'This is a bug in claude-worker or its executor. Check the server log, then retry the task.',
+    retryable: false,
+    exit_code: null,
+    exit_meaning: null,
+    retry_after_ms: null,
+  };
+}

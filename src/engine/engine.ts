@@ -1,0 +1,225 @@
+/**
+ * The engine: one worker's pool. It claims ready tasks from the store (several per transaction, up to its free
+ * slots), runs each attempt through the executor, and commits outcomes in batches. It owns the in-memory handles of
+ * the attempts it runs (abort controllers, timeouts) and nothing else: every state change is a store transaction,
+ * so a crash loses only work in progress, which recovery requeues.
+ *
+ * Wake-ups are immediate (a task created, retried or made ready; a slot freed); a slow poll is the safety net, and a
+ * timer waits for the earliest delayed task. Heartbeats renew leases, deliver cancels from other processes and
+ * recover tasks whose worker disappeared.
+ */
+import type { Config } from '../config/schema.js';
+import type { Task } from '../domain/vocabulary.js';
+import type { Executor } from '../executor/executor.js';
+import { stderrLogger, type Logger } from '../observability/logger.js';
+import type { TaskLogFiles } from '../observability/task-log-files.js';
+import type { ClaimedTask, Store } from '../store/store.js';
+import { runAttempt, type RunningAttempt } from './attempt-runner.js';
+import type { EventBus, LiveEvent } from './event-bus.js';
+import { FinishBatcher } from './finish-batcher.js';
+import { recoverOrphans } from './recovery.js';
+import { retrySettingsFrom, type RetrySettings } from './retry-policy.js';
+import { newWorkerId } from './worker-id.js';
+
+export interface EngineOptions {
+  store: Store;
+  executor: Executor;
+  bus: EventBus;
+  logFiles: TaskLogFiles;
+  config: Config;
+  logger?: Logger;
+  retry?: RetrySettings;
+  workerId?: string;
+}
+
+export interface EngineStats {
+  worker_id: string;
+  state: EngineState;
+  running: number;
+  concurrency: number;
+  running_task_ids: number[];
+}
+
+type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** Events after which there may be a task to claim. */
+const WAKE_EVENTS = new Set(['task_created', 'task_retried', 'task_requeued', 'task_ready', 'task_recovered']);
+
+export class Engine {
+  readonly workerId: string;
+  private readonly running = new Map<number, RunningAttempt>();
+  private readonly finisher: FinishBatcher;
+  private readonly logger: Logger;
+  private readonly retry: RetrySettings;
+  private state: EngineState = 'idle';
+  private claimScheduled = false;
+  private claiming = false;
+  private claimAgain = false;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private delayedTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly options: EngineOptions) {
+    this.workerId = options.workerId ?? newWorkerId();
+    this.logger = options.logger ?? stderrLogger;
+    this.retry = options.retry ?? retrySettingsFrom(options.config);
+    this.finisher = new FinishBatcher(options.store, (err, attempt) =>
+      this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
+    );
+  }
+
+  /** Recovers tasks orphaned by a dead process of this host (and expired leases), then starts claiming. */
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`engine already ${this.state}`);
+    this.state = 'running';
+    this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
+    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.logFiles);
+    if (recovered.length > 0) {
+      this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks left running by a stopped worker');
+    }
+    const { heartbeat_seconds, poll_seconds } = this.options.config;
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeat_seconds * 1000);
+    this.pollTimer = setInterval(() => this.wake(), poll_seconds * 1000);
+    this.heartbeatTimer.unref();
+    this.pollTimer.unref();
+    this.wake();
+  }
+
+  /**
+   * Stops claiming. Running attempts get `graceMs` to finish; the rest are interrupted and requeued (their Claude
+   * sessions resume on the next start). Resolves when every attempt's outcome is recorded.
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    for (const timer of [this.heartbeatTimer, this.pollTimer, this.delayedTimer]) if (timer) clearTimeout(timer);
+    const allDone = () => Promise.all([...this.running.values()].map((r) => r.done));
+    if (options.graceMs && options.graceMs > 0 && this.running.size > 0) {
+      await Promise.race([allDone(), sleep(options.graceMs)]);
+    }
+    for (const attempt of this.running.values()) attempt.controller.abort('shutdown');
+    await allDone();
+    this.unsubscribe?.();
+    this.state = 'stopped';
+  }
+
+  /** Asks for a claim pass soon (coalesced). Safe to call often. */
+  wake(): void {
+    if (this.state !== 'running' || this.claimScheduled) return;
+    this.claimScheduled = true;
+    setImmediate(() => {
+      this.claimScheduled = false;
+      void this.claimPass();
+    });
+  }
+
+  stats(): EngineStats {
+    return {
+      worker_id: this.workerId,
+      state: this.state,
+      running: this.running.size,
+      concurrency: this.options.config.concurrency,
+      running_task_ids: [...this.running.keys()],
+    };
+  }
+
+  /** Aborts a task this worker runs (cancel, timeout). Returns false when it does not run here. */
+  abort(taskId: number, reason: 'cancelled' | 'timeout' | 'lease_lost'): boolean {
+    const attempt = this.running.get(taskId);
+    if (!attempt) return false;
+    attempt.controller.abort(reason);
+    return true;
+  }
+
+  private async claimPass(): Promise<void> {
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = true;
+    try {
+      do {
+        this.claimAgain = false;
+        const free = this.options.config.concurrency - this.running.size;
+        if (free <= 0 || this.state !== 'running') break;
+        const claimed = await this.options.store.claimTasks({
+          worker_id: this.workerId,
+          limit: free,
+          lease_ms: this.options.config.lease_seconds * 1000,
+          exclude_models: this.excludedModels(),
+        });
+        for (const task of claimed) this.launch(task);
+        if (claimed.length < free) await this.armDelayedTimer();
+      } while (this.claimAgain);
+    } catch (err) {
+      this.logger.error({ err: String(err) }, 'claiming tasks failed; the poll will try again');
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  /** Models that must not start now. Cool-downs and breakers plug in here. */
+  private excludedModels(): string[] {
+    return [];
+  }
+
+  private launch(claimed: ClaimedTask): void {
+    const { options } = this;
+    const attempt = runAttempt(claimed, {
+      store: options.store,
+      executor: options.executor,
+      bus: options.bus,
+      logFiles: options.logFiles,
+      finisher: this.finisher,
+      workerId: this.workerId,
+      retry: this.retry,
+      timeoutMs: (claimed.task.timeout_seconds ?? options.config.task_timeout_seconds) * 1000,
+      logger: this.logger,
+      onDone: (task: Task) => {
+        this.running.delete(task.id);
+        this.wake();
+      },
+    });
+    this.running.set(claimed.task.id, attempt);
+  }
+
+  private async armDelayedTimer(): Promise<void> {
+    const next = await this.options.store.nextRunAfter();
+    if (this.delayedTimer) clearTimeout(this.delayedTimer);
+    this.delayedTimer = null;
+    if (!next || this.state !== 'running') return;
+    const delay = Math.max(0, next.getTime() - Date.now()) + 1;
+    // Past the poll interval the poll wakes us anyway; a shorter timer makes short delays precise.
+    if (delay > this.options.config.poll_seconds * 1000) return;
+    this.delayedTimer = setTimeout(() => this.wake(), delay);
+    this.delayedTimer.unref();
+  }
+
+  private async heartbeat(): Promise<void> {
+    const { store, config } = this.options;
+    try {
+      const ids = [...this.running.keys()];
+      if (ids.length > 0) {
+        const renewal = await store.renewLeases(this.workerId, ids, config.lease_seconds * 1000);
+        for (const id of renewal.cancel_requested) this.abort(id, 'cancelled');
+        for (const id of renewal.lost) this.abort(id, 'lease_lost');
+      }
+      const recovered = await store.recoverTasks({ expired_leases: true, actor: { actor: 'recovery' } });
+      if (recovered.length > 0) {
+        this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks whose lease expired');
+      }
+    } catch (err) {
+      this.logger.error({ err: String(err) }, 'heartbeat failed');
+    }
+  }
+
+  private onLiveEvent(event: LiveEvent): void {
+    if (event.type === 'task_cancel_requested' && event.task_id !== null) this.abort(event.task_id, 'cancelled');
+    else if (WAKE_EVENTS.has(event.type)) this.wake();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

@@ -1,0 +1,94 @@
+/**
+ * Test plumbing shared by engine, API and end-to-end tests: a temporary home, a Config pointing at the Claude Code
+ * stand-in, an App on a real SQLite file, and polling helpers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from '../../src/app.js';
+import { DEFAULTS, type Config } from '../../src/config/schema.js';
+import type { Executor } from '../../src/executor/executor.js';
+import type { TaskStatus } from '../../src/domain/vocabulary.js';
+
+export const FAKE_CLAUDE = resolve('test/fixtures/fake-claude.mjs');
+
+export function tempDir(prefix = 'cw-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function testConfig(home: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...DEFAULTS,
+    home,
+    claude_path: FAKE_CLAUDE,
+    port: 0,
+    heartbeat_seconds: 0.5,
+    poll_seconds: 0.5,
+    lease_seconds: 5,
+    log_level: 'silent',
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: App;
+  home: string;
+  /** A working directory for tasks. */
+  workdir: string;
+  close(): Promise<void>;
+}
+
+export async function openTestApp(
+  overrides: Partial<Config> = {},
+  options: { executor?: Executor; start?: boolean; home?: string } = {},
+): Promise<TestApp> {
+  const home = options.home ?? tempDir('cw-home-');
+  const workdir = tempDir('cw-work-');
+  const app = await App.open({ config: testConfig(home, overrides), executor: options.executor });
+  if (options.start !== false) await app.start();
+  return {
+    app,
+    home,
+    workdir,
+    async close() {
+      await app.close();
+      rmSync(workdir, { recursive: true, force: true });
+      if (!options.home) rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}
+
+export async function waitForStatus(app: App, id: number, statuses: TaskStatus[], timeoutMs = 15_000) {
+  return waitFor(
+    async () => {
+      const task = await app.store.getTask(id);
+      return task && statuses.includes(task.status) ? task : undefined;
+    },
+    `task ${id} to become ${statuses.join(' or ')}`,
+    timeoutMs,
+  );
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
