@@ -11,6 +11,7 @@ import { Engine } from './engine/engine.js';
 import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
+import type { Logger } from './observability/logger.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   worker?: boolean;
   /** Use this store instead of the SQLite file in the home folder. */
   store?: Store;
+  /** Where the engine reports what goes wrong (the server passes its pino file logger); default stderr. */
+  logger?: Logger;
 }
 
 export class App {
@@ -51,7 +54,7 @@ export class App {
     const tasks = new TaskService(store, config, logFiles, () => engine?.wake());
     if (options.worker !== false) {
       const executor = options.executor ?? new ClaudeExecutor({ claudePath: config.claude_path });
-      engine = new Engine({ store, executor, bus, logFiles, config });
+      engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }
     return new App(config, paths, store, bus, logFiles, tasks, engine);
   }

@@ -100,7 +100,7 @@ describe('engine with the Claude Code stand-in', () => {
       task(harness, '[fake:slow steps=100 delay_ms=200] long job', { env: { FAKE_CLAUDE_RECORD: record } }),
       { actor: 'test' },
     );
-    await waitFor(async () => (await app.store.getTask(created.id))?.last_action?.includes('[tool:'), 'progress');
+    await waitFor(async () => (await app.store.getTask(created.id))?.last_action?.startsWith('[tool'), 'progress');
     const [start] = readRecord(record);
     expect(start && isProcessAlive(start.pid)).toBe(true);
 

@@ -1,0 +1,131 @@
+/**
+ * Runs the API server as a process does (`claude-worker server run`): opens the App, makes sure there is a token,
+ * binds (loopback unless a token is configured; a busy port moves on), records itself in `<home>/server.json`,
+ * starts the engine, and shuts down gracefully on SIGTERM/SIGINT or `close()`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { App } from '../app.js';
+import type { Config } from '../config/schema.js';
+import { homePaths } from '../config/paths.js';
+import type { Executor } from '../executor/executor.js';
+import { checkBindable, listenOnFreePort, localUrl } from './listen.js';
+import { buildServer } from './server.js';
+import { removeServerInfo, writeServerInfo } from './server-info.js';
+import { ensureToken } from './token.js';
+import { VERSION } from './version.js';
+
+export interface RunServerOptions {
+  /** Defaults to the Claude Code executor. */
+  executor?: Executor;
+  /** Close on SIGTERM/SIGINT, then exit the process (default true). A second signal exits at once. */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  app: App;
+  /** Stops accepting, ends live streams, stops the engine, removes server.json (if still ours). Idempotent. */
+  close(): Promise<void>;
+}
+
+function fileLogger(path: string, level: string): { logger: Logger; flush(): Promise<void> } {
+  mkdirSync(dirname(path), { recursive: true });
+  const destination = pino.destination({ dest: path, append: true, mkdir: true, sync: false });
+  const logger = pino({ level, base: { pid: process.pid } }, destination);
+  // Ending the destination writes what is buffered; 'close' comes once it is on disk and the file is closed.
+  const flush = () =>
+    new Promise<void>((done) => {
+      destination.once('close', () => done());
+      destination.once('error', () => done());
+      destination.end();
+    });
+  return { logger, flush };
+}
+
+export async function runServer(config: Config, options: RunServerOptions = {}): Promise<RunningServer> {
+  const paths = homePaths(config.home);
+  checkBindable(config.host, config.token !== null);
+  mkdirSync(paths.home, { recursive: true });
+  const token = await ensureToken(config.token, paths.token);
+  const { logger, flush } = fileLogger(paths.serverLog, config.log_level);
+
+  let app: App;
+  try {
+    app = await App.open({ config, executor: options.executor, logger });
+  } catch (err) {
+    logger.error({ err }, 'could not open the app');
+    await flush();
+    throw err;
+  }
+  const server = buildServer(app, { token, logger });
+  let port: number;
+  let url: string;
+  try {
+    port = await listenOnFreePort(server, config.host, config.port);
+    url = localUrl(config.host, port);
+    await writeServerInfo(paths.serverInfo, {
+      pid: process.pid,
+      host: config.host,
+      port,
+      url,
+      started_at: new Date().toISOString(),
+      version: VERSION,
+    });
+    await app.start();
+  } catch (err) {
+    logger.error({ err }, 'server start failed');
+    const cleanupFailed = (closeErr: unknown) => logger.error({ err: closeErr }, 'cleaning up after a failed start failed');
+    await server.close().catch(cleanupFailed);
+    await app.close().catch(cleanupFailed);
+    await removeServerInfo(paths.serverInfo, process.pid);
+    await flush();
+    throw err;
+  }
+  logger.info({ url, port, home: paths.home, version: VERSION }, 'claude-worker server listening');
+
+  let closing: Promise<void> | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal during shutdown; exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`claude-worker: shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      // The signal handlers stay until the end: a second signal during shutdown exits at once.
+      const errors: unknown[] = [];
+      await server.close().catch((err: unknown) => errors.push(err));
+      await app.close().catch((err: unknown) => errors.push(err));
+      await removeServerInfo(paths.serverInfo, process.pid).catch((err: unknown) => errors.push(err));
+      for (const err of errors) logger.error({ err }, 'error during shutdown');
+      logger.info({}, 'claude-worker server stopped');
+      await flush();
+      if (handleSignals) {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+      if (errors.length > 0) throw errors[0];
+    })();
+    return closing;
+  };
+
+  return { url, port, token, app, close };
+}

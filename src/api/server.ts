@@ -1,0 +1,99 @@
+/**
+ * Builds the Fastify instance of the REST API around an opened App: JSON body parsing with a clear message for bad
+ * JSON, bearer-token auth, the route table (tasks, logs, events, health, OpenAPI), problem+json errors, and the live
+ * streams that the server ends when it closes. Listening, the token file and server.json are serve.ts's job.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastify';
+import type { Logger } from 'pino';
+import type { App } from '../app.js';
+import { ClaudeWorkerError } from '../domain/errors.js';
+import { bearerMatches, unauthorized } from './auth.js';
+import { LiveStreams } from './live-streams.js';
+import { openApiRoute } from './openapi.js';
+import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
+import { registerRoutes, type Route } from './route-table.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { logRoutes } from './routes/logs.js';
+import { taskRoutes } from './routes/tasks.js';
+
+export interface ServerOptions {
+  /** The bearer token every /api/v1 request must carry. */
+  token: string;
+  /** Request and error log; false (the default) logs nothing. */
+  logger?: Logger | false;
+  /** Comment line interval on SSE streams (default 15 s). */
+  heartbeatMs?: number;
+  /** How often followed logs look for new lines (default 200 ms). */
+  followIntervalMs?: number;
+}
+
+function parseJsonBody(_request: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.trim() === '') {
+    done(null, undefined);
+    return;
+  }
+  try {
+    done(null, JSON.parse(text));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    done(new ClaudeWorkerError('validation', `The request body is not valid JSON: ${reason}. Send one JSON object with Content-Type: application/json.`));
+  }
+}
+
+export function buildServer(app: App, options: ServerOptions): FastifyInstance {
+  const bodyLimit = app.config.body_limit_bytes;
+  const fastify = Fastify({
+    bodyLimit,
+    genReqId: () => randomUUID(),
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+  }) as unknown as FastifyInstance;
+
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+
+  const streams = new LiveStreams();
+  fastify.addHook('preClose', (done) => {
+    streams.closeAll();
+    done();
+  });
+
+  const authenticate: onRequestHookHandler = (request, _reply, done) => {
+    const header = request.headers.authorization;
+    if (bearerMatches(header, options.token)) done();
+    else done(unauthorized(header, app.paths.token));
+  };
+
+  fastify.setErrorHandler((err, request, reply) => {
+    const { problem, internal } = toProblem(
+      err,
+      { bodyLimit, contentLength: request.headers['content-length'], contentType: request.headers['content-type'] },
+      app.paths.serverLog,
+    );
+    if (internal) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: problem.code, status: problem.status }, problem.detail);
+    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const problem = problemOf(
+      new ClaudeWorkerError('not_found', `There is no route ${request.method} ${path}. The routes are listed at /openapi.json.`),
+    );
+    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  });
+
+  const startedAt = new Date();
+  const routes: Route[] = [
+    ...healthRoutes(app, streams, startedAt),
+    ...taskRoutes(app),
+    ...logRoutes(app, streams, options.followIntervalMs ?? 200),
+    ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
+  ];
+  routes.push(openApiRoute(() => routes));
+  registerRoutes(fastify, routes, authenticate);
+  return fastify;
+}

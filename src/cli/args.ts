@@ -1,0 +1,76 @@
+/**
+ * Parsers for command-line values: task ids, whole numbers, durations (`90`, `90s`, `30m`, `2h`), repeatable
+ * flags, `KEY=VALUE` pairs and tool lists. They throw commander's InvalidArgumentError, so a bad value is a usage
+ * error (exit 2) with commander's "option '--x <n>' argument 'y' is invalid" framing.
+ */
+import { InvalidArgumentError } from 'commander';
+import { ClaudeWorkerError } from '../domain/errors.js';
+
+/** A task id argument; a usage error (exit 2) otherwise. */
+export function parseTaskId(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) {
+    throw new ClaudeWorkerError(
+      'validation',
+      `A task id is a positive whole number, got "${text}". List tasks with \`claude-worker list\`.`,
+    );
+  }
+  return Number(text);
+}
+
+export function wholeNumber(text: string): number {
+  if (!/^-?\d+$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number.');
+  return Number(text);
+}
+
+export function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError('expected a number above 0.');
+  return value;
+}
+
+const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `90` or `90s` → 90; `30m` → 1800; `2h` → 7200. */
+export function durationSeconds(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
+  const unit = match ? UNIT_SECONDS[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined)
+    throw new InvalidArgumentError('expected seconds, or a duration such as 90s, 30m, 2h.');
+  const seconds = Math.round(Number(match[1]) * unit);
+  if (seconds <= 0) throw new InvalidArgumentError('expected a duration above 0.');
+  return seconds;
+}
+
+/** For repeatable flags: `--tag a --tag b`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** For `--env KEY=VALUE` (repeatable). */
+export function collectEnv(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const index = text.indexOf('=');
+  if (index <= 0) throw new InvalidArgumentError('expected KEY=VALUE, e.g. --env NODE_ENV=test.');
+  return { ...previous, [text.slice(0, index)]: text.slice(index + 1) };
+}
+
+/**
+ * Tool lists: comma-separated and repeatable, keeping commas inside parentheses (`Bash(git diff:*),Edit`).
+ */
+export function collectTools(text: string, previous: string[] = []): string[] {
+  const tools: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of text) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth = Math.max(0, depth - 1);
+    if (char === ',' && depth === 0) {
+      tools.push(current.trim());
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  tools.push(current.trim());
+  return [...previous, ...tools.filter((tool) => tool !== '')];
+}

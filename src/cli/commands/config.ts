@@ -1,0 +1,73 @@
+/**
+ * `claude-worker config`: every effective setting, its value (the token masked) and where it came from, plus the
+ * files that were read. `--json` prints `{ settings: { <key>: { value, source, env, description } }, files }`.
+ */
+import type { Command } from 'commander';
+import { CONFIG_KEYS, displayPath, flagName } from '../../config/load.js';
+import { ConfigSchema, envName, type Config, type ConfigKey } from '../../config/schema.js';
+import type { CliRun } from '../context.js';
+import { table, outputWidth } from '../format.js';
+
+interface ConfigOptions {
+  json?: boolean;
+}
+
+/** Shows whether a token is set without showing it. */
+export function maskToken(token: string | null): string | null {
+  if (token === null) return null;
+  return `${token.slice(0, 4)}…(${token.length} characters, masked)`;
+}
+
+function shownValue(config: Config, key: ConfigKey): unknown {
+  return key === 'token' ? maskToken(config.token) : config[key];
+}
+
+export function registerConfig(program: Command, run: CliRun): void {
+  program
+    .command('config')
+    .description('Show every effective setting, its value and where it came from')
+    .option('--json', 'print the settings as JSON')
+    .addHelpText(
+      'after',
+      `
+Settings come from, lowest to highest: defaults < user file (<home>/config.json or .yaml) < project file
+(.claude-worker.json or .yaml, the nearest one upward from the current folder) < CLAUDE_WORKER_* environment
+variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME or ~/.claude-worker.`,
+    )
+    .action((options: ConfigOptions, command: Command) => {
+      const context = run.context(command);
+      const { config, sources, files, warnings } = context.loaded;
+      if (options.json) {
+        const settings = Object.fromEntries(
+          CONFIG_KEYS.map((key) => [
+            key,
+            {
+              value: shownValue(config, key),
+              source: sources[key],
+              env: envName(key),
+              description: ConfigSchema.shape[key].description ?? '',
+            },
+          ]),
+        );
+        context.json({ settings, files });
+        return;
+      }
+      const rows = CONFIG_KEYS.map((key) => [key, JSON.stringify(shownValue(config, key)), sources[key]]);
+      for (const line of table(['SETTING', 'VALUE', 'SOURCE'], rows, outputWidth(context.io.stdout)))
+        context.print(line);
+      context.print();
+      context.print(
+        `user file:    ${files.user ? displayPath(files.user, context.io.env) : `none (${displayPath(context.paths.userConfig, context.io.env)} or config.yaml)`}`,
+      );
+      context.print(
+        `project file: ${files.project ? displayPath(files.project, context.io.env) : 'none (.claude-worker.json or .yaml, searched upward)'}`,
+      );
+      context.print(
+        `Each setting has an environment variable (${envName('concurrency')}) and a file key (concurrency);`,
+      );
+      context.print(
+        `the flags are ${['home', 'url', 'port'].map((k) => flagName(k as ConfigKey)).join(', ')}.`,
+      );
+      for (const warning of warnings) context.note(`warning: ${warning}`);
+    });
+}

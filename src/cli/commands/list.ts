@@ -1,0 +1,64 @@
+/**
+ * `claude-worker list`: tasks newest first, as a table (id, status, model, age, elapsed, cost, last action or
+ * prompt), filtered by status and tag. `--json` prints the REST page `{ tasks, next_cursor }`.
+ */
+import type { Command } from 'commander';
+import type { TaskStatus } from '../../domain/vocabulary.js';
+import { wholeNumber } from '../args.js';
+import { connect } from '../connect.js';
+import type { CliRun } from '../context.js';
+import { outputWidth, table } from '../format.js';
+import { LIST_HEADERS, listRow } from '../task-view.js';
+
+interface ListOptions {
+  status?: string;
+  tag?: string;
+  limit: number;
+  cursor?: string;
+  json?: boolean;
+}
+
+export function registerList(program: Command, run: CliRun): void {
+  program
+    .command('list')
+    .description('List tasks, newest first')
+    .option(
+      '-s, --status <statuses>',
+      'only these statuses, comma-separated (waiting, queued, running, completed, failed, cancelled, skipped)',
+    )
+    .option('--tag <tag>', 'only tasks with this tag')
+    .option('-n, --limit <n>', 'at most this many (1 to 500)', wholeNumber, 20)
+    .option('--cursor <cursor>', 'continue after a previous page (its next_cursor)')
+    .option('--json', 'print the page as the REST API returns it: { tasks, next_cursor }')
+    .action(async (options: ListOptions, command: Command) => {
+      const context = run.context(command);
+      const client = await connect(context);
+      // Statuses are checked by the server, which names the valid ones.
+      const status = options.status
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) as TaskStatus[] | undefined;
+      const page = await client.listTasks({
+        status,
+        tag: options.tag,
+        limit: options.limit,
+        cursor: options.cursor,
+      });
+      if (options.json) {
+        context.json(page);
+        return;
+      }
+      if (page.tasks.length === 0) {
+        const filtered =
+          options.status !== undefined || options.tag !== undefined || options.cursor !== undefined;
+        context.print(
+          filtered ? 'No tasks match.' : 'No tasks yet. Queue one: claude-worker run "Fix the failing tests"',
+        );
+        return;
+      }
+      const now = Date.now();
+      const rows = page.tasks.map((task) => listRow(task, now));
+      for (const line of table(LIST_HEADERS, rows, outputWidth(context.io.stdout))) context.print(line);
+      if (page.next_cursor) context.note(`More: claude-worker list --cursor ${page.next_cursor}`);
+    });
+}

@@ -1,0 +1,189 @@
+/**
+ * The checks of `claude-worker doctor`, each with what it found and, when something is wrong, how to fix it:
+ * Node.js, configuration, the Claude Code executable (probeClaude), credentials, the home folder, the database,
+ * the server. A check never throws; a broken part is a `fail` with a fix.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { displayPath, resolveHome } from '../config/load.js';
+import { homePaths } from '../config/paths.js';
+import { DEFAULTS, type Config } from '../config/schema.js';
+import { credentialsPresent, probeClaude } from '../executor/claude-probe.js';
+import type { CliContext } from './context.js';
+import { findLocalServer, probeHealth } from './server-info.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  message: string;
+  fix: string | null;
+}
+
+const MIN_NODE_MAJOR = 20;
+
+export async function runChecks(context: CliContext): Promise<Check[]> {
+  const checks: Check[] = [nodeCheck()];
+  const { config, check } = configCheck(context);
+  checks.push(check);
+  checks.push(await claudeCheck(config));
+  checks.push(credentialsCheck(context));
+  const home = homeCheck(config);
+  checks.push(home);
+  if (home.status === 'ok') checks.push(await databaseCheck(config));
+  checks.push(await serverCheck(context, config));
+  return checks;
+}
+
+function nodeCheck(): Check {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= MIN_NODE_MAJOR
+    ? { name: 'Node.js', status: 'ok', message: process.versions.node, fix: null }
+    : {
+        name: 'Node.js',
+        status: 'fail',
+        message: `${process.versions.node} is too old`,
+        fix: `Install Node.js ${MIN_NODE_MAJOR} or newer.`,
+      };
+}
+
+/** The configuration, or the defaults (with the home folder from flag or environment) when it is invalid. */
+function configCheck(context: CliContext): { config: Config; check: Check } {
+  try {
+    const { config, files, warnings } = context.loaded;
+    const read = [files.user, files.project]
+      .filter((f): f is string => f !== null)
+      .map((f) => displayPath(f, context.io.env));
+    const message = `valid${read.length ? ` (read ${read.join(', ')})` : ' (defaults and environment)'}`;
+    return {
+      config,
+      check: warnings.length
+        ? {
+            name: 'configuration',
+            status: 'warn',
+            message: `${message}; ${warnings.join('; ')}`,
+            fix: 'Correct the variable name.',
+          }
+        : { name: 'configuration', status: 'ok', message, fix: null },
+    };
+  } catch (err) {
+    const options = { cwd: context.io.cwd, env: context.io.env, flags: { home: context.globals.home } };
+    const config: Config = { ...DEFAULTS, home: resolveHome(options).home };
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      config,
+      check: {
+        name: 'configuration',
+        status: 'fail',
+        message,
+        fix: 'See `claude-worker config` once it is corrected; the other checks use the defaults.',
+      },
+    };
+  }
+}
+
+async function claudeCheck(config: Config): Promise<Check> {
+  const probe = await probeClaude(config.claude_path);
+  const where = probe.source === 'config' ? 'from claude_path' : 'bundled with the Agent SDK';
+  if (probe.ok)
+    return {
+      name: 'Claude Code',
+      status: 'ok',
+      message: `${probe.version ?? '?'} at ${probe.path ?? '?'} (${where})`,
+      fix: null,
+    };
+  return { name: 'Claude Code', status: 'fail', message: `not usable (${where})`, fix: probe.problem };
+}
+
+function credentialsCheck(context: CliContext): Check {
+  const found = credentialsPresent(context.io.env);
+  if (found.present)
+    return { name: 'credentials', status: 'ok', message: `found (${found.source ?? '?'})`, fix: null };
+  return {
+    name: 'credentials',
+    status: 'warn',
+    message: 'none found (no ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN or ~/.claude/.credentials.json)',
+    fix: 'Run `claude` and /login once, or set ANTHROPIC_API_KEY for the server; tasks fail with "auth" until then.',
+  };
+}
+
+function homeCheck(config: Config): Check {
+  const probe = join(config.home, `.doctor-${process.pid}`);
+  try {
+    mkdirSync(config.home, { recursive: true });
+    writeFileSync(probe, 'ok');
+    rmSync(probe, { force: true });
+    return { name: 'home folder', status: 'ok', message: `${config.home} is writable`, fix: null };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return {
+      name: 'home folder',
+      status: 'fail',
+      message: `${config.home} is not writable (${code})`,
+      fix: 'Fix its permissions, or choose another folder with CLAUDE_WORKER_HOME or --home.',
+    };
+  }
+}
+
+async function databaseCheck(config: Config): Promise<Check> {
+  const path = homePaths(config.home).database;
+  try {
+    const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
+    const store = new SqliteStore(path);
+    try {
+      await store.migrate();
+      const counts = await store.countByStatus();
+      const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      return {
+        name: 'database',
+        status: 'ok',
+        message: `${path} opens (${total} task${total === 1 ? '' : 's'})`,
+        fix: null,
+      };
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      name: 'database',
+      status: 'fail',
+      message: `${path} does not open: ${message}`,
+      fix: 'Check free disk space and the file’s permissions; if it is damaged, move it aside (a new one is created).',
+    };
+  }
+}
+
+async function serverCheck(context: CliContext, config: Config): Promise<Check> {
+  if (config.url) {
+    const health = await probeHealth(config.url);
+    return health
+      ? {
+          name: 'server',
+          status: 'ok',
+          message: `${config.url} answers (version ${health.version})`,
+          fix: null,
+        }
+      : {
+          name: 'server',
+          status: 'fail',
+          message: `nothing answers at ${config.url} (url setting)`,
+          fix: 'Start that server, or correct or remove the url setting.',
+        };
+  }
+  const local = await findLocalServer(homePaths(config.home));
+  if (local)
+    return {
+      name: 'server',
+      status: 'ok',
+      message: `running at ${local.info.url} (pid ${local.info.pid})`,
+      fix: null,
+    };
+  return {
+    name: 'server',
+    status: 'ok',
+    message: 'not running; it starts by itself when a command needs it (or: claude-worker server start)',
+    fix: null,
+  };
+}

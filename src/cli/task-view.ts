@@ -1,0 +1,130 @@
+/**
+ * How a task reads to a person: the line printed when it is queued, the one-line progress of `watch`, the end
+ * summary (result, or error with its suggestion), the `status` details and the `list` row. Pure text; no I/O.
+ */
+import type { TaskWithAttempts } from '../client/http-client.js';
+import type { Attempt, Task } from '../domain/vocabulary.js';
+import { formatAge, formatCost, formatDuration, oneLine, truncate } from './format.js';
+
+export function elapsedMs(task: Task, now: number = Date.now()): number | null {
+  if (!task.started_at) return null;
+  const end = task.finished_at ? Date.parse(task.finished_at) : now;
+  return end - Date.parse(task.started_at);
+}
+
+export function queuedLine(task: Task): string {
+  return `Task ${task.id} ${task.status} (${task.model}, ${task.working_directory}). Follow it: claude-worker watch ${task.id}`;
+}
+
+/** `Task 12 running · [tool:Bash] npm test · 3 turns · $0.0123 · 1m 03s` */
+export function progressLine(task: Task, now: number = Date.now(), withElapsed = true): string {
+  const parts = [`Task ${task.id} ${task.status}`];
+  if (task.status === 'queued' && task.attempt_count > 0)
+    parts[0] += ` (attempt ${task.attempt_count + 1} of ${task.max_attempts})`;
+  if (task.status_reason && (task.status === 'queued' || task.status === 'waiting'))
+    parts.push(task.status_reason);
+  if (task.last_action) parts.push(oneLine(task.last_action));
+  if (task.num_turns !== null) parts.push(`${task.num_turns} turn${task.num_turns === 1 ? '' : 's'}`);
+  if (task.cost_usd !== null) parts.push(formatCost(task.cost_usd));
+  const elapsed = elapsedMs(task, now);
+  if (withElapsed && elapsed !== null) parts.push(formatDuration(elapsed));
+  return parts.join(' · ');
+}
+
+/** What is printed when a task has ended: the result, or the error and what to do about it. */
+export function endLines(task: Task): string[] {
+  const elapsed = elapsedMs(task);
+  const facts = [
+    elapsed === null ? null : `in ${formatDuration(elapsed)}`,
+    task.num_turns === null ? null : `${task.num_turns} turns`,
+    task.cost_usd === null ? null : formatCost(task.cost_usd),
+  ].filter((fact): fact is string => fact !== null);
+  const lines = [`Task ${task.id} ${task.status}${facts.length ? ` ${facts.join(' · ')}` : ''}`];
+  if (task.status === 'completed') {
+    lines.push('', task.result ?? '(no result text)');
+    return lines;
+  }
+  if (task.error) {
+    lines.push(`error (${task.error.code}): ${task.error.message}`);
+    if (task.error.exit_meaning) lines.push(`exit: ${task.error.exit_meaning}`);
+    lines.push(`suggestion: ${task.error.suggestion}`);
+  } else if (task.status_reason) {
+    lines.push(`reason: ${task.status_reason}`);
+  }
+  if (task.status === 'failed' || task.status === 'cancelled')
+    lines.push(`Run it again: claude-worker retry ${task.id}`);
+  return lines;
+}
+
+function field(name: string, value: string): string {
+  return `  ${name.padEnd(12)}${value}`;
+}
+
+export function statusLines(task: TaskWithAttempts, now: number = Date.now()): string[] {
+  const prompt = task.execution_prompt.split('\n');
+  const shownPrompt =
+    truncate(prompt.slice(0, 3).join(' ⏎ '), 300) +
+    (prompt.length > 3 ? ` (+${prompt.length - 3} lines)` : '');
+  const elapsed = elapsedMs(task, now);
+  const lines = [
+    `Task ${task.id} · ${task.status}${task.cancel_requested && task.status === 'running' ? ' (cancel requested)' : ''}`,
+    field('prompt', shownPrompt),
+    field('directory', task.working_directory),
+    field(
+      'model',
+      `${task.model} · permission ${task.permission_mode}${task.max_turns ? ` · max ${task.max_turns} turns` : ''}`,
+    ),
+    field('created', `${task.created_at} (${formatAge(task.created_at, now)})`),
+  ];
+  if (task.started_at) lines.push(field('started', task.started_at));
+  if (task.finished_at) lines.push(field('finished', task.finished_at));
+  if (elapsed !== null) lines.push(field('elapsed', formatDuration(elapsed)));
+  lines.push(field('attempts', `${task.attempt_count} of ${task.max_attempts}`));
+  if (task.tags.length) lines.push(field('tags', task.tags.join(', ')));
+  if (task.num_turns !== null || task.cost_usd !== null) {
+    lines.push(field('usage', `${task.num_turns ?? 0} turns · ${formatCost(task.cost_usd)}`));
+  }
+  if (task.session_id) lines.push(field('session', task.session_id));
+  if (task.last_action) lines.push(field('last action', truncate(oneLine(task.last_action), 200)));
+  if (task.status_reason) lines.push(field('reason', task.status_reason));
+  if (task.result !== null) lines.push(field('result', truncate(oneLine(task.result), 500)));
+  if (task.error) {
+    lines.push(field('error', `${task.error.code}: ${task.error.message}`));
+    if (task.error.exit_meaning) lines.push(field('exit', task.error.exit_meaning));
+    lines.push(field('suggestion', task.error.suggestion));
+  }
+  if (task.attempts.length) {
+    lines.push('  attempts');
+    for (const attempt of task.attempts) lines.push(`    ${attemptLine(attempt)}`);
+  }
+  if (task.log_path) lines.push(field('log', `${task.log_path} (claude-worker logs ${task.id})`));
+  return lines;
+}
+
+function attemptLine(attempt: Attempt): string {
+  const parts = [`#${attempt.number} ${attempt.status}`, attempt.started_at];
+  if (attempt.duration_ms !== null) parts.push(formatDuration(attempt.duration_ms));
+  if (attempt.cost_usd !== null) parts.push(formatCost(attempt.cost_usd));
+  if (attempt.resumed_session_id) parts.push(`resumed ${attempt.resumed_session_id}`);
+  if (attempt.error) parts.push(`${attempt.error.code}: ${truncate(oneLine(attempt.error.message), 120)}`);
+  return parts.join(' · ');
+}
+
+export const LIST_HEADERS = ['ID', 'STATUS', 'MODEL', 'AGE', 'ELAPSED', 'COST', 'LAST ACTION / PROMPT'];
+
+export function listRow(task: Task, now: number = Date.now()): string[] {
+  const elapsed = elapsedMs(task, now);
+  const detail =
+    task.status === 'failed' && task.error
+      ? `${task.error.code}: ${task.error.message}`
+      : (task.last_action ?? task.execution_prompt);
+  return [
+    String(task.id),
+    task.status,
+    task.model,
+    formatAge(task.created_at, now),
+    elapsed === null ? '-' : formatDuration(elapsed),
+    formatCost(task.cost_usd),
+    oneLine(detail),
+  ];
+}

@@ -1,0 +1,140 @@
+/**
+ * The Claude adapter of the Executor seam: runs one attempt of a task as a Claude Code child process through
+ * `query()` of the Claude Agent SDK, hands every message to the engine as it arrives, and says how the attempt
+ * ended. It never writes to the store and never throws for a failed attempt (only for a programmer error, such as
+ * an `onMessage` callback that throws). Protocol facts it relies on: ../../../shared/CLAUDE_PROTOCOL.md.
+ */
+import { statSync } from 'node:fs';
+import { query, type Options } from '@anthropic-ai/claude-agent-sdk';
+import type { Failure, Task } from '../domain/vocabulary.js';
+import { AttemptRecorder } from './attempt-recorder.js';
+import { buildChildEnv } from './child-env.js';
+import { classifyFailure, makeFailure } from './classify.js';
+import type { ExecutionOutcome, ExecutionRequest, Executor } from './executor.js';
+
+export interface ClaudeExecutorOptions {
+  /** The Claude Code executable (`claude_path`); null uses the SDK's bundled binary. */
+  claudePath: string | null;
+  /** Environment for every child, above the server's and below the task's (e.g. CLAUDE_CODE_MAX_RETRIES). */
+  childEnvOverrides?: Record<string, string>;
+}
+
+/** Thrown out of the message loop when the engine's own callback fails, so it is not mistaken for a crash. */
+class CallbackFailed {
+  constructor(readonly cause: unknown) {}
+}
+
+export class ClaudeExecutor implements Executor {
+  constructor(private readonly options: ClaudeExecutorOptions) {}
+
+  async execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
+    const { task, signal } = request;
+    const problem = this.preflight(task, signal);
+    if (problem) return { ok: false, failure: problem, result: null };
+
+    const recorder = new AttemptRecorder(request.resume_session_id);
+    const controller = new AbortController();
+    const forwardAbort = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', forwardAbort, { once: true });
+    let thrown: unknown;
+    try {
+      const messages = query({
+        prompt: task.execution_prompt,
+        options: this.sdkOptions(request, controller, recorder),
+      });
+      for await (const message of messages) {
+        const translated = recorder.observe(message);
+        try {
+          request.onMessage(translated);
+        } catch (err) {
+          throw new CallbackFailed(err);
+        }
+      }
+    } catch (err) {
+      if (err instanceof CallbackFailed) {
+        controller.abort('shutdown'); // leaving the loop already closes the query; make sure the child goes too
+        throw err.cause;
+      }
+      thrown = err;
+    } finally {
+      signal.removeEventListener('abort', forwardAbort);
+    }
+    return recorder.outcome(thrown, signal, task.timeout_seconds);
+  }
+
+  /** Failures we can name before starting a process (the SDK's own words for these mislead). */
+  private preflight(task: Task, signal: AbortSignal): Failure | null {
+    if (signal.aborted) {
+      return classifyFailure({
+        result: null,
+        assistantErrors: [],
+        thrown: undefined,
+        aborted: true,
+        abortReason: signal.reason,
+        stderr: '',
+        messageCount: 0,
+        timeoutSeconds: task.timeout_seconds,
+      });
+    }
+    if (!isDirectory(task.working_directory)) {
+      // Spawning in a missing cwd fails with ENOENT, which the SDK reports as "executable … failed to launch".
+      return makeFailure(
+        'invalid_request',
+        `The working directory ${task.working_directory} does not exist (any more) or is not a directory.`,
+      );
+    }
+    const path = this.options.claudePath;
+    if (path !== null && !exists(path)) {
+      return makeFailure('cli_not_found', `There is no Claude Code executable at ${path} (claude_path).`);
+    }
+    return null;
+  }
+
+  private sdkOptions(
+    request: ExecutionRequest,
+    controller: AbortController,
+    recorder: AttemptRecorder,
+  ): Options {
+    const { task } = request;
+    const options: Options = {
+      model: task.model,
+      cwd: task.working_directory,
+      // Without a systemPrompt the model gets a one-line generic prompt; a background task should work like
+      // Claude Code does in a terminal, so the default is Claude Code's own prompt.
+      systemPrompt: task.system_prompt ?? { type: 'preset', preset: 'claude_code' },
+      permissionMode: task.permission_mode,
+      // Load the user's, the project's and the local settings (CLAUDE.md, permissions, hooks, MCP servers), so a
+      // background task behaves like the user's Claude Code in that directory. Said explicitly rather than relying
+      // on the SDK's default, which has changed between SDK versions.
+      settingSources: ['user', 'project', 'local'],
+      abortController: controller,
+      env: buildChildEnv(process.env, this.options.childEnvOverrides ?? {}, task.env),
+      stderr: recorder.onStderr,
+    };
+    if (task.permission_mode === 'bypassPermissions') options.allowDangerouslySkipPermissions = true;
+    if (task.allowed_tools !== null) options.allowedTools = task.allowed_tools;
+    if (task.disallowed_tools !== null) options.disallowedTools = task.disallowed_tools;
+    if (task.max_turns !== null) options.maxTurns = task.max_turns;
+    if (task.max_budget_usd !== null) options.maxBudgetUsd = task.max_budget_usd;
+    if (request.resume_session_id !== null) options.resume = request.resume_session_id;
+    if (this.options.claudePath !== null) options.pathToClaudeCodeExecutable = this.options.claudePath;
+    return options;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

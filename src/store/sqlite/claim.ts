@@ -1,0 +1,78 @@
+/**
+ * claimTasks: in one IMMEDIATE transaction, the ready tasks (queued, run_after <= now, no cancel request, model not
+ * excluded) in claim order (priority desc, then id) become `running` under the caller's lease, each with a new
+ * attempt row and a `task_claimed` event. One UPDATE … RETURNING picks and marks the whole batch.
+ */
+import type { Task } from '../../domain/vocabulary.js';
+import type { ClaimedTask, ClaimRequest } from '../store.js';
+import { workerActor, type StoreContext } from './context.js';
+import type { TaskRow } from './schema.js';
+import { rowToTask } from './task-rows.js';
+
+// The inner SELECT walks the `tasks_ready` partial index in claim order and stops at the limit (INDEXED BY: without
+// statistics the planner would pick `tasks_status` and sort every queued task). RETURNING also reads how the
+// previous attempt ended, which decides whether the new one resumes the Claude session.
+const CLAIM = `
+  UPDATE tasks
+  SET status = 'running', worker_id = @worker_id, lease_expires_at = @lease_expires_at, started_at = @now,
+      updated_at = @now, attempt_count = attempt_count + 1, error = NULL, finished_at = NULL, num_turns = NULL,
+      status_reason = NULL
+  WHERE id IN (
+    SELECT id FROM tasks INDEXED BY tasks_ready
+    WHERE status = 'queued' AND run_after <= @now AND cancel_requested = 0
+      AND model NOT IN (SELECT value FROM json_each(@exclude_models))
+    ORDER BY priority DESC, id
+    LIMIT @limit
+  )
+  RETURNING *,
+    (SELECT a.status FROM attempts a WHERE a.task_id = tasks.id AND a.number = tasks.attempt_count - 1)
+      AS previous_attempt_status`;
+
+const INSERT_ATTEMPT = `
+  INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
+  VALUES (?, ?, 'running', ?, ?, ?)`;
+
+type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
+
+export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) => ClaimedTask[] {
+  const claim = ctx.db.prepare<[Record<string, unknown>], ClaimedRow>(CLAIM);
+  const insertAttempt = ctx.db.prepare(INSERT_ATTEMPT);
+
+  return (request) => {
+    if (request.limit <= 0) return [];
+    return ctx.tx.write(() => {
+      const now = Date.now();
+      const rows = claim.all({
+        worker_id: request.worker_id,
+        lease_expires_at: now + request.lease_ms,
+        now,
+        exclude_models: JSON.stringify(request.exclude_models ?? []),
+        limit: request.limit,
+      });
+      // RETURNING gives no order; the caller starts them in claim order.
+      rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
+      return rows.map((row): ClaimedTask => {
+        const attempt = row.attempt_count;
+        const resume = row.previous_attempt_status === 'interrupted' ? row.session_id : null;
+        insertAttempt.run(row.id, attempt, request.worker_id, now, resume);
+        ctx.tx.append(
+          {
+            type: 'task_claimed',
+            task_id: row.id,
+            orchestration_id: row.orchestration_id,
+            from_status: 'queued',
+            to_status: 'running',
+            actor: workerActor(request.worker_id),
+            correlation_id: null,
+            data: resume
+              ? { attempt, worker_id: request.worker_id, resume_session_id: resume }
+              : { attempt, worker_id: request.worker_id },
+          },
+          now,
+        );
+        const task: Task = rowToTask(row);
+        return { task, attempt, resume_session_id: resume };
+      });
+    });
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The shape of the SQLite tables as the current code sees them, for Kysely's type checking of dynamic queries.
+ * Times are INTEGER epoch milliseconds; JSON fields (tags, env, tool lists, usage, error, event data) are TEXT.
+ * Migrations do not import these types: they describe each step on their own, because the schema moves on.
+ */
+import type { Generated, Selectable } from 'kysely';
+
+export interface TasksTable {
+  id: Generated<number>;
+  status: string;
+  execution_prompt: string;
+  working_directory: string;
+  model: string;
+  system_prompt: string | null;
+  permission_mode: string;
+  /** JSON array or NULL. */
+  allowed_tools: string | null;
+  disallowed_tools: string | null;
+  max_turns: number | null;
+  max_budget_usd: number | null;
+  /** JSON object. */
+  env: string;
+  timeout_seconds: number | null;
+  priority: number;
+  /** JSON array. */
+  tags: string;
+  max_attempts: number;
+  orchestration_id: number | null;
+  identifier: string | null;
+  trigger_rule: string;
+  initial_delay_seconds: number;
+  pending_dependencies: number;
+  attempt_count: number;
+  run_after: number | null;
+  worker_id: string | null;
+  lease_expires_at: number | null;
+  /** 0 or 1. */
+  cancel_requested: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  last_action: string | null;
+  last_action_at: number | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+  /** JSON object or NULL. */
+  usage: string | null;
+  session_id: string | null;
+  result: string | null;
+  /** JSON Failure or NULL. */
+  error: string | null;
+  status_reason: string | null;
+  log_path: string | null;
+  transcript_path: string | null;
+}
+
+export interface AttemptsTable {
+  task_id: number;
+  number: number;
+  status: string;
+  worker_id: string;
+  started_at: number;
+  finished_at: number | null;
+  duration_ms: number | null;
+  session_id: string | null;
+  resumed_session_id: string | null;
+  num_turns: number | null;
+  cost_usd: number | null;
+  /** JSON Failure or NULL. */
+  error: string | null;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  task_id: number | null;
+  orchestration_id: number | null;
+  from_status: string | null;
+  to_status: string | null;
+  actor: string;
+  correlation_id: string | null;
+  /** JSON object. */
+  data: string;
+  created_at: number;
+}
+
+export interface MigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface Database {
+  tasks: TasksTable;
+  attempts: AttemptsTable;
+  events: EventsTable;
+  migrations: MigrationsTable;
+}
+
+/** Rows as read back (generated columns resolved). */
+export type TaskRow = Selectable<TasksTable>;
+export type AttemptRow = Selectable<AttemptsTable>;
+export type EventRow = Selectable<EventsTable>;

@@ -1,0 +1,150 @@
+/**
+ * The embedded SQLite store: one file, one better-sqlite3 connection per process, WAL so readers and the writer do
+ * not block each other. This class only wires the parts: the connection (connection.ts), migrations, and one module
+ * per operation, each with its own prepared statements. Work is synchronous inside; the async methods are the
+ * `Store` seam so a networked database fits the same interface.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { ClaudeWorkerError } from '../../domain/errors.js';
+import type { Actor, Attempt, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type {
+  AttemptFinish,
+  ClaimedTask,
+  ClaimRequest,
+  EventListener,
+  EventQuery,
+  LeaseRenewal,
+  NewTask,
+  Progress,
+  RecoveryRequest,
+  StatusCounts,
+  Store,
+  TaskPage,
+  TaskQuery,
+} from '../store.js';
+import { prepareRequestCancel } from './cancel.js';
+import { prepareClaimTasks } from './claim.js';
+import { openDatabase } from './connection.js';
+import { taskRowReader, type StoreContext } from './context.js';
+import { prepareCreateTask } from './create.js';
+import { prepareFinishAttempts } from './finish.js';
+import { prepareRenewLeases } from './leases.js';
+import { migrate } from './migrations.js';
+import { prepareRecordProgress } from './progress.js';
+import { prepareQueries } from './queries.js';
+import { prepareRecoverTasks } from './recovery.js';
+import { prepareRetryTask } from './retry.js';
+import { SqlRunner } from './sql-runner.js';
+import { EventListeners, Transactions } from './transactions.js';
+
+type Operations = ReturnType<typeof prepareOperations>;
+
+function prepareOperations(ctx: StoreContext) {
+  return {
+    create: prepareCreateTask(ctx),
+    claim: prepareClaimTasks(ctx),
+    finish: prepareFinishAttempts(ctx),
+    progress: prepareRecordProgress(ctx),
+    renew: prepareRenewLeases(ctx),
+    cancel: prepareRequestCancel(ctx),
+    retry: prepareRetryTask(ctx),
+    recover: prepareRecoverTasks(ctx),
+    queries: prepareQueries(ctx),
+  };
+}
+
+export class SqliteStore implements Store {
+  private readonly db: BetterSqlite3.Database;
+  private readonly sql: SqlRunner;
+  private readonly listeners = new EventListeners();
+  private prepared: Operations | null = null;
+
+  /** Opens (and creates) the database file; call `migrate()` before anything else. */
+  constructor(readonly filePath: string) {
+    this.db = openDatabase(filePath);
+    this.sql = new SqlRunner(this.db);
+  }
+
+  async migrate(): Promise<void> {
+    migrate(this.db, this.sql, this.filePath);
+    if (!this.prepared) {
+      const tx = new Transactions(this.db, this.listeners);
+      this.prepared = prepareOperations({ db: this.db, tx, sql: this.sql, taskRow: taskRowReader(this.db) });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createTask(task: NewTask, actor: Actor): Promise<Task> {
+    return this.ops.create(task, actor);
+  }
+
+  async getTask(id: number): Promise<Task | undefined> {
+    return this.ops.queries.getTask(id);
+  }
+
+  async listTasks(query: TaskQuery): Promise<TaskPage> {
+    return this.ops.queries.listTasks(query);
+  }
+
+  async listAttempts(taskId: number): Promise<Attempt[]> {
+    return this.ops.queries.listAttempts(taskId);
+  }
+
+  async countByStatus(): Promise<StatusCounts> {
+    return this.ops.queries.countByStatus();
+  }
+
+  async claimTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
+    return this.ops.claim(request);
+  }
+
+  async recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void> {
+    this.ops.progress(taskId, attempt, progress);
+  }
+
+  async finishAttempts(finishes: AttemptFinish[]): Promise<Task[]> {
+    return this.ops.finish(finishes);
+  }
+
+  async renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal> {
+    return this.ops.renew(workerId, taskIds, leaseMs);
+  }
+
+  async nextRunAfter(): Promise<Date | null> {
+    return this.ops.queries.nextRunAfter();
+  }
+
+  async requestCancel(id: number, actor: Actor): Promise<Task> {
+    return this.ops.cancel(id, actor);
+  }
+
+  async retryTask(id: number, actor: Actor): Promise<Task> {
+    return this.ops.retry(id, actor);
+  }
+
+  async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
+    return this.ops.recover(request);
+  }
+
+  async listEvents(query: EventQuery): Promise<TaskEvent[]> {
+    return this.ops.queries.listEvents(query);
+  }
+
+  onEvents(listener: EventListener): () => void {
+    return this.listeners.add(listener);
+  }
+
+  /** The operations, prepared once the tables exist. */
+  private get ops(): Operations {
+    if (!this.prepared) {
+      throw new ClaudeWorkerError(
+        'internal',
+        `The SQLite store at ${this.filePath} is used before migrate(); open it with \`await store.migrate()\` first.`,
+      );
+    }
+    return this.prepared;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Write transactions and the event record. Every write runs in one IMMEDIATE transaction (the write lock is taken
+ * at BEGIN, so a transaction never fails half-way on a lock upgrade); the events it appends are collected and
+ * handed to listeners only after COMMIT. A transaction that throws is rolled back and its events are never seen.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { EventType, TaskEvent, TaskStatus } from '../../domain/vocabulary.js';
+import type { EventListener } from '../store.js';
+import { isoTime } from './task-rows.js';
+
+export interface NewEvent {
+  type: EventType;
+  task_id: number | null;
+  orchestration_id: number | null;
+  from_status: TaskStatus | null;
+  to_status: TaskStatus | null;
+  actor: string;
+  correlation_id: string | null;
+  data: Record<string, unknown>;
+}
+
+const INSERT_EVENT = `
+  INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data, created_at)
+  VALUES (@type, @task_id, @orchestration_id, @from_status, @to_status, @actor, @correlation_id, @data, @created_at)`;
+
+/** Listeners of committed events. Registered any time, even before the database is migrated. */
+export class EventListeners {
+  private readonly listeners = new Set<EventListener>();
+
+  add(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(events: TaskEvent[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (err) {
+        // The transaction is committed; a listener's failure must not turn it into a reported failure.
+        process.emitWarning(`claude-worker: a store event listener threw: ${String(err)}`);
+      }
+    }
+  }
+}
+
+export class Transactions {
+  private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly immediate: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
+  private collecting: TaskEvent[] | null = null;
+
+  constructor(
+    db: BetterSqlite3.Database,
+    private readonly listeners: EventListeners,
+  ) {
+    this.insertEvent = db.prepare(INSERT_EVENT);
+    this.immediate = db.transaction((work: () => unknown) => work());
+  }
+
+  /** Runs `work` in one IMMEDIATE transaction; the events it appended are emitted after the commit. */
+  write<T>(work: () => T): T {
+    if (this.collecting) throw new Error('claude-worker store: nested write transactions are not supported');
+    const appended: TaskEvent[] = [];
+    this.collecting = appended;
+    let result: T;
+    try {
+      result = this.immediate.immediate(work) as T;
+    } finally {
+      this.collecting = null;
+    }
+    if (appended.length > 0) this.listeners.emit(appended);
+    return result;
+  }
+
+  /** Appends an event inside the current `write`. */
+  append(event: NewEvent, now: number): TaskEvent {
+    if (!this.collecting)
+      throw new Error('claude-worker store: events are appended only inside a write transaction');
+    const info = this.insertEvent.run({
+      ...event,
+      data: JSON.stringify(event.data),
+      created_at: now,
+    });
+    const stored: TaskEvent = { id: Number(info.lastInsertRowid), ...event, created_at: isoTime(now) };
+    this.collecting.push(stored);
+    return stored;
+  }
+}

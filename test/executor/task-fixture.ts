@@ -1,0 +1,53 @@
+/**
+ * A complete `Task` for executor tests: every field set to what a freshly claimed task would carry, so a test only
+ * names what it is about.
+ */
+import type { Task } from '../../src/domain/vocabulary.js';
+
+export function makeTask(overrides: Partial<Task> = {}): Task {
+  const now = new Date().toISOString();
+  return {
+    id: 1,
+    status: 'running',
+    execution_prompt: 'Add input validation to src/api/users.ts',
+    working_directory: process.cwd(),
+    model: 'sonnet',
+    system_prompt: null,
+    permission_mode: 'bypassPermissions',
+    allowed_tools: null,
+    disallowed_tools: null,
+    max_turns: null,
+    max_budget_usd: null,
+    env: {},
+    timeout_seconds: null,
+    priority: 0,
+    tags: [],
+    max_attempts: 3,
+    orchestration_id: null,
+    identifier: null,
+    trigger_rule: 'all_success',
+    initial_delay_seconds: 0,
+    pending_dependencies: 0,
+    attempt_count: 1,
+    run_after: null,
+    worker_id: 'test-worker',
+    lease_expires_at: null,
+    cancel_requested: false,
+    created_at: now,
+    updated_at: now,
+    started_at: now,
+    finished_at: null,
+    last_action: null,
+    last_action_at: null,
+    num_turns: null,
+    cost_usd: null,
+    usage: null,
+    session_id: null,
+    result: null,
+    error: null,
+    status_reason: null,
+    log_path: null,
+    transcript_path: null,
+    ...overrides,
+  };
+}

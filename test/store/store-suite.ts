@@ -1,0 +1,27 @@
+/**
+ * The Store contract suite: every behaviour of the `Store` interface that the engine and the edges rely on, written
+ * against the interface only, so each backend (SQLite now, PostgreSQL later) runs the same tests.
+ * Usage: `describeStoreSuite('sqlite', async () => ({ store, cleanup }))`; each test gets a fresh store.
+ */
+import { describe } from 'vitest';
+import { describeCancelAndRetry } from './suite/cancel-retry.js';
+import { describeClaims } from './suite/claim.js';
+import { describeCreateAndList } from './suite/create-list.js';
+import { describeEvents } from './suite/events.js';
+import { describeFinishes } from './suite/finish.js';
+import { useStore, type OpenStore } from './suite/helpers.js';
+import { describeRecovery } from './suite/recovery.js';
+
+export type { OpenStore };
+
+export function describeStoreSuite(name: string, open: OpenStore): void {
+  describe(`Store contract (${name})`, () => {
+    const handle = useStore(open);
+    describeCreateAndList(handle);
+    describeClaims(handle);
+    describeFinishes(handle);
+    describeCancelAndRetry(handle);
+    describeRecovery(handle);
+    describeEvents(handle);
+  });
+}
