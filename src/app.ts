@@ -8,6 +8,7 @@ import type { Config } from './config/schema.js';
 import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
+import { OrchestrationService } from './engine/orchestration-service.js';
 import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
@@ -36,6 +37,7 @@ export class App {
     readonly bus: EventBus,
     readonly logFiles: TaskLogFiles,
     readonly tasks: TaskService,
+    readonly orchestrations: OrchestrationService,
     readonly engine: Engine | null,
   ) {}
 
@@ -52,11 +54,12 @@ export class App {
     const logFiles = new TaskLogFiles(paths.logs);
     let engine: Engine | null = null;
     const tasks = new TaskService(store, config, logFiles, () => engine?.wake());
+    const orchestrations = new OrchestrationService(store, tasks, () => engine?.wake());
     if (options.worker !== false) {
       const executor = options.executor ?? new ClaudeExecutor({ claudePath: config.claude_path });
       engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }
-    return new App(config, paths, store, bus, logFiles, tasks, engine);
+    return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine);
   }
 
   /** Recovers orphaned tasks and starts claiming. */

@@ -16,6 +16,7 @@ import { registerRoutes, type Route } from './route-table.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
+import { orchestrationRoutes } from './routes/orchestrations.js';
 import { taskRoutes } from './routes/tasks.js';
 
 export interface ServerOptions {
@@ -90,6 +91,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   const routes: Route[] = [
     ...healthRoutes(app, streams, startedAt),
     ...taskRoutes(app),
+    ...orchestrationRoutes(app),
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
   ];

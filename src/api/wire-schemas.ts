@@ -4,8 +4,9 @@
  * (src/contract/task-schemas.ts); these add what only HTTP needs. OpenAPI is generated from both.
  */
 import { z } from 'zod';
+import { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import { AttemptSchema, TaskEventSchema, TaskSchema } from '../contract/task-schemas.js';
-import { TASK_STATUSES } from '../domain/vocabulary.js';
+import { ORCHESTRATION_STATUSES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
 
 const positiveId = (what: string) => z.coerce.number().int().positive({ error: `${what} is a positive integer` });
 
@@ -75,3 +76,113 @@ export const HealthDetailedSchema = HealthSchema.extend({
   live_streams: z.number(),
 });
 export type HealthDetailed = z.infer<typeof HealthDetailedSchema>;
+
+// ---- orchestrations ----
+
+const orchestrationDocumentJson = (() => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(OrchestrationDocument, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+})();
+
+/**
+ * Body of `POST /api/v1/orchestrations` (and `/validate`): accepted as is and handed to the orchestration service,
+ * whose validation reports every problem at once (a zod parse here would report schema problems first and graph
+ * problems only on the next try). The metadata documents the shape in /openapi.json.
+ */
+export const OrchestrationBody = z.unknown().meta({
+  ...orchestrationDocumentJson,
+  description:
+    'An orchestration document, the same as a workflow file in JSON. working_directory must be absolute (relative paths are only accepted in files, by the CLI).',
+});
+
+/** Body of `POST /api/v1/orchestrations/:id/tasks`: `{ tasks, defaults? }`, checked by the service like a document. */
+export const AddOrchestrationTasksBody = z.unknown().meta({
+  type: 'object',
+  required: ['tasks'],
+  properties: {
+    tasks: (orchestrationDocumentJson['properties'] as Record<string, unknown>)['tasks'],
+    defaults: (orchestrationDocumentJson['properties'] as Record<string, unknown>)['defaults'],
+  },
+  additionalProperties: false,
+  description: 'Tasks to add; they may depend on tasks already in the orchestration, finished ones too.',
+});
+
+/** `:id` in orchestration URLs. */
+export const OrchestrationIdPath = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, { error: (iss) => `an orchestration id is a positive integer, got "${String(iss.input)}"` })
+    .transform(Number),
+});
+
+const orchestrationStatusList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.enum(ORCHESTRATION_STATUSES, {
+        error: (iss) => `unknown orchestration status ${JSON.stringify(iss.input)}; use ${ORCHESTRATION_STATUSES.join(', ')}`,
+      }),
+    ),
+  );
+
+/** `GET /api/v1/orchestrations`: newest first; `cursor` continues a page. */
+export const ListOrchestrationsQuery = z.strictObject({
+  status: orchestrationStatusList.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().regex(/^[A-Za-z0-9_:.-]{1,200}$/, 'cursor is the next_cursor of a previous page').optional(),
+});
+export type ListOrchestrationsQuery = z.infer<typeof ListOrchestrationsQuery>;
+
+export const OrchestrationSchema = z.object({
+  id: z.number(),
+  name: z.string().nullable(),
+  status: z.enum(ORCHESTRATION_STATUSES),
+  max_parallel: z.number().nullable(),
+  budget_usd: z.number().nullable(),
+  cost_usd: z.number(),
+  task_count: z.number(),
+  counts: z.record(z.enum(TASK_STATUSES), z.number()),
+  cancel_requested: z.boolean(),
+  status_reason: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+
+export const OrchestrationDetailSchema = OrchestrationSchema.extend({
+  tasks: z.array(TaskSchema.extend({ depends_on: z.array(z.string()) })),
+});
+export const OrchestrationListSchema = z.object({
+  orchestrations: z.array(OrchestrationSchema),
+  next_cursor: z.string().nullable(),
+});
+
+/** `POST /api/v1/orchestrations/validate`: the plan a valid document would run, as data and as text. */
+export const OrchestrationValidationSchema = z.object({
+  valid: z.literal(true),
+  plan: z.object({
+    name: z.string().nullable(),
+    max_parallel: z.number().nullable(),
+    budget_usd: z.number().nullable(),
+    tasks: z.array(
+      z.object({
+        index: z.number(),
+        identifier: z.string(),
+        task: z.record(z.string(), z.unknown()),
+        depends_on: z.array(z.string()),
+        trigger_rule: z.enum(TRIGGER_RULES),
+        initial_delay_seconds: z.number(),
+        result_references: z.array(z.string()),
+        level: z.number(),
+        earliest_start_seconds: z.number(),
+      }),
+    ),
+    levels: z.array(z.array(z.string())),
+    critical_path: z.array(z.string()),
+    total_delay_seconds: z.number(),
+    existing_dependencies: z.record(z.string(), z.enum(TASK_STATUSES)),
+  }),
+  /** The plan as `claude-worker orchestrate --dry-run` prints it. */
+  text: z.string(),
+});

@@ -2,11 +2,12 @@
  * What the CLI knows about the local server: `<home>/server.json` (written by the server once it listens), whether
  * its process is alive, and whether it answers `GET /health`. Reads only; starting and stopping live elsewhere.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { readServerInfo, type ServerInfo } from '../api/server-info.js';
 import type { HomePaths } from '../config/paths.js';
+import { isAlive } from '../platform/process-alive.js';
 
-export { readServerInfo, type ServerInfo };
+export { isAlive, readServerInfo, type ServerInfo };
 
 export interface HealthAnswer {
   status: string;
@@ -20,29 +21,6 @@ const HEALTH_TIMEOUT_MS = 2000;
 export async function removeStaleServerInfo(paths: HomePaths, info: ServerInfo): Promise<void> {
   const current = await readServerInfo(paths.serverInfo);
   if (current && current.pid === info.pid && !isAlive(info.pid)) rmSync(paths.serverInfo, { force: true });
-}
-
-/**
- * True while `pid` runs. A zombie (exited, not yet reaped: common in containers whose init does not reap) counts
- * as gone, since `kill(pid, 0)` still succeeds for it.
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-}
-
-function isZombie(pid: number): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** The answer of `GET <url>/health`, or null when nothing (or not a claude-worker server) answers in time. */

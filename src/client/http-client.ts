@@ -7,7 +7,17 @@ import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
 import type { CreateTaskInput } from '../contract/task-schemas.js';
 import type { LiveEvent } from '../engine/event-bus.js';
-import type { Attempt, Task, TaskEvent, TaskStatus } from '../domain/vocabulary.js';
+import type {
+  Attempt,
+  OrchestrationDetail,
+  OrchestrationStatus,
+  Task,
+  TaskEvent,
+  TaskStatus,
+} from '../domain/vocabulary.js';
+import type { OrchestrationDocument } from '../contract/orchestration-schemas.js';
+import type { Orchestration } from '../domain/vocabulary.js';
+import type { WorkflowPlan } from '../workflow/plan.js';
 import { connectionError, responseError, streamBrokenError, timeoutError } from './errors.js';
 import { SseParser } from './sse-parser.js';
 
@@ -61,6 +71,27 @@ export interface StreamedEvent {
   data: LiveEvent;
 }
 export type CreateTaskRequest = z.input<typeof CreateTaskInput>;
+/**
+ * The shape of an orchestration document (a workflow file as JSON). The orchestration methods take `unknown`
+ * because the server is the one validator: a document read from a file goes as it is, and every problem comes back
+ * in one `validation` error.
+ */
+export type OrchestrationRequest = z.input<typeof OrchestrationDocument>;
+export interface OrchestrationList {
+  orchestrations: Orchestration[];
+  next_cursor: string | null;
+}
+export interface ListOrchestrationsOptions {
+  status?: OrchestrationStatus | readonly OrchestrationStatus[];
+  limit?: number;
+  cursor?: string;
+}
+/** The answer of a dry run: the plan as data and as the text `orchestrate --dry-run` prints. */
+export interface OrchestrationValidation {
+  valid: true;
+  plan: WorkflowPlan;
+  text: string;
+}
 type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestOptions {
@@ -145,6 +176,37 @@ export class ClaudeWorkerClient {
         yield { id: message.id === null ? null : Number(message.id), type: message.event, data: JSON.parse(message.data) as LiveEvent };
       }
     }
+  }
+
+  /** Creates an orchestration from a document (`OrchestrationRequest`); directories must be absolute. */
+  createOrchestration(document: unknown): Promise<OrchestrationDetail> {
+    return this.json('POST', '/api/v1/orchestrations', { body: document ?? null });
+  }
+
+  /** Validates a document without creating anything; a `validation` error lists every problem. */
+  validateOrchestration(document: unknown): Promise<OrchestrationValidation> {
+    return this.json('POST', '/api/v1/orchestrations/validate', { body: document ?? null });
+  }
+
+  listOrchestrations(options: ListOrchestrationsOptions = {}): Promise<OrchestrationList> {
+    const status = typeof options.status === 'string' ? options.status : options.status?.join(',');
+    return this.json('GET', '/api/v1/orchestrations', { query: { ...options, status } });
+  }
+
+  getOrchestration(id: number): Promise<OrchestrationDetail> {
+    return this.json('GET', `/api/v1/orchestrations/${id}`);
+  }
+
+  cancelOrchestration(id: number): Promise<OrchestrationDetail> {
+    return this.json('POST', `/api/v1/orchestrations/${id}/cancel`);
+  }
+
+  /** Adds tasks (`{ tasks, defaults? }`, as in a document) to an existing orchestration. */
+  addOrchestrationTasks(
+    id: number,
+    input: Pick<OrchestrationRequest, 'tasks' | 'defaults'> | unknown,
+  ): Promise<OrchestrationDetail> {
+    return this.json('POST', `/api/v1/orchestrations/${id}/tasks`, { body: input ?? null });
   }
 
   health(): Promise<Health> {

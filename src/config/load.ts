@@ -7,7 +7,7 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { findProjectFile, findUserFile, readConfigFile, type ConfigFile } from './config-files.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../domain/did-you-mean.js';
 import { ConfigSchema, DEFAULTS, envName, type Config, type ConfigKey } from './schema.js';
 import { configError, describeIssue, type ValueOrigin } from './config-errors.js';
 import { parseSettingText } from './setting-values.js';

@@ -204,3 +204,39 @@ export interface Actor {
   actor: string;
   correlation_id?: string | null;
 }
+
+export const ORCHESTRATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * Derived from its tasks: `pending` (nothing started yet), `running` (some task not finished), and once every task
+ * is finished: `cancelled` (the orchestration was cancelled), `failed` (a task failed or was cancelled, or the budget
+ * ran out), else `completed` (tasks skipped by their own trigger rule do not make it fail).
+ */
+export type OrchestrationStatus = (typeof ORCHESTRATION_STATUSES)[number];
+
+export interface Orchestration {
+  id: number;
+  name: string | null;
+  status: OrchestrationStatus;
+  max_parallel: number | null;
+  budget_usd: number | null;
+  /** Sum of its tasks' recorded cost. */
+  cost_usd: number;
+  task_count: number;
+  counts: Record<TaskStatus, number>;
+  cancel_requested: boolean;
+  /** Why it ended as it did, when that is not obvious ("budget exhausted: $5.02 of $5.00"). */
+  status_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  /** When its last task finished; null while any task is unfinished. */
+  finished_at: string | null;
+}
+
+/** A task as seen inside its orchestration: with the identifiers it depends on. */
+export interface OrchestrationTask extends Task {
+  depends_on: string[];
+}
+
+export interface OrchestrationDetail extends Orchestration {
+  tasks: OrchestrationTask[];
+}

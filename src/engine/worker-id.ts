@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isAlive } from '../platform/process-alive.js';
 
 export function newWorkerId(): string {
   return `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
@@ -17,10 +18,5 @@ export function isDeadLocalWorker(workerId: string, selfId: string): boolean {
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true; // an earlier engine of this very process (tests, restarts in-process)
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !isAlive(pid);
 }

@@ -4,10 +4,11 @@
  * ended. It never writes to the store and never throws for a failed attempt (only for a programmer error, such as
  * an `onMessage` callback that throws). Protocol facts it relies on: ../../../shared/CLAUDE_PROTOCOL.md.
  */
+import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { query, type Options } from '@anthropic-ai/claude-agent-sdk';
+import { query, type Options, type SpawnedProcess, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Failure, Task } from '../domain/vocabulary.js';
-import { AttemptRecorder } from './attempt-recorder.js';
+import { AttemptEvidence } from './attempt-evidence.js';
 import { buildChildEnv } from './child-env.js';
 import { classifyFailure, makeFailure } from './classify.js';
 import type { ExecutionOutcome, ExecutionRequest, Executor } from './executor.js';
@@ -32,7 +33,7 @@ export class ClaudeExecutor implements Executor {
     const problem = this.preflight(task, signal);
     if (problem) return { ok: false, failure: problem, result: null };
 
-    const recorder = new AttemptRecorder(request.resume_session_id);
+    const recorder = new AttemptEvidence(request.resume_session_id);
     const controller = new AbortController();
     const forwardAbort = (): void => controller.abort(signal.reason);
     signal.addEventListener('abort', forwardAbort, { once: true });
@@ -93,7 +94,7 @@ export class ClaudeExecutor implements Executor {
   private sdkOptions(
     request: ExecutionRequest,
     controller: AbortController,
-    recorder: AttemptRecorder,
+    recorder: AttemptEvidence,
   ): Options {
     const { task } = request;
     const options: Options = {
@@ -109,7 +110,9 @@ export class ClaudeExecutor implements Executor {
       settingSources: ['user', 'project', 'local'],
       abortController: controller,
       env: buildChildEnv(process.env, this.options.childEnvOverrides ?? {}, task.env),
-      stderr: recorder.onStderr,
+      // We start the child ourselves (as the SDK would) to learn its pid for memory sampling; so stderr is ours
+      // to collect too. The SDK's forwarded signal kills the child only after its graceful stdin-close window.
+      spawnClaudeCodeProcess: (spawnOptions) => spawnClaude(spawnOptions, recorder.onStderr, request.onSpawn),
     };
     if (task.permission_mode === 'bypassPermissions') options.allowDangerouslySkipPermissions = true;
     if (task.allowed_tools !== null) options.allowedTools = task.allowed_tools;
@@ -120,6 +123,23 @@ export class ClaudeExecutor implements Executor {
     if (this.options.claudePath !== null) options.pathToClaudeCodeExecutable = this.options.claudePath;
     return options;
   }
+}
+
+function spawnClaude(
+  options: SpawnOptions,
+  onStderr: (text: string) => void,
+  onSpawn: ((pid: number) => void) | undefined,
+): SpawnedProcess {
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    signal: options.signal,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => onStderr(text));
+  if (child.pid !== undefined) onSpawn?.(child.pid);
+  return child;
 }
 
 function isDirectory(path: string): boolean {

@@ -6,7 +6,7 @@
 import type { Failure, Task, Usage } from '../domain/vocabulary.js';
 
 /** Why the engine aborted an attempt (passed as the AbortSignal's reason). */
-export type AbortReason = 'cancelled' | 'timeout' | 'shutdown' | 'lease_lost';
+export type AbortReason = 'cancelled' | 'timeout' | 'shutdown' | 'lease_lost' | 'memory_limit';
 
 export interface ExecutionRequest {
   task: Task;
@@ -17,6 +17,8 @@ export interface ExecutionRequest {
   signal: AbortSignal;
   /** Called for every message from Claude Code, in order. */
   onMessage: (message: ExecutorMessage) => void;
+  /** Called with the child's pid once Claude Code is started (memory sampling). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** One message from Claude Code, translated. */

@@ -7,6 +7,10 @@
 import type {
   Actor,
   Attempt,
+  Orchestration,
+  OrchestrationDetail,
+  OrchestrationStatus,
+  TriggerRule,
   AttemptStatus,
   Failure,
   Task,
@@ -21,6 +25,37 @@ import type {
 export interface NewTask extends TaskOptions {
   log_path?: string | null;
   transcript_path?: string | null;
+}
+
+/** An orchestration to create (its tasks come separately). */
+export interface NewOrchestration {
+  name: string | null;
+  max_parallel: number | null;
+  budget_usd: number | null;
+}
+
+/**
+ * A task of an orchestration. `depends_on` names identifiers of the same orchestration (for `addOrchestrationTasks`,
+ * existing ones too). `execution_prompt` may hold `{{ tasks.<id>.result }}` references: the store keeps it as the
+ * template and renders it (src/domain/template.ts) with the dependencies' results when the task becomes ready.
+ * Tasks arrive in topological order.
+ */
+export interface NewOrchestrationTask extends NewTask {
+  identifier: string;
+  depends_on: string[];
+  trigger_rule: TriggerRule;
+  initial_delay_seconds: number;
+}
+
+export interface OrchestrationQuery {
+  status?: OrchestrationStatus[];
+  limit: number;
+  cursor?: string;
+}
+
+export interface OrchestrationPage {
+  orchestrations: Orchestration[];
+  next_cursor: string | null;
 }
 
 export interface TaskQuery {
@@ -142,6 +177,21 @@ export interface Store {
   retryTask(id: number, actor: Actor): Promise<Task>;
   /** Running tasks whose worker is gone: attempt → interrupted, task → queued (or failed when out of attempts). */
   recoverTasks(request: RecoveryRequest): Promise<Task[]>;
+
+  /**
+   * One transaction: the orchestration, its tasks, their dependency edges and events. Tasks whose dependencies are
+   * all satisfied (none, for a new graph) are `queued` with run_after = now + initial_delay; the rest `waiting`.
+   */
+  createOrchestration(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): Promise<OrchestrationDetail>;
+  /**
+   * Adds tasks to an existing orchestration (they may depend on its finished tasks; trigger rules apply at once).
+   * Throws `conflict` when the orchestration was cancelled, `not_found` for an unknown id.
+   */
+  addOrchestrationTasks(orchestrationId: number, tasks: NewOrchestrationTask[], actor: Actor): Promise<OrchestrationDetail>;
+  getOrchestration(id: number): Promise<OrchestrationDetail | undefined>;
+  listOrchestrations(query: OrchestrationQuery): Promise<OrchestrationPage>;
+  /** waiting/queued tasks → cancelled, running ones → cancel requested. Throws `conflict` when already finished. */
+  cancelOrchestration(id: number, actor: Actor): Promise<OrchestrationDetail>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */

@@ -6,7 +6,7 @@
 import { type CheckContext, isKnown, knownIdentifiers } from './entries.js';
 import { cycleThrough, dependencyLoops } from './graph.js';
 import { listNames, place } from './issues.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../domain/did-you-mean.js';
 
 /** Fills `ctx.firstIndex`; reports repeated identifiers and clashes with existing tasks. */
 export function checkIdentifiers(ctx: CheckContext): void {

@@ -7,7 +7,7 @@
 import { type CheckContext, type TaskEntry, fieldText, isKnown } from './entries.js';
 import { unknownIdentifier } from './check-graph.js';
 import { listNames, place } from './issues.js';
-import { templateProblems, templateReferences } from './template.js';
+import { templateProblems, templateReferences } from '../domain/template.js';
 
 export function checkTemplates(ctx: CheckContext): void {
   const inherited = ctx.rawDefaults['execution_prompt'];

@@ -4,7 +4,7 @@
  * max_parallel, budget, the critical path and how long delays alone take. Pure.
  */
 import type { PlannedTask, WorkflowPlan } from './plan.js';
-import { TRIGGER_RULE_DESCRIPTIONS } from './trigger-rules.js';
+import { TRIGGER_RULE_DESCRIPTIONS } from '../domain/trigger-rules.js';
 
 export interface FormatPlanOptions {
   /** Tasks listed per level before "… and N more" (default 50). */

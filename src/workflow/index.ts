@@ -11,12 +11,12 @@ export { buildPlan } from './plan.js';
 export type { NormalizedTask, PlannedTask, PlanInput, WorkflowPlan } from './plan.js';
 export { formatPlan } from './format-plan.js';
 export type { FormatPlanOptions } from './format-plan.js';
-export { renderPrompt, templateReferences, templateProblems } from './template.js';
-export type { TemplateProblem } from './template.js';
+export { renderPrompt, templateReferences, templateProblems } from '../domain/template.js';
+export type { TemplateProblem } from '../domain/template.js';
 export {
   countDependencies,
   evaluateTriggerRule,
   skipReason,
   TRIGGER_RULE_DESCRIPTIONS,
-} from './trigger-rules.js';
-export type { DependencyCounts, DependencyState, TriggerDecision } from './trigger-rules.js';
+} from '../domain/trigger-rules.js';
+export type { DependencyCounts, DependencyState, TriggerDecision } from '../domain/trigger-rules.js';

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { formatPath, zodIssues } from '../contract/zod-issues.js';
 import type { Issue } from '../domain/errors.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../domain/did-you-mean.js';
 
 /** `place(['tasks', 3], 'depends_on[0]')` → `tasks[3].depends_on[0]`. */
 export function place(prefix: readonly PropertyKey[], rest = ''): string {

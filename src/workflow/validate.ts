@@ -25,7 +25,7 @@ import { type CheckContext, type TaskEntry, fieldText, isRecord } from './entrie
 import { inFileOrder, place, zodProblems } from './issues.js';
 import { MAX_TAGS, applyDefaults, mergedTags } from './normalize.js';
 import { type WorkflowPlan, buildPlan } from './plan.js';
-import { templateReferences } from './template.js';
+import { templateReferences } from '../domain/template.js';
 
 export interface ExistingTasks {
   /** Identifier → status of every task already in the orchestration. */

@@ -5,7 +5,7 @@ import {
   evaluateTriggerRule,
   skipReason,
   type TriggerDecision,
-} from '../../src/workflow/trigger-rules.js';
+} from '../../src/domain/trigger-rules.js';
 
 /** Dependency outcomes as letters: s succeeded, f failed, k skipped, c cancelled, r still running. */
 const STATUS: Record<string, TaskStatus> = {

@@ -11,7 +11,7 @@ import { summarizeMessage } from './message-summary.js';
 
 const STDERR_KEEP = 8 * 1024;
 
-export class AttemptRecorder {
+export class AttemptEvidence {
   private sessionId: string | null = null;
   private result: Fields | null = null;
   private readonly assistantErrors: AssistantErrorEvidence[] = [];

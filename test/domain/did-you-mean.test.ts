@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from '../../src/workflow/suggest.js';
+import { didYouMean, editDistance } from '../../src/domain/did-you-mean.js';
 
 describe('editDistance', () => {
   it('counts a swap of two neighbours as one edit', () => {

@@ -15,8 +15,8 @@
  * Otherwise the answer is `wait`. A task without dependencies always runs. Only `failed` counts as failed: a
  * cancelled dependency was stopped by a person, and a skipped one never ran.
  */
-import { isTerminal } from '../domain/state-machine.js';
-import type { TaskStatus, TriggerRule } from '../domain/vocabulary.js';
+import { isTerminal } from './state-machine.js';
+import type { TaskStatus, TriggerRule } from './vocabulary.js';
 
 export interface DependencyCounts {
   succeeded: number;

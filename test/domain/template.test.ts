@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPrompt, templateProblems, templateReferences } from '../../src/workflow/template.js';
+import { renderPrompt, templateProblems, templateReferences } from '../../src/domain/template.js';
 
 describe('templateReferences', () => {
   it('finds each referenced identifier once, whitespace-tolerant, in order', () => {
