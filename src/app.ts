@@ -56,7 +56,14 @@ export class App {
     const tasks = new TaskService(store, config, logFiles, () => engine?.wake());
     const orchestrations = new OrchestrationService(store, tasks, () => engine?.wake());
     if (options.worker !== false) {
-      const executor = options.executor ?? new ClaudeExecutor({ claudePath: config.claude_path });
+      // Claude Code retries API errors itself inside an attempt; bound that, so the worker's own retries across
+      // attempts (with the shared rate-limit cool-down) decide, and a 429 does not hide for minutes in one attempt.
+      const executor =
+        options.executor ??
+        new ClaudeExecutor({
+          claudePath: config.claude_path,
+          childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
+        });
       engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }
     return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine);
@@ -68,8 +75,8 @@ export class App {
   }
 
   /** Stops claiming, interrupts running attempts (requeued for later), flushes logs, closes the store. */
-  async close(): Promise<void> {
-    await this.engine?.stop();
+  async close(options: { graceMs?: number } = {}): Promise<void> {
+    await this.engine?.stop(options);
     await this.logFiles.closeAll();
     await this.store.close();
   }

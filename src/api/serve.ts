@@ -112,6 +112,11 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
     closing ??= (async () => {
       // The signal handlers stay until the end: a second signal during shutdown exits at once.
       const errors: unknown[] = [];
+      // Running tasks get the grace period to finish while the API still answers (status, logs); the rest are
+      // interrupted and requeued to resume at the next start. Then HTTP closes, then the store.
+      await app.engine
+        ?.stop({ graceMs: config.shutdown_grace_seconds * 1000 })
+        .catch((err: unknown) => errors.push(err));
       await server.close().catch((err: unknown) => errors.push(err));
       await app.close().catch((err: unknown) => errors.push(err));
       await removeServerInfo(paths.serverInfo, process.pid).catch((err: unknown) => errors.push(err));

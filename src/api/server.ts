@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastif
 import type { Logger } from 'pino';
 import type { App } from '../app.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { registerMcpRoute } from '../mcp/http.js';
 import { bearerMatches, unauthorized } from './auth.js';
 import { LiveStreams } from './live-streams.js';
 import { openApiRoute } from './openapi.js';
@@ -97,5 +98,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);
+  // MCP over Streamable HTTP, behind the same token (src/mcp/http.ts).
+  registerMcpRoute(fastify, app, authenticate, options.logger || undefined);
   return fastify;
 }

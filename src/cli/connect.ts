@@ -14,6 +14,8 @@ import { ensureLocalServer } from './server-spawn.js';
 export interface ConnectOptions {
   /** Start the local server when none answers (default true). */
   autoStart?: boolean;
+  /** Recorded as the actor of every write (default `cli`; the MCP proxy passes `mcp`). */
+  actor?: string;
 }
 
 export async function connect(
@@ -55,5 +57,5 @@ export async function connect(
         'CLAUDE_WORKER_TOKEN (or "token" in the config file).',
     );
   }
-  return new ClaudeWorkerClient({ url, token, actor: 'cli' });
+  return new ClaudeWorkerClient({ url, token, actor: options.actor ?? 'cli' });
 }

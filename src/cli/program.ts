@@ -7,10 +7,14 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../api/version.js';
 import { isClaudeWorkerError } from '../domain/errors.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerCancelOrchestration } from './commands/cancel-orchestration.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerList } from './commands/list.js';
+import { registerListOrchestrations } from './commands/list-orchestrations.js';
 import { registerLogs } from './commands/logs.js';
+import { registerOrchestrate } from './commands/orchestrate.js';
+import { registerOrchestrationStatus } from './commands/orchestration-status.js';
 import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerServer } from './commands/server.js';
@@ -41,6 +45,7 @@ Examples:
   git diff | claude-worker run "Review these changes"
   claude-worker watch 1
   claude-worker logs 1 -f
+  claude-worker orchestrate release.yaml --watch
 ${EXIT_CODES_HELP}`,
     );
   registerRun(program, run);
@@ -50,6 +55,10 @@ ${EXIT_CODES_HELP}`,
   registerLogs(program, run);
   registerCancel(program, run);
   registerRetry(program, run);
+  registerOrchestrate(program, run);
+  registerOrchestrationStatus(program, run);
+  registerListOrchestrations(program, run);
+  registerCancelOrchestration(program, run);
   registerServer(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);

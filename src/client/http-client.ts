@@ -9,6 +9,7 @@ import type { CreateTaskInput } from '../contract/task-schemas.js';
 import type { LiveEvent } from '../engine/event-bus.js';
 import type {
   Attempt,
+  Orchestration,
   OrchestrationDetail,
   OrchestrationStatus,
   Task,
@@ -16,7 +17,6 @@ import type {
   TaskStatus,
 } from '../domain/vocabulary.js';
 import type { OrchestrationDocument } from '../contract/orchestration-schemas.js';
-import type { Orchestration } from '../domain/vocabulary.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
 import { connectionError, responseError, streamBrokenError, timeoutError } from './errors.js';
 import { SseParser } from './sse-parser.js';
@@ -201,11 +201,8 @@ export class ClaudeWorkerClient {
     return this.json('POST', `/api/v1/orchestrations/${id}/cancel`);
   }
 
-  /** Adds tasks (`{ tasks, defaults? }`, as in a document) to an existing orchestration. */
-  addOrchestrationTasks(
-    id: number,
-    input: Pick<OrchestrationRequest, 'tasks' | 'defaults'> | unknown,
-  ): Promise<OrchestrationDetail> {
+  /** Adds tasks (`{ tasks, defaults? }`, shaped as in `OrchestrationRequest`) to an existing orchestration. */
+  addOrchestrationTasks(id: number, input: unknown): Promise<OrchestrationDetail> {
     return this.json('POST', `/api/v1/orchestrations/${id}/tasks`, { body: input ?? null });
   }
 

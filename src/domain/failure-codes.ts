@@ -2,7 +2,7 @@
  * What each failure class means for a person and for the retry policy: whether another attempt can help, and what
  * to do about it. Classification (which class a failure belongs to) lives in the executor; this is the table.
  */
-import type { FailureCode } from './vocabulary.js';
+import type { Failure, FailureCode } from './vocabulary.js';
 
 interface FailureClass {
   retryable: boolean;
@@ -99,6 +99,12 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
     suggestion:
       'Claude Code exited without producing a result. Check the task log and `claude-worker doctor`; the executable may not be Claude Code.',
   },
+  memory_limit: {
+    retryable: false,
+    title: 'Over its memory limit',
+    suggestion:
+      'The Claude Code process tree used more memory than memory_limit_mb allows and was stopped. Raise memory_limit_mb, or split the task.',
+  },
   dependency_failed: {
     retryable: false,
     title: 'A dependency did not succeed',
@@ -121,4 +127,47 @@ export function exitCodeMeaning(exitCode: number | null, signal?: string | null)
     143: 'terminated (SIGTERM)',
   };
   return meanings[exitCode] ?? (exitCode > 128 ? `killed by signal ${exitCode - 128}` : `exit code ${exitCode}`);
+}
+
+export interface FailureDetails {
+  exit_code?: number | null;
+  exit_meaning?: string | null;
+  retry_after_ms?: number | null;
+}
+
+/** A failure of `code` with the table's suggestion and retry decision. */
+export function makeFailure(code: FailureCode, message: string, details: FailureDetails = {}): Failure {
+  const entry = FAILURE_CLASSES[code];
+  return {
+    code,
+    message,
+    suggestion: entry.suggestion,
+    retryable: entry.retryable,
+    exit_code: details.exit_code ?? null,
+    exit_meaning: details.exit_meaning ?? null,
+    retry_after_ms: details.retry_after_ms ?? null,
+  };
+}
+
+/** The failure of an attempt the engine aborted, by the abort's reason (whatever the child died of). */
+export function failureForAbort(reason: unknown, timeoutSeconds: number | null): Failure {
+  switch (reason) {
+    case 'cancelled':
+      return makeFailure('cancelled', 'Cancelled on request; Claude Code was stopped.');
+    case 'timeout': {
+      const limit = timeoutSeconds ? ` (${timeoutSeconds} s)` : '';
+      return makeFailure('timeout', `The attempt ran longer than its timeout${limit}; Claude Code was stopped.`);
+    }
+    case 'shutdown':
+      return makeFailure('interrupted', 'The worker shut down while this attempt ran; Claude Code was stopped.');
+    case 'lease_lost':
+      return makeFailure(
+        'interrupted',
+        'The worker lost its claim on this task (lease expired); Claude Code was stopped.',
+      );
+    case 'memory_limit':
+      return makeFailure('memory_limit', 'The attempt went over its memory limit; Claude Code was stopped.');
+    default:
+      return makeFailure('interrupted', 'The attempt was aborted before it finished; Claude Code was stopped.');
+  }
 }

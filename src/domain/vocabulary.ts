@@ -63,6 +63,7 @@ export const FAILURE_CODES = [
   'execution_error',
   'cancelled',
   'no_result',
+  'memory_limit',
   'dependency_failed',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];

@@ -4,7 +4,7 @@
  * finish batcher. Whatever happens — the executor throws, the store is briefly unavailable — the attempt ends with
  * a recorded outcome or, failing that, with its lease left to expire so recovery requeues it. Never silently.
  */
-import { FAILURE_CLASSES } from '../domain/failure-codes.js';
+import { failureForAbort } from '../domain/failure-codes.js';
 import type { Failure, Task } from '../domain/vocabulary.js';
 import type { AbortReason, ExecutionOutcome, Executor } from '../executor/executor.js';
 import type { Logger } from '../observability/logger.js';
@@ -13,12 +13,15 @@ import type { ClaimedTask, Store } from '../store/store.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import type { EventBus } from './event-bus.js';
 import type { FinishBatcher } from './finish-batcher.js';
+import type { ModelGates } from './model-gates.js';
 import { decideOutcome, type RetrySettings } from './retry-policy.js';
 
 export interface RunningAttempt {
   task: Task;
   attempt: number;
   controller: AbortController;
+  /** The Claude Code process, once started. */
+  pid: number | null;
   /** Resolves once the outcome is recorded (or given up on) and the slot is free. */
   done: Promise<void>;
 }
@@ -29,6 +32,7 @@ export interface AttemptDeps {
   bus: EventBus;
   logFiles: TaskLogFiles;
   finisher: FinishBatcher;
+  gates: ModelGates;
   workerId: string;
   retry: RetrySettings;
   timeoutMs: number;
@@ -38,12 +42,19 @@ export interface AttemptDeps {
 
 export function runAttempt(claimed: ClaimedTask, deps: AttemptDeps): RunningAttempt {
   const controller = new AbortController();
-  const running: RunningAttempt = { task: claimed.task, attempt: claimed.attempt, controller, done: Promise.resolve() };
-  running.done = execute(claimed, controller, deps).finally(() => deps.onDone(claimed.task));
+  const running: RunningAttempt = {
+    task: claimed.task,
+    attempt: claimed.attempt,
+    controller,
+    pid: null,
+    done: Promise.resolve(),
+  };
+  running.done = execute(claimed, running, deps).finally(() => deps.onDone(claimed.task));
   return running;
 }
 
-async function execute(claimed: ClaimedTask, controller: AbortController, deps: AttemptDeps): Promise<void> {
+async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: AttemptDeps): Promise<void> {
+  const { controller } = running;
   const { task, attempt, resume_session_id } = claimed;
   const startedAt = Date.now();
   const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortReason), deps.timeoutMs);
@@ -58,6 +69,7 @@ async function execute(claimed: ClaimedTask, controller: AbortController, deps: 
       resume_session_id,
       signal: controller.signal,
       onMessage: (message) => recorder.message(message),
+      onSpawn: (pid) => (running.pid = pid),
     });
   } catch (err) {
     deps.logger.error({ task_id: task.id, err: String(err) }, 'executor threw; recording the attempt as failed');
@@ -66,9 +78,12 @@ async function execute(claimed: ClaimedTask, controller: AbortController, deps: 
     clearTimeout(timeout);
   }
 
-  const failure = outcome.ok ? null : abortAware(outcome.failure, controller.signal);
+  const failure = outcome.ok ? null : abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000));
   const durationMs = Date.now() - startedAt;
-  const decision = decideOutcome(failure, attempt, task.max_attempts, deps.retry);
+  await deps.gates.onAttemptEnd(task.model, failure);
+  const decision = decideOutcome(failure, attempt, task.max_attempts, deps.retry, {
+    cooldownUntil: deps.gates.cooldownUntil(task.model),
+  });
   const result = outcome.result;
   await recorder.flush();
   try {
@@ -101,19 +116,10 @@ function describeOutcome(kind: string, stored: Task): string {
 }
 
 /** When the engine aborted the attempt, the reason decides the class, whatever the child died of. */
-function abortAware(failure: Failure, signal: AbortSignal): Failure {
+function abortAware(failure: Failure, signal: AbortSignal, timeoutSeconds: number): Failure {
   if (!signal.aborted) return failure;
-  const reason = signal.reason as AbortReason;
-  const code = reason === 'cancelled' ? 'cancelled' : reason === 'timeout' ? 'timeout' : 'interrupted';
-  if (failure.code === code) return failure;
-  const info = FAILURE_CLASSES[code];
-  const why: Record<AbortReason, string> = {
-    cancelled: 'Cancelled on request; the Claude Code process was stopped.',
-    timeout: 'The attempt reached its timeout; the Claude Code process was stopped.',
-    shutdown: 'The worker shut down while the attempt ran; the Claude Code process was stopped.',
-    lease_lost: 'This worker lost its claim on the task (lease expired); the attempt was stopped.',
-  };
-  return { ...failure, code, retryable: info.retryable, suggestion: info.suggestion, message: why[reason] ?? failure.message };
+  const byReason = failureForAbort(signal.reason, timeoutSeconds);
+  return byReason.code === failure.code ? failure : byReason;
 }
 
 function unexpectedFailure(err: unknown): Failure {

@@ -17,8 +17,12 @@ import type { ClaimedTask, Store } from '../store/store.js';
 import { runAttempt, type RunningAttempt } from './attempt-runner.js';
 import type { EventBus, LiveEvent } from './event-bus.js';
 import { FinishBatcher } from './finish-batcher.js';
+import { MemoryMonitor, type MemoryReading } from './memory-monitor.js';
+import { ModelGates } from './model-gates.js';
+import type { ModelGate } from '../store/store.js';
 import { recoverOrphans } from './recovery.js';
 import { retrySettingsFrom, type RetrySettings } from './retry-policy.js';
+import { attemptTimeoutSeconds } from './timeouts.js';
 import { newWorkerId } from './worker-id.js';
 
 export interface EngineOptions {
@@ -38,6 +42,8 @@ export interface EngineStats {
   running: number;
   concurrency: number;
   running_task_ids: number[];
+  memory: MemoryReading;
+  models: ModelGate[];
 }
 
 type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -58,12 +64,24 @@ export class Engine {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private delayedTimer: NodeJS.Timeout | null = null;
+  private memoryTimer: NodeJS.Timeout | null = null;
+  private readonly memory: MemoryMonitor;
+  private readonly gates: ModelGates;
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.workerId = options.workerId ?? newWorkerId();
     this.logger = options.logger ?? stderrLogger;
     this.retry = options.retry ?? retrySettingsFrom(options.config);
+    this.gates = new ModelGates(options.store, options.config, this.workerId, this.logger);
+    this.memory = new MemoryMonitor(
+      options.config,
+      () => [...this.running.values()].map((r) => ({ taskId: r.task.id, pid: r.pid })),
+      (taskId, usedMb) => {
+        this.logger.warn({ task_id: taskId, used_mb: usedMb }, 'task over its memory limit; stopping it');
+        this.abort(taskId, 'memory_limit');
+      },
+    );
     this.finisher = new FinishBatcher(options.store, (err, attempt) =>
       this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
     );
@@ -74,6 +92,7 @@ export class Engine {
     if (this.state !== 'idle') throw new Error(`engine already ${this.state}`);
     this.state = 'running';
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
+    await this.gates.refresh();
     const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.logFiles);
     if (recovered.length > 0) {
       this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks left running by a stopped worker');
@@ -81,8 +100,10 @@ export class Engine {
     const { heartbeat_seconds, poll_seconds } = this.options.config;
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeat_seconds * 1000);
     this.pollTimer = setInterval(() => this.wake(), poll_seconds * 1000);
+    this.memoryTimer = setInterval(() => this.sampleMemory(), this.options.config.memory_sample_seconds * 1000);
     this.heartbeatTimer.unref();
     this.pollTimer.unref();
+    this.memoryTimer.unref();
     this.wake();
   }
 
@@ -93,7 +114,9 @@ export class Engine {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
-    for (const timer of [this.heartbeatTimer, this.pollTimer, this.delayedTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.heartbeatTimer, this.pollTimer, this.delayedTimer, this.memoryTimer]) {
+      if (timer) clearTimeout(timer);
+    }
     const allDone = () => Promise.all([...this.running.values()].map((r) => r.done));
     if (options.graceMs && options.graceMs > 0 && this.running.size > 0) {
       await Promise.race([allDone(), sleep(options.graceMs)]);
@@ -121,11 +144,13 @@ export class Engine {
       running: this.running.size,
       concurrency: this.options.config.concurrency,
       running_task_ids: [...this.running.keys()],
+      memory: this.memory.last,
+      models: this.gates.list(),
     };
   }
 
   /** Aborts a task this worker runs (cancel, timeout). Returns false when it does not run here. */
-  abort(taskId: number, reason: 'cancelled' | 'timeout' | 'lease_lost'): boolean {
+  abort(taskId: number, reason: 'cancelled' | 'timeout' | 'lease_lost' | 'memory_limit'): boolean {
     const attempt = this.running.get(taskId);
     if (!attempt) return false;
     attempt.controller.abort(reason);
@@ -142,15 +167,18 @@ export class Engine {
       do {
         this.claimAgain = false;
         const free = this.options.config.concurrency - this.running.size;
-        if (free <= 0 || this.state !== 'running') break;
+        if (free <= 0 || this.state !== 'running' || this.memory.last.admission_blocked) break;
         const claimed = await this.options.store.claimTasks({
           worker_id: this.workerId,
           limit: free,
           lease_ms: this.options.config.lease_seconds * 1000,
-          exclude_models: this.excludedModels(),
+          exclude_models: this.gates.excluded(),
         });
         for (const task of claimed) this.launch(task);
-        if (claimed.length < free) await this.armDelayedTimer();
+        if (claimed.length < free) {
+          await this.claimProbes();
+          await this.armDelayedTimer();
+        }
       } while (this.claimAgain);
     } catch (err) {
       this.logger.error({ err: String(err) }, 'claiming tasks failed; the poll will try again');
@@ -159,22 +187,40 @@ export class Engine {
     }
   }
 
-  /** Models that must not start now. Cool-downs and breakers plug in here. */
-  private excludedModels(): string[] {
-    return [];
+  /** For each model whose open breaker has cooled, runs one probe task (if this worker wins the probe). */
+  private async claimProbes(): Promise<void> {
+    for (const model of this.gates.probeCandidates()) {
+      if (this.options.config.concurrency - this.running.size <= 0) return;
+      const ttlMs = attemptTimeoutSeconds({ model, timeout_seconds: null }, this.options.config) * 1000;
+      if (!(await this.gates.acquireProbe(model, ttlMs))) continue;
+      const [probe] = await this.options.store.claimTasks({
+        worker_id: this.workerId,
+        limit: 1,
+        lease_ms: this.options.config.lease_seconds * 1000,
+        only_models: [model],
+      });
+      if (probe) {
+        this.logger.info({ model, task_id: probe.task.id }, 'circuit breaker half-open: probing with one task');
+        this.launch(probe);
+      } else {
+        await this.gates.releaseProbe(model);
+      }
+    }
   }
 
   private launch(claimed: ClaimedTask): void {
     const { options } = this;
+    if (!options.config.resume_on_retry) claimed = { ...claimed, resume_session_id: null };
     const attempt = runAttempt(claimed, {
       store: options.store,
       executor: options.executor,
       bus: options.bus,
       logFiles: options.logFiles,
       finisher: this.finisher,
+      gates: this.gates,
       workerId: this.workerId,
       retry: this.retry,
-      timeoutMs: (claimed.task.timeout_seconds ?? options.config.task_timeout_seconds) * 1000,
+      timeoutMs: attemptTimeoutSeconds(claimed.task, options.config) * 1000,
       logger: this.logger,
       onDone: (task: Task) => {
         this.running.delete(task.id);
@@ -182,6 +228,16 @@ export class Engine {
       },
     });
     this.running.set(claimed.task.id, attempt);
+  }
+
+  private sampleMemory(): void {
+    const wasBlocked = this.memory.last.admission_blocked;
+    const reading = this.memory.sample();
+    if (reading.admission_blocked && !wasBlocked) this.logger.warn({ reason: reading.admission_blocked }, 'admission paused');
+    if (!reading.admission_blocked && wasBlocked) {
+      this.logger.info({ available_mb: reading.available_mb }, 'admission resumed');
+      this.wake();
+    }
   }
 
   private async armDelayedTimer(): Promise<void> {
@@ -205,6 +261,7 @@ export class Engine {
         for (const id of renewal.cancel_requested) this.abort(id, 'cancelled');
         for (const id of renewal.lost) this.abort(id, 'lease_lost');
       }
+      await this.gates.refresh();
       const recovered = await store.recoverTasks({ expired_leases: true, actor: { actor: 'recovery' } });
       if (recovered.length > 0) {
         this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks whose lease expired');

@@ -29,19 +29,31 @@ export function backoffMs(attempt: number, settings: RetrySettings, random: () =
   return Math.floor(random() * ceiling);
 }
 
+/** Rate-limited attempts do not count against max_attempts, up to this many attempts in all: never forever. */
+export const RATE_LIMIT_ATTEMPT_CEILING = 20;
+
+export interface OutcomeContext {
+  now?: number;
+  /** The model's cool-down, when it has one (a rate-limited task waits for it without spending an attempt). */
+  cooldownUntil?: Date | null;
+}
+
 export function decideOutcome(
   failure: Failure | null,
   attempt: number,
   maxAttempts: number,
   settings: RetrySettings,
-  now: number = Date.now(),
+  context: OutcomeContext = {},
 ): AttemptOutcome {
+  const now = context.now ?? Date.now();
   if (!failure) return { kind: 'completed' };
   if (failure.code === 'cancelled') return { kind: 'cancelled', failure };
+  if (failure.code === 'rate_limit' && attempt < RATE_LIMIT_ATTEMPT_CEILING) {
+    const waitMs = failure.retry_after_ms ?? settings.rate_limit_default_ms;
+    const until = Math.max(now + waitMs, context.cooldownUntil?.getTime() ?? 0);
+    return { kind: 'requeued', failure, run_after: new Date(until), refund_attempt: true };
+  }
   if (!failure.retryable || attempt >= maxAttempts) return { kind: 'failed', failure };
-  let delay: number;
-  if (failure.code === 'interrupted') delay = 0;
-  else if (failure.code === 'rate_limit') delay = failure.retry_after_ms ?? settings.rate_limit_default_ms;
-  else delay = backoffMs(attempt, settings);
+  const delay = failure.code === 'interrupted' ? 0 : backoffMs(attempt, settings);
   return { kind: 'requeued', failure, run_after: new Date(now + delay) };
 }

@@ -4,7 +4,8 @@
  * Pure: the executor gathers the evidence (result message, assistant error frames, the SDK's thrown error, the abort
  * reason, the tail of stderr); this module decides which piece of it explains the failure best.
  */
-import { FAILURE_CLASSES, exitCodeMeaning } from '../domain/failure-codes.js';
+import { FAILURE_CLASSES, exitCodeMeaning, failureForAbort, makeFailure, type FailureDetails } from '../domain/failure-codes.js';
+export { makeFailure };
 import type { Failure, FailureCode } from '../domain/vocabulary.js';
 import {
   codeForAssistantError,
@@ -48,31 +49,14 @@ export interface FailureEvidence {
   now?: number;
 }
 
-interface FailureDetails {
-  exit_code?: number | null;
-  exit_meaning?: string | null;
-  retry_after_ms?: number | null;
-}
 
 /** A Failure of `code`, with the table's retry decision and suggestion. */
-export function makeFailure(code: FailureCode, message: string, details: FailureDetails = {}): Failure {
-  const entry = FAILURE_CLASSES[code];
-  return {
-    code,
-    message,
-    suggestion: entry.suggestion,
-    retryable: entry.retryable,
-    exit_code: details.exit_code ?? null,
-    exit_meaning: details.exit_meaning ?? null,
-    retry_after_ms: details.retry_after_ms ?? null,
-  };
-}
 
 export function classifyFailure(ev: FailureEvidence): Failure {
   const now = ev.now ?? Date.now();
-  if (ev.aborted) return abortFailure(ev.abortReason, ev.timeoutSeconds ?? null);
+  if (ev.aborted) return failureForAbort(ev.abortReason, ev.timeoutSeconds ?? null);
   const thrown = describeThrown(ev.thrown);
-  if (thrown?.errorClass === 'aborted') return abortFailure(undefined, null);
+  if (thrown?.errorClass === 'aborted') return failureForAbort(undefined, null);
   if (thrown && isLaunchFailure(thrown)) {
     return makeFailure('cli_not_found', `Claude Code could not be started: ${oneLine(thrown.message)}`);
   }
@@ -94,32 +78,6 @@ export function classifyFailure(ev: FailureEvidence): Failure {
     return makeFailure('no_result', `Claude Code exited without any output.${stderrNote(ev.stderr)}`);
   }
   return makeFailure('no_result', `Claude Code ended without a result message.${stderrNote(ev.stderr)}`);
-}
-
-/** The engine's abort reason → cancelled, timeout or interrupted. */
-function abortFailure(reason: unknown, timeoutSeconds: number | null): Failure {
-  if (reason === 'cancelled')
-    return makeFailure('cancelled', 'Cancelled on request; Claude Code was stopped.');
-  if (reason === 'timeout') {
-    const limit = timeoutSeconds ? ` (${timeoutSeconds} s)` : '';
-    return makeFailure(
-      'timeout',
-      `The attempt ran longer than its timeout${limit}; Claude Code was stopped.`,
-    );
-  }
-  if (reason === 'shutdown') {
-    return makeFailure(
-      'interrupted',
-      'The worker shut down while this attempt ran; Claude Code was stopped.',
-    );
-  }
-  if (reason === 'lease_lost') {
-    return makeFailure(
-      'interrupted',
-      'The worker lost its claim on this task (lease expired); Claude Code was stopped.',
-    );
-  }
-  return makeFailure('interrupted', 'The attempt was aborted before it finished; Claude Code was stopped.');
 }
 
 function fromResult(result: ResultEvidence, assistantErrors: AssistantErrorEvidence[], now: number): Failure {

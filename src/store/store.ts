@@ -58,6 +58,37 @@ export interface OrchestrationPage {
   next_cursor: string | null;
 }
 
+/**
+ * What stops a model's tasks from starting, shared by every worker: a rate-limit cool-down, and a circuit breaker
+ * that opens after consecutive transient API failures. `half_open` (derived) means the cool period is over and one
+ * probe may run; its success closes the breaker, its failure opens it again.
+ */
+export interface ModelGate {
+  model: string;
+  cooldown_until: string | null;
+  cooldown_reason: string | null;
+  breaker_state: 'closed' | 'open' | 'half_open';
+  consecutive_failures: number;
+  breaker_open_until: string | null;
+  probe_worker_id: string | null;
+  /** The latest transient failure counted by the breaker, in plain words. */
+  last_failure: string | null;
+  updated_at: string;
+}
+
+export interface BreakerSettings {
+  threshold: number;
+  cool_ms: number;
+}
+
+/** Attempt outcomes grouped by hour, model and failure code (`completed` for successes). */
+export interface AttemptStatsRow {
+  hour: string;
+  model: string;
+  code: string;
+  count: number;
+}
+
 export interface TaskQuery {
   status?: TaskStatus[];
   tag?: string;
@@ -79,6 +110,8 @@ export interface ClaimRequest {
   lease_ms: number;
   /** Models that must not start now (cool-down, open breaker). */
   exclude_models?: string[];
+  /** Claim only tasks of these models (a breaker's probe). */
+  only_models?: string[];
 }
 
 /** A task just claimed: it is `running`, its new attempt row exists. */
@@ -94,8 +127,11 @@ export type AttemptOutcome =
   | { kind: 'completed' }
   | { kind: 'failed'; failure: Failure }
   | { kind: 'cancelled'; failure: Failure }
-  /** Attempt ended but the task runs again (interrupted, or a retry later): back to `queued` at `run_after`. */
-  | { kind: 'requeued'; failure: Failure; run_after: Date };
+  /**
+   * Attempt ended but the task runs again (interrupted, or a retry later): back to `queued` at `run_after`.
+   * `refund_attempt`: the attempt does not count against max_attempts (a rate-limit wait): max_attempts grows by one.
+   */
+  | { kind: 'requeued'; failure: Failure; run_after: Date; refund_attempt?: boolean };
 
 export interface AttemptFinish {
   task_id: number;
@@ -141,6 +177,22 @@ export interface EventQuery {
   /** Events with id > after_id, oldest first. */
   after_id?: number;
   limit: number;
+}
+
+/**
+ * A task staged for an orchestration that is not submitted yet (MCP `create_task` with `orchestration_group`).
+ * `document` is the task as an entry of a workflow document (identifier, execution_prompt, depends_on, …); it is
+ * validated as a whole graph only when the group is submitted.
+ */
+export interface StagedTask {
+  group: string;
+  identifier: string;
+  document: Record<string, unknown>;
+  actor: string;
+  staged_at: string;
+  /** Set once the group was submitted: the orchestration it became. */
+  orchestration_id: number | null;
+  submitted_at: string | null;
 }
 
 export type StatusCounts = Record<TaskStatus, number>;
@@ -192,6 +244,32 @@ export interface Store {
   listOrchestrations(query: OrchestrationQuery): Promise<OrchestrationPage>;
   /** waiting/queued tasks → cancelled, running ones → cancel requested. Throws `conflict` when already finished. */
   cancelOrchestration(id: number, actor: Actor): Promise<OrchestrationDetail>;
+
+  /**
+   * Stages one task in a group; returns the group's staged tasks, oldest first. Throws `conflict` when the
+   * identifier is already staged in that group, or the group was submitted already (naming its orchestration).
+   */
+  stageTask(group: string, identifier: string, document: Record<string, unknown>, actor: Actor): Promise<StagedTask[]>;
+  /** The tasks staged in a group, oldest first (stamped with the orchestration once submitted); empty when none. */
+  listStagedTasks(group: string): Promise<StagedTask[]>;
+  /**
+   * Records that a group became orchestration `orchestrationId`. Throws `not_found` when nothing is staged in it and
+   * `conflict` when it was submitted already (naming the existing orchestration).
+   */
+  markGroupSubmitted(group: string, orchestrationId: number, actor: Actor): Promise<StagedTask[]>;
+
+  listModelGates(): Promise<ModelGate[]>;
+  /** Extends a model's cool-down to at least `until` (never shortens it). */
+  setModelCooldown(model: string, until: Date, reason: string): Promise<ModelGate>;
+  /** A transient API failure: counts it; at the threshold, or when a probe failed, the breaker opens for cool_ms. */
+  recordModelFailure(model: string, settings: BreakerSettings, reason: string): Promise<ModelGate>;
+  /** A success: the breaker closes and the count resets. */
+  recordModelSuccess(model: string): Promise<ModelGate | null>;
+  /** Takes the one probe of a model whose breaker cool period is over; false when another worker holds it. */
+  acquireProbe(model: string, workerId: string, ttlMs: number): Promise<boolean>;
+  releaseProbe(model: string, workerId: string): Promise<void>;
+  /** Attempts that ended since `since`, counted by hour, model and failure code. */
+  attemptStats(since: Date): Promise<AttemptStatsRow[]>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */

@@ -55,6 +55,7 @@ export class CliHarness {
       CLAUDE_WORKER_HOME: this.home,
       CLAUDE_WORKER_PORT: '0',
       CLAUDE_WORKER_CLAUDE_PATH: FAKE_CLAUDE,
+      CLAUDE_WORKER_SHUTDOWN_GRACE_SECONDS: '0',
       FAKE_CLAUDE_RECORD: this.record,
       ...extraEnv,
     };

@@ -26,6 +26,7 @@ export function testConfig(home: string, overrides: Partial<Config> = {}): Confi
     poll_seconds: 0.5,
     lease_seconds: 5,
     log_level: 'silent',
+    shutdown_grace_seconds: 0,
     ...overrides,
   };
 }

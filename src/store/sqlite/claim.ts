@@ -6,6 +6,7 @@
 import type { Task } from '../../domain/vocabulary.js';
 import type { ClaimedTask, ClaimRequest } from '../store.js';
 import { workerActor, type StoreContext } from './context.js';
+import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
 import { rowToTask } from './task-rows.js';
 
@@ -35,7 +36,7 @@ const INSERT_ATTEMPT = `
 type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
 
 export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) => ClaimedTask[] {
-  const claim = ctx.db.prepare<[Record<string, unknown>], ClaimedRow>(CLAIM);
+  const claim = prepareRows<[Record<string, unknown>], ClaimedRow>(ctx.db, CLAIM);
   const insertAttempt = ctx.db.prepare(INSERT_ATTEMPT);
 
   return (request) => {

@@ -6,6 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { canTransition } from '../../domain/state-machine.js';
 import type { TaskStatus } from '../../domain/vocabulary.js';
+import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { Transactions } from './transactions.js';
@@ -18,7 +19,7 @@ export interface StoreContext {
 }
 
 export function taskRowReader(db: BetterSqlite3.Database): (id: number) => TaskRow | undefined {
-  const select = db.prepare<[number], TaskRow>('SELECT * FROM tasks WHERE id = ?');
+  const select = prepareRows<[number], TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?');
   return (id) => select.get(id);
 }
 

@@ -5,6 +5,7 @@
 import type { Actor, Task } from '../../domain/vocabulary.js';
 import type { NewTask } from '../store.js';
 import type { StoreContext } from './context.js';
+import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
 import { jsonOrNull, rowToTask } from './task-rows.js';
 
@@ -27,7 +28,7 @@ const NAME_FILES = `
 
 export function prepareCreateTask(ctx: StoreContext): (task: NewTask, actor: Actor) => Task {
   const insert = ctx.db.prepare(INSERT_TASK);
-  const nameFiles = ctx.db.prepare<[number], TaskRow>(NAME_FILES);
+  const nameFiles = prepareRows<[number], TaskRow>(ctx.db, NAME_FILES);
 
   return (task, actor) =>
     ctx.tx.write(() => {

@@ -8,6 +8,7 @@ import type { AttemptStatus, EventType, Failure, Task, TaskStatus } from '../../
 import type { AttemptFinish } from '../store.js';
 import { assertTransition, workerActor, type StoreContext } from './context.js';
 import { storeFailure } from './failures.js';
+import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
 import { jsonOrNull, rowToTask } from './task-rows.js';
 
@@ -51,7 +52,7 @@ interface Ending {
 export function prepareFinishAttempts(ctx: StoreContext): (finishes: AttemptFinish[]) => Task[] {
   const fence = ctx.db.prepare<[number], FenceRow>(FENCE);
   const endAttempt = ctx.db.prepare(END_ATTEMPT);
-  const endTask = ctx.db.prepare<[Record<string, unknown>], TaskRow>(END_TASK);
+  const endTask = prepareRows<[Record<string, unknown>], TaskRow>(ctx.db, END_TASK);
 
   return (finishes) => {
     if (finishes.length === 0) return [];

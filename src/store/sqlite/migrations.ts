@@ -7,6 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Compilable, SchemaModule } from 'kysely';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { migration001 } from './migrations/001_initial.js';
+import { migration003 } from './migrations/003_staged_tasks.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -17,7 +18,7 @@ export interface Migration {
 }
 
 /** In order; a new migration is appended here with the next number. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration003];
 
 export interface MigrationResult {
   applied: number[];

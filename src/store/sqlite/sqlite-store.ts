@@ -17,6 +17,7 @@ import type {
   NewTask,
   Progress,
   RecoveryRequest,
+  StagedTask,
   StatusCounts,
   Store,
   TaskPage,
@@ -35,6 +36,7 @@ import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
 import { SqlRunner } from './sql-runner.js';
+import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
 
 type Operations = ReturnType<typeof prepareOperations>;
@@ -50,6 +52,7 @@ function prepareOperations(ctx: StoreContext) {
     retry: prepareRetryTask(ctx),
     recover: prepareRecoverTasks(ctx),
     queries: prepareQueries(ctx),
+    staging: prepareStaging(ctx),
   };
 }
 
@@ -127,6 +130,18 @@ export class SqliteStore implements Store {
 
   async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
     return this.ops.recover(request);
+  }
+
+  async stageTask(group: string, identifier: string, document: Record<string, unknown>, actor: Actor): Promise<StagedTask[]> {
+    return this.ops.staging.stage(group, identifier, document, actor);
+  }
+
+  async listStagedTasks(group: string): Promise<StagedTask[]> {
+    return this.ops.staging.list(group);
+  }
+
+  async markGroupSubmitted(group: string, orchestrationId: number, _actor: Actor): Promise<StagedTask[]> {
+    return this.ops.staging.markSubmitted(group, orchestrationId);
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {

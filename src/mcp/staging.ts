@@ -1,0 +1,129 @@
+/**
+ * Staged groups as the MCP tools use them: `create_task` with `orchestration_group` stages a task in the store,
+ * `submit_orchestration` turns the group into one orchestration. The graph (unknown dependencies, cycles,
+ * directories) is validated once, at submit, by the orchestration service (`validateWorkflow`); its problems are
+ * re-labelled from `tasks[2]` to the task's own identifier, which is all a caller of `create_task` knows.
+ * Shared by both backends; they pass how an orchestration is created.
+ */
+import { ClaudeWorkerError, isClaudeWorkerError, type Issue } from '../domain/errors.js';
+import type { Actor, OrchestrationDetail } from '../domain/vocabulary.js';
+import type { StagedTask, Store } from '../store/store.js';
+import type { SubmitGroupOptions } from './backend.js';
+
+export interface GroupStagingOptions {
+  /** The store holding staged groups (opened lazily by the proxy). */
+  store: () => Promise<Store>;
+  createOrchestration: (document: Record<string, unknown>) => Promise<OrchestrationDetail>;
+  /** Undoes an orchestration created by a submit that lost a race with another process. */
+  cancelOrchestration: (id: number) => Promise<unknown>;
+  /** A problem with a working directory, checked when a task is staged (null: only at submit). */
+  directoryProblem?: (dir: string) => Promise<string | null>;
+  actor: Actor;
+}
+
+export class GroupStaging {
+  /** Submits in progress in this process, by group: a second submit waits for the first and is then refused. */
+  private readonly submitting = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly options: GroupStagingOptions) {}
+
+  async stage(group: string, task: Record<string, unknown>): Promise<StagedTask[]> {
+    const identifier = String(task['identifier']);
+    const dir = task['working_directory'];
+    if (this.options.directoryProblem && typeof dir === 'string') {
+      const problem = await this.options.directoryProblem(dir);
+      if (problem) throw ClaudeWorkerError.validation([{ path: 'working_directory', message: problem }], 'The task');
+    }
+    const store = await this.options.store();
+    try {
+      return await store.stageTask(group, identifier, task, this.options.actor);
+    } catch (err) {
+      throw relabelConflict(err, group, identifier);
+    }
+  }
+
+  submit(group: string, settings: SubmitGroupOptions): Promise<OrchestrationDetail> {
+    const before = this.submitting.get(group) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.submitNow(group, settings));
+    this.submitting.set(group, run);
+    const forget = () => {
+      if (this.submitting.get(group) === run) this.submitting.delete(group);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async submitNow(group: string, settings: SubmitGroupOptions): Promise<OrchestrationDetail> {
+    const store = await this.options.store();
+    const staged = await store.listStagedTasks(group);
+    if (staged.length === 0) {
+      throw new ClaudeWorkerError(
+        'not_found',
+        `orchestration_group: nothing is staged in "${group}". Stage tasks first with create_task ` +
+          `(orchestration_group: "${group}", task_identifier: "…"), then submit the group.`,
+        { data: { group } },
+      );
+    }
+    const submitted = staged.find((task) => task.orchestration_id !== null);
+    if (submitted) throw alreadySubmitted(group, submitted);
+    const document: Record<string, unknown> = { name: settings.name ?? group, tasks: staged.map((t) => t.document) };
+    if (settings.max_parallel != null) document['max_parallel'] = settings.max_parallel;
+    if (settings.budget_usd != null) document['budget_usd'] = settings.budget_usd;
+    let detail: OrchestrationDetail;
+    try {
+      detail = await this.options.createOrchestration(document);
+    } catch (err) {
+      throw relabelIssues(err, group, staged);
+    }
+    try {
+      await store.markGroupSubmitted(group, detail.id, this.options.actor);
+    } catch (err) {
+      // Another process submitted the same group at the same moment: keep its orchestration, undo ours.
+      await this.options.cancelOrchestration(detail.id);
+      throw err;
+    }
+    return detail;
+  }
+}
+
+function alreadySubmitted(group: string, task: StagedTask): ClaudeWorkerError {
+  const id = String(task.orchestration_id);
+  return new ClaudeWorkerError(
+    'conflict',
+    `orchestration_group "${group}" was already submitted as orchestration ${id}` +
+      `${task.submitted_at ? ` (at ${task.submitted_at})` : ''}; a group is submitted once. Follow it with ` +
+      `get_orchestration_status (orchestration_id: ${id}); to run more tasks, stage them under a new orchestration_group.`,
+    { data: { group, orchestration_id: task.orchestration_id } },
+  );
+}
+
+/** The store's conflicts, in the words of the create_task fields. */
+function relabelConflict(err: unknown, group: string, identifier: string): unknown {
+  if (!isClaudeWorkerError(err) || err.code !== 'conflict') return err;
+  if (err.data['orchestration_id'] !== undefined) {
+    const id = String(err.data['orchestration_id']);
+    return new ClaudeWorkerError(
+      'conflict',
+      `orchestration_group "${group}" was already submitted as orchestration ${id}; nothing more can be staged in ` +
+        `it. Use a new orchestration_group name for new tasks (and get_orchestration_status with orchestration_id ` +
+        `${id} to follow the submitted one).`,
+      { data: err.data, cause: err },
+    );
+  }
+  return new ClaudeWorkerError('conflict', `task_identifier: ${err.message}`, { data: err.data, cause: err });
+}
+
+/** `tasks[2].depends_on[0]` → `task "c" depends_on[0]`, so the problems name what the caller staged. */
+function relabelIssues(err: unknown, group: string, staged: readonly StagedTask[]): unknown {
+  if (!isClaudeWorkerError(err) || err.code !== 'validation' || err.issues.length === 0) return err;
+  const relabel = (text: string) =>
+    text
+      .replace(/tasks\[(\d+)\]\.?/g, (whole, index: string) => {
+        const task = staged[Number(index)];
+        return task ? `task "${task.identifier}" ` : whole;
+      })
+      .replace(/this file/g, `orchestration_group "${group}"`)
+      .trim();
+  const issues: Issue[] = err.issues.map((issue) => ({ path: relabel(issue.path), message: relabel(issue.message) }));
+  return ClaudeWorkerError.validation(issues, `The staged orchestration_group "${group}"`);
+}
