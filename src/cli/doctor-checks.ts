@@ -4,11 +4,13 @@
  * the server. A check never throws; a broken part is a `fail` with a fix.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { displayPath, resolveHome } from '../config/load.js';
 import { homePaths } from '../config/paths.js';
 import { DEFAULTS, type Config } from '../config/schema.js';
 import { credentialsPresent, probeClaude } from '../executor/claude-probe.js';
+import { findRegistrations, missingPaths } from '../mcp/install.js';
 import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
 
@@ -33,6 +35,7 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   checks.push(home);
   if (home.status === 'ok') checks.push(await databaseCheck(config));
   checks.push(await serverCheck(context, config));
+  checks.push(mcpCheck(context));
   return checks;
 }
 
@@ -186,4 +189,36 @@ async function serverCheck(context: CliContext, config: Config): Promise<Check> 
     message: 'not running; it starts by itself when a command needs it (or: claude-worker server start)',
     fix: null,
   };
+}
+
+/** Whether Claude Code sees the claude-worker MCP server from here (project .mcp.json, user or local scope). */
+function mcpCheck(context: CliContext): Check {
+  const name = 'MCP registered with Claude Code (project/user)';
+  const env = context.io.env;
+  let found;
+  try {
+    found = findRegistrations(context.io.cwd, env['HOME'] || homedir());
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { name, status: 'warn', message: `could not read Claude Code's configuration: ${message}`, fix: null };
+  }
+  if (found.length === 0) {
+    return {
+      name,
+      status: 'warn',
+      message: 'not registered (no claude-worker entry in ./.mcp.json or ~/.claude.json)',
+      fix: 'Run `claude-worker mcp install` (every project) or `claude-worker mcp install --scope project` (this folder).',
+    };
+  }
+  const where = found.map((r) => `${r.scope}: ${displayPath(r.path, env)} "${r.name}"`).join('; ');
+  const stale = found.flatMap((r) => missingPaths(r));
+  if (stale.length > 0) {
+    return {
+      name,
+      status: 'warn',
+      message: `registered (${where}) but it points at missing ${stale.join(', ')}`,
+      fix: 'Run `claude-worker mcp install` again (with the same --scope) to point it at this installation.',
+    };
+  }
+  return { name, status: 'ok', message: `registered (${where})`, fix: null };
 }

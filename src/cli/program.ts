@@ -13,6 +13,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerList } from './commands/list.js';
 import { registerListOrchestrations } from './commands/list-orchestrations.js';
 import { registerLogs } from './commands/logs.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerOrchestrate } from './commands/orchestrate.js';
 import { registerOrchestrationStatus } from './commands/orchestration-status.js';
 import { registerRetry } from './commands/retry.js';
@@ -60,6 +61,7 @@ ${EXIT_CODES_HELP}`,
   registerListOrchestrations(program, run);
   registerCancelOrchestration(program, run);
   registerServer(program, run);
+  registerMcp(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);
   return program;

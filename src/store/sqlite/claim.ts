@@ -22,12 +22,16 @@ const CLAIM = `
     SELECT id FROM tasks INDEXED BY tasks_ready
     WHERE status = 'queued' AND run_after <= @now AND cancel_requested = 0
       AND model NOT IN (SELECT value FROM json_each(@exclude_models))
+      AND (@only_models IS NULL OR model IN (SELECT value FROM json_each(@only_models)))
     ORDER BY priority DESC, id
     LIMIT @limit
   )
   RETURNING *,
-    (SELECT a.status FROM attempts a WHERE a.task_id = tasks.id AND a.number = tasks.attempt_count - 1)
-      AS previous_attempt_status`;
+    (SELECT COALESCE(json_extract(a.error, '$.code'), a.status) FROM attempts a
+      WHERE a.task_id = tasks.id AND a.number = tasks.attempt_count - 1) AS previous_attempt_status`;
+
+/** How a previous attempt may end for the next one to resume its Claude session (work done is not paid twice). */
+const RESUMABLE = new Set(['interrupted', 'timeout', 'process_crashed']);
 
 const INSERT_ATTEMPT = `
   INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
@@ -48,13 +52,14 @@ export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) =>
         lease_expires_at: now + request.lease_ms,
         now,
         exclude_models: JSON.stringify(request.exclude_models ?? []),
+        only_models: request.only_models ? JSON.stringify(request.only_models) : null,
         limit: request.limit,
       });
       // RETURNING gives no order; the caller starts them in claim order.
       rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
       return rows.map((row): ClaimedTask => {
         const attempt = row.attempt_count;
-        const resume = row.previous_attempt_status === 'interrupted' ? row.session_id : null;
+        const resume = RESUMABLE.has(row.previous_attempt_status ?? '') ? row.session_id : null;
         insertAttempt.run(row.id, attempt, request.worker_id, now, resume);
         ctx.tx.append(
           {

@@ -27,7 +27,7 @@ const END_TASK = `
   SET status = @status, worker_id = NULL, lease_expires_at = NULL, updated_at = @now, finished_at = @finished_at,
       run_after = COALESCE(@run_after, run_after), error = @error, result = COALESCE(@result, result),
       session_id = COALESCE(@session_id, session_id), num_turns = COALESCE(@num_turns, num_turns),
-      usage = COALESCE(@usage, usage),
+      usage = COALESCE(@usage, usage), max_attempts = max_attempts + @refund,
       cost_usd = (SELECT CASE WHEN COUNT(a.cost_usd) = 0 THEN NULL ELSE TOTAL(a.cost_usd) END
                   FROM attempts a WHERE a.task_id = @task_id)
   WHERE id = @task_id
@@ -47,6 +47,8 @@ interface Ending {
   event: EventType;
   data: Record<string, unknown>;
   run_after: number | null;
+  /** The attempt does not count against max_attempts (a rate-limit wait). */
+  refund?: boolean;
 }
 
 export function prepareFinishAttempts(ctx: StoreContext): (finishes: AttemptFinish[]) => Task[] {
@@ -90,6 +92,7 @@ export function prepareFinishAttempts(ctx: StoreContext): (finishes: AttemptFini
           run_after: ending.run_after,
           result: finish.result,
           usage: jsonOrNull(finish.usage),
+          refund: ending.refund ? 1 : 0,
         });
         if (!row) throw new Error(`claude-worker store: task ${finish.task_id} vanished while finishing`);
         ctx.tx.append(
@@ -166,8 +169,13 @@ function endingOf(finish: AttemptFinish, cancelRequested: boolean): Ending {
         attempt,
         error: outcome.failure,
         event: 'task_requeued',
-        data: { ...described(outcome.failure), run_after: new Date(runAfter).toISOString() },
+        data: {
+          ...described(outcome.failure),
+          run_after: new Date(runAfter).toISOString(),
+          ...(outcome.refund_attempt ? { attempt_not_counted: true } : {}),
+        },
         run_after: runAfter,
+        refund: outcome.refund_attempt === true,
       };
     }
   }

@@ -8,6 +8,7 @@ import type { Compilable, SchemaModule } from 'kysely';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { migration001 } from './migrations/001_initial.js';
 import { migration003 } from './migrations/003_staged_tasks.js';
+import { migration004 } from './migrations/004_model_gates.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -18,7 +19,7 @@ export interface Migration {
 }
 
 /** In order; a new migration is appended here with the next number. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration003, migration004];
 
 export interface MigrationResult {
   applied: number[];

@@ -9,6 +9,9 @@ import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { Actor, Attempt, Task, TaskEvent } from '../../domain/vocabulary.js';
 import type {
   AttemptFinish,
+  AttemptStatsRow,
+  BreakerSettings,
+  ModelGate,
   ClaimedTask,
   ClaimRequest,
   EventListener,
@@ -36,6 +39,7 @@ import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
 import { SqlRunner } from './sql-runner.js';
+import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
 
@@ -53,6 +57,7 @@ function prepareOperations(ctx: StoreContext) {
     recover: prepareRecoverTasks(ctx),
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
+    gates: prepareModelGates(ctx),
   };
 }
 
@@ -142,6 +147,34 @@ export class SqliteStore implements Store {
 
   async markGroupSubmitted(group: string, orchestrationId: number, _actor: Actor): Promise<StagedTask[]> {
     return this.ops.staging.markSubmitted(group, orchestrationId);
+  }
+
+  async listModelGates(): Promise<ModelGate[]> {
+    return this.ops.gates.list();
+  }
+
+  async setModelCooldown(model: string, until: Date, reason: string): Promise<ModelGate> {
+    return this.ops.gates.setCooldown(model, until.getTime(), reason);
+  }
+
+  async recordModelFailure(model: string, settings: BreakerSettings, reason: string): Promise<ModelGate> {
+    return this.ops.gates.recordFailure(model, settings, reason);
+  }
+
+  async recordModelSuccess(model: string): Promise<ModelGate | null> {
+    return this.ops.gates.recordSuccess(model);
+  }
+
+  async acquireProbe(model: string, workerId: string, ttlMs: number): Promise<boolean> {
+    return this.ops.gates.acquireProbe(model, workerId, ttlMs);
+  }
+
+  async releaseProbe(model: string, workerId: string): Promise<void> {
+    this.ops.gates.releaseProbe(model, workerId);
+  }
+
+  async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
+    return this.ops.gates.attemptStats(since.getTime());
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {
