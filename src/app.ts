@@ -53,7 +53,13 @@ export class App {
     });
     const logFiles = new TaskLogFiles(paths.logs);
     let engine: Engine | null = null;
-    const tasks = new TaskService(store, config, logFiles, () => engine?.wake());
+    const tasks = new TaskService(
+      store,
+      config,
+      logFiles,
+      () => engine?.wake(),
+      () => engine?.stats().memory.admission_blocked ?? null,
+    );
     const orchestrations = new OrchestrationService(store, tasks, () => engine?.wake());
     if (options.worker !== false) {
       // Claude Code retries API errors itself inside an attempt; bound that, so the worker's own retries across

@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
+import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
 
 export interface ServerOptions {
@@ -95,6 +96,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...orchestrationRoutes(app),
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
+    ...statsRoutes(app),
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);

@@ -73,6 +73,22 @@ export const HealthDetailedSchema = HealthSchema.extend({
     concurrency: z.number(),
     running_tasks: z.number(),
   }),
+  /** Memory admission: no new task starts while `blocked` says why. */
+  admission: z.object({ available_memory_mb: z.number().nullable(), blocked: z.string().nullable() }),
+  /** Per-model rate-limit cool-downs and circuit breakers. */
+  models: z.array(
+    z.object({
+      model: z.string(),
+      cooldown_until: z.string().nullable(),
+      cooldown_reason: z.string().nullable(),
+      breaker_state: z.enum(['closed', 'open', 'half_open']),
+      consecutive_failures: z.number(),
+      breaker_open_until: z.string().nullable(),
+      probe_worker_id: z.string().nullable(),
+      last_failure: z.string().nullable(),
+      updated_at: z.string(),
+    }),
+  ),
   live_streams: z.number(),
 });
 export type HealthDetailed = z.infer<typeof HealthDetailedSchema>;

@@ -1,7 +1,8 @@
 /**
  * The checks of `claude-worker doctor`, each with what it found and, when something is wrong, how to fix it:
  * Node.js, configuration, the Claude Code executable (probeClaude), credentials, the home folder, the database,
- * the server. A check never throws; a broken part is a `fail` with a fix.
+ * the server, and whether Claude Code has the MCP server registered. A check never throws; a broken part is a
+ * `fail` with a fix.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,6 +14,8 @@ import { credentialsPresent, probeClaude } from '../executor/claude-probe.js';
 import { findRegistrations, missingPaths } from '../mcp/install.js';
 import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
+import { readTokenFile } from '../api/token.js';
+import { ClaudeWorkerClient } from '../client/http-client.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -35,6 +38,7 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   checks.push(home);
   if (home.status === 'ok') checks.push(await databaseCheck(config));
   checks.push(await serverCheck(context, config));
+  checks.push(...(await gateChecks(config)));
   checks.push(mcpCheck(context));
   return checks;
 }
@@ -191,6 +195,55 @@ async function serverCheck(context: CliContext, config: Config): Promise<Check> 
   };
 }
 
+/** Memory admission and each model's cool-down and breaker, as the running server sees them (none if not running). */
+async function gateChecks(config: Config): Promise<Check[]> {
+  const paths = homePaths(config.home);
+  const url = config.url ?? (await findLocalServer(paths))?.info.url;
+  const token = config.token ?? (await readTokenFile(paths.token));
+  if (!url || !token) return [];
+  let detail;
+  try {
+    detail = await new ClaudeWorkerClient({ url, token }).healthDetailed();
+  } catch {
+    return [];
+  }
+  const gated = detail.models.filter((g) => g.cooldown_until || g.breaker_state !== 'closed');
+  const models: Check =
+    gated.length === 0
+      ? {
+          name: 'models',
+          status: 'ok',
+          message: 'no rate-limit cool-down, no open circuit breaker',
+          fix: null,
+        }
+      : {
+          name: 'models',
+          status: 'warn',
+          message: gated
+            .map((g) =>
+              g.cooldown_until
+                ? `${g.model} cooling down until ${g.cooldown_until}`
+                : `${g.model} breaker ${g.breaker_state}${g.breaker_open_until ? ` until ${g.breaker_open_until}` : ''} (last: ${g.last_failure ?? '?'})`,
+            )
+            .join('; '),
+          fix: 'Tasks of these models wait and start by themselves; see `claude-worker stats` for the failures behind it.',
+        };
+  const admission: Check = detail.admission.blocked
+    ? {
+        name: 'memory',
+        status: 'warn',
+        message: detail.admission.blocked,
+        fix: 'Free memory, or lower min_free_memory_mb.',
+      }
+    : {
+        name: 'memory',
+        status: 'ok',
+        message: `${detail.admission.available_memory_mb ?? '?'} MB available`,
+        fix: null,
+      };
+  return [models, admission];
+}
+
 /** Whether Claude Code sees the claude-worker MCP server from here (project .mcp.json, user or local scope). */
 function mcpCheck(context: CliContext): Check {
   const name = 'MCP registered with Claude Code (project/user)';
@@ -200,7 +253,12 @@ function mcpCheck(context: CliContext): Check {
     found = findRegistrations(context.io.cwd, env['HOME'] || homedir());
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { name, status: 'warn', message: `could not read Claude Code's configuration: ${message}`, fix: null };
+    return {
+      name,
+      status: 'warn',
+      message: `could not read Claude Code's configuration: ${message}`,
+      fix: null,
+    };
   }
   if (found.length === 0) {
     return {

@@ -19,6 +19,7 @@ import { registerOrchestrationStatus } from './commands/orchestration-status.js'
 import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerServer } from './commands/server.js';
+import { registerStats } from './commands/stats.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
@@ -60,6 +61,7 @@ ${EXIT_CODES_HELP}`,
   registerOrchestrationStatus(program, run);
   registerListOrchestrations(program, run);
   registerCancelOrchestration(program, run);
+  registerStats(program, run);
   registerServer(program, run);
   registerMcp(program, run);
   registerDoctor(program, run);

@@ -3,6 +3,8 @@
  * problem+json answers turned back into ClaudeWorkerError with the same code, and streams (followed logs, live
  * events) as async iterables that end when the server ends them or the caller aborts.
  */
+import type { ErrorStats } from '../engine/error-stats.js';
+import type { ModelGate } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
 import type { CreateTaskInput } from '../contract/task-schemas.js';
@@ -212,6 +214,11 @@ export class ClaudeWorkerClient {
 
   healthDetailed(): Promise<HealthDetailed> {
     return this.json('GET', '/health/detailed');
+  }
+
+  /** Error metrics over the last `hours` and the model gates. */
+  stats(hours?: number): Promise<ErrorStats & { models: ModelGate[] }> {
+    return this.json('GET', '/api/v1/stats', { query: { hours } });
   }
 
   private async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -81,13 +81,17 @@ export class AttemptRecorder {
     const cost = costUsd === null ? '' : `, $${costUsd.toFixed(4)}`;
     const turns = this.numTurns === null ? '' : `, ${this.numTurns} turns`;
     if (failure) {
-      this.taskLine(`[attempt ${this.attempt}] ${outcome} after ${seconds} s: ${failure.code}: ${failure.message}`);
+      this.taskLine(
+        `[attempt ${this.attempt}] ${outcome} after ${seconds} s: ${failure.code}: ${failure.message}`,
+      );
       this.taskLine(`[suggestion] ${failure.suggestion}`);
     } else {
       this.taskLine(`[attempt ${this.attempt}] ${outcome} after ${seconds} s${turns}${cost}`);
     }
     const reason = failure ? ` (${failure.code})` : '';
-    this.files.appendGlobal(`task ${this.task.id} attempt ${this.attempt} ${outcome}${reason} after ${seconds} s${turns}${cost}`);
+    this.files.appendGlobal(
+      `task ${this.task.id} attempt ${this.attempt} ${outcome}${reason} after ${seconds} s${turns}${cost}`,
+    );
   }
 
   async close(): Promise<void> {

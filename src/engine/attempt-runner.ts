@@ -72,13 +72,18 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
       onSpawn: (pid) => (running.pid = pid),
     });
   } catch (err) {
-    deps.logger.error({ task_id: task.id, err: String(err) }, 'executor threw; recording the attempt as failed');
+    deps.logger.error(
+      { task_id: task.id, err: String(err) },
+      'executor threw; recording the attempt as failed',
+    );
     outcome = { ok: false, failure: unexpectedFailure(err), result: null };
   } finally {
     clearTimeout(timeout);
   }
 
-  const failure = outcome.ok ? null : abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000));
+  const failure = outcome.ok
+    ? null
+    : abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000));
   const durationMs = Date.now() - startedAt;
   await deps.gates.onAttemptEnd(task.model, failure);
   const decision = decideOutcome(failure, attempt, task.max_attempts, deps.retry, {
@@ -99,12 +104,22 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
       usage: result?.usage ?? null,
       duration_ms: durationMs,
     });
-    const label = stored ? describeOutcome(decision.kind, stored) : 'ended, but the task was taken over by another worker';
+    const label = stored
+      ? describeOutcome(decision.kind, stored)
+      : 'ended, but the task was taken over by another worker';
     recorder.finished(label, durationMs, failure, result?.cost_usd ?? null);
   } catch (err) {
     // The store kept refusing the write. The lease expires and recovery requeues the task: not lost, not hidden.
-    deps.logger.error({ task_id: task.id, err: String(err) }, 'could not record the attempt outcome; recovery will requeue it');
-    recorder.finished('could not be recorded (the store is unavailable); it will be recovered', durationMs, failure, null);
+    deps.logger.error(
+      { task_id: task.id, err: String(err) },
+      'could not record the attempt outcome; recovery will requeue it',
+    );
+    recorder.finished(
+      'could not be recorded (the store is unavailable); it will be recovered',
+      durationMs,
+      failure,
+      null,
+    );
   } finally {
     await recorder.close();
   }

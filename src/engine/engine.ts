@@ -49,7 +49,13 @@ export interface EngineStats {
 type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /** Events after which there may be a task to claim. */
-const WAKE_EVENTS = new Set(['task_created', 'task_retried', 'task_requeued', 'task_ready', 'task_recovered']);
+const WAKE_EVENTS = new Set([
+  'task_created',
+  'task_retried',
+  'task_requeued',
+  'task_ready',
+  'task_recovered',
+]);
 
 export class Engine {
   readonly workerId: string;
@@ -95,12 +101,18 @@ export class Engine {
     await this.gates.refresh();
     const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.logFiles);
     if (recovered.length > 0) {
-      this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks left running by a stopped worker');
+      this.logger.warn(
+        { task_ids: recovered.map((t) => t.id) },
+        'recovered tasks left running by a stopped worker',
+      );
     }
     const { heartbeat_seconds, poll_seconds } = this.options.config;
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeat_seconds * 1000);
     this.pollTimer = setInterval(() => this.wake(), poll_seconds * 1000);
-    this.memoryTimer = setInterval(() => this.sampleMemory(), this.options.config.memory_sample_seconds * 1000);
+    this.memoryTimer = setInterval(
+      () => this.sampleMemory(),
+      this.options.config.memory_sample_seconds * 1000,
+    );
     this.heartbeatTimer.unref();
     this.pollTimer.unref();
     this.memoryTimer.unref();
@@ -200,7 +212,10 @@ export class Engine {
         only_models: [model],
       });
       if (probe) {
-        this.logger.info({ model, task_id: probe.task.id }, 'circuit breaker half-open: probing with one task');
+        this.logger.info(
+          { model, task_id: probe.task.id },
+          'circuit breaker half-open: probing with one task',
+        );
         this.launch(probe);
       } else {
         await this.gates.releaseProbe(model);
@@ -233,7 +248,8 @@ export class Engine {
   private sampleMemory(): void {
     const wasBlocked = this.memory.last.admission_blocked;
     const reading = this.memory.sample();
-    if (reading.admission_blocked && !wasBlocked) this.logger.warn({ reason: reading.admission_blocked }, 'admission paused');
+    if (reading.admission_blocked && !wasBlocked)
+      this.logger.warn({ reason: reading.admission_blocked }, 'admission paused');
     if (!reading.admission_blocked && wasBlocked) {
       this.logger.info({ available_mb: reading.available_mb }, 'admission resumed');
       this.wake();
@@ -272,7 +288,8 @@ export class Engine {
   }
 
   private onLiveEvent(event: LiveEvent): void {
-    if (event.type === 'task_cancel_requested' && event.task_id !== null) this.abort(event.task_id, 'cancelled');
+    if (event.type === 'task_cancel_requested' && event.task_id !== null)
+      this.abort(event.task_id, 'cancelled');
     else if (WAKE_EVENTS.has(event.type)) this.wake();
   }
 }

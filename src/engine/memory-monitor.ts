@@ -16,7 +16,11 @@ export interface MemoryReading {
 }
 
 export class MemoryMonitor {
-  private reading: MemoryReading = { available_mb: availableMemoryMb(), admission_blocked: null, tasks_mb: {} };
+  private reading: MemoryReading = {
+    available_mb: availableMemoryMb(),
+    admission_blocked: null,
+    tasks_mb: {},
+  };
 
   constructor(
     private readonly config: Pick<Config, 'min_free_memory_mb' | 'memory_limit_mb'>,
@@ -38,9 +42,14 @@ export class MemoryMonitor {
       const used = byPid.get(pid);
       if (used === undefined) continue;
       tasks[taskId] = used;
-      if (this.config.memory_limit_mb !== null && used > this.config.memory_limit_mb) this.overLimit(taskId, used);
+      if (this.config.memory_limit_mb !== null && used > this.config.memory_limit_mb)
+        this.overLimit(taskId, used);
     }
-    this.reading = { available_mb: available, admission_blocked: this.blockedReason(available), tasks_mb: tasks };
+    this.reading = {
+      available_mb: available,
+      admission_blocked: this.blockedReason(available),
+      tasks_mb: tasks,
+    };
     return this.reading;
   }
 

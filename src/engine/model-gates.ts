@@ -43,7 +43,10 @@ export class ModelGates {
   /** Models whose breaker waits for a probe (cool period over), not cooling down, not probed by this worker. */
   probeCandidates(now = Date.now()): string[] {
     return [...this.gates.values()]
-      .filter((g) => g.breaker_state !== 'closed' && g.breaker_open_until && Date.parse(g.breaker_open_until) <= now)
+      .filter(
+        (g) =>
+          g.breaker_state !== 'closed' && g.breaker_open_until && Date.parse(g.breaker_open_until) <= now,
+      )
       .filter((g) => !(g.cooldown_until && Date.parse(g.cooldown_until) > now))
       .filter((g) => !this.probing.has(g.model))
       .map((g) => g.model);
@@ -82,7 +85,10 @@ export class ModelGates {
           `${failure.code}: ${failure.message}`,
         );
         if (gate.breaker_state !== 'closed') {
-          this.logger.warn({ model, until: gate.breaker_open_until, probe: wasProbe }, 'circuit breaker open');
+          this.logger.warn(
+            { model, until: gate.breaker_open_until, probe: wasProbe },
+            'circuit breaker open',
+          );
         }
       } else if (!failure) {
         const known = this.gates.get(model);

@@ -34,7 +34,11 @@ export class OrchestrationService {
     });
   }
 
-  async create(document: unknown, actor: Actor, options: ValidateWorkflowOptions = {}): Promise<OrchestrationDetail> {
+  async create(
+    document: unknown,
+    actor: Actor,
+    options: ValidateWorkflowOptions = {},
+  ): Promise<OrchestrationDetail> {
     const plan = await this.plan(document, options);
     const detail = await this.store.createOrchestration(
       { name: plan.name, max_parallel: plan.max_parallel, budget_usd: plan.budget_usd },
@@ -46,12 +50,22 @@ export class OrchestrationService {
   }
 
   /** Adds tasks (a document with `tasks`, and optional `defaults`) to an existing orchestration. */
-  async addTasks(id: number, document: unknown, actor: Actor, options: ValidateWorkflowOptions = {}): Promise<OrchestrationDetail> {
+  async addTasks(
+    id: number,
+    document: unknown,
+    actor: Actor,
+    options: ValidateWorkflowOptions = {},
+  ): Promise<OrchestrationDetail> {
     const current = await this.get(id);
     if (current.cancel_requested || current.status === 'cancelled') {
-      throw new ClaudeWorkerError('conflict', `Orchestration ${id} was cancelled; tasks cannot be added to it. Submit a new one.`);
+      throw new ClaudeWorkerError(
+        'conflict',
+        `Orchestration ${id} was cancelled; tasks cannot be added to it. Submit a new one.`,
+      );
     }
-    const identifiers = new Map<string, TaskStatus>(current.tasks.map((t) => [t.identifier ?? String(t.id), t.status]));
+    const identifiers = new Map<string, TaskStatus>(
+      current.tasks.map((t) => [t.identifier ?? String(t.id), t.status]),
+    );
     const plan = await validateWorkflow(document, {
       directoryProblem: (dir) => this.tasks.directoryProblem(dir),
       baseDir: options.baseDir,

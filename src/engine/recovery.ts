@@ -26,7 +26,9 @@ export async function recoverOrphans(store: Store, selfId: string, files: TaskLo
   });
   for (const task of recovered) {
     const next =
-      task.status === 'queued' ? 'requeued for another attempt' : `${task.status} (${task.error?.code ?? 'no attempts left'})`;
+      task.status === 'queued'
+        ? 'requeued for another attempt'
+        : `${task.status} (${task.error?.code ?? 'no attempts left'})`;
     const line = `[recovery] attempt ${task.attempt_count} was interrupted: its worker stopped. Task ${next}.`;
     if (task.log_path) {
       files.appendLine(task.log_path, line);

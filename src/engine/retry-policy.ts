@@ -24,7 +24,11 @@ export function retrySettingsFrom(config: Config): RetrySettings {
   };
 }
 
-export function backoffMs(attempt: number, settings: RetrySettings, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  settings: RetrySettings,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(settings.cap_ms, settings.base_ms * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }

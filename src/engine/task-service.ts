@@ -12,6 +12,7 @@ import { CreateTaskInput as CreateTaskSchema } from '../contract/task-schemas.js
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, Attempt, Task, TaskEvent } from '../domain/vocabulary.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
+import { waitReason } from './wait-reason.js';
 import type { EventQuery, NewTask, Store, TaskPage } from '../store/store.js';
 
 export class TaskService {
@@ -21,6 +22,8 @@ export class TaskService {
     private readonly logFiles: TaskLogFiles,
     /** Called after a task became ready, so a worker wakes at once. */
     private readonly onReady: () => void,
+    /** Why new tasks cannot start on this node now (memory admission), or null. */
+    private readonly admissionBlocked: () => string | null = () => null,
   ) {}
 
   async createTask(input: CreateTaskInput | unknown, actor: Actor): Promise<Task> {
@@ -79,14 +82,26 @@ export class TaskService {
     return null;
   }
 
+  /** The task, with `status_reason` saying why it waits when it is queued but not starting. */
   async getTask(id: number): Promise<Task> {
     const task = await this.store.getTask(id);
     if (!task) throw ClaudeWorkerError.notFound('Task', id);
-    return task;
+    const [explained] = await this.explain([task]);
+    return explained!;
   }
 
-  listTasks(query: ListTasksQuery): Promise<TaskPage> {
-    return this.store.listTasks(query);
+  async listTasks(query: ListTasksQuery): Promise<TaskPage> {
+    const page = await this.store.listTasks(query);
+    return { ...page, tasks: await this.explain(page.tasks) };
+  }
+
+  private async explain(tasks: Task[]): Promise<Task[]> {
+    if (!tasks.some((t) => t.status === 'queued')) return tasks;
+    const gates = new Map((await this.store.listModelGates()).map((g) => [g.model, g]));
+    const admission = this.admissionBlocked();
+    return tasks.map((task) =>
+      task.status === 'queued' ? { ...task, status_reason: waitReason(task, gates, admission) } : task,
+    );
   }
 
   async listAttempts(id: number): Promise<Attempt[]> {

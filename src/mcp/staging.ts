@@ -38,7 +38,7 @@ export class GroupStaging {
     try {
       return await store.stageTask(group, identifier, task, this.options.actor);
     } catch (err) {
-      throw relabelConflict(err, group, identifier);
+      throw relabelConflict(err, group);
     }
   }
 
@@ -98,7 +98,7 @@ function alreadySubmitted(group: string, task: StagedTask): ClaudeWorkerError {
 }
 
 /** The store's conflicts, in the words of the create_task fields. */
-function relabelConflict(err: unknown, group: string, identifier: string): unknown {
+function relabelConflict(err: unknown, group: string): unknown {
   if (!isClaudeWorkerError(err) || err.code !== 'conflict') return err;
   if (err.data['orchestration_id'] !== undefined) {
     const id = String(err.data['orchestration_id']);
@@ -125,5 +125,11 @@ function relabelIssues(err: unknown, group: string, staged: readonly StagedTask[
       .replace(/this file/g, `orchestration_group "${group}"`)
       .trim();
   const issues: Issue[] = err.issues.map((issue) => ({ path: relabel(issue.path), message: relabel(issue.message) }));
-  return ClaudeWorkerError.validation(issues, `The staged orchestration_group "${group}"`);
+  const invalid = ClaudeWorkerError.validation(issues, `The staged orchestration_group "${group}"`);
+  return new ClaudeWorkerError(
+    'validation',
+    `${invalid.message}\nNothing was submitted. Stage the missing tasks in the same group and submit again, or stage ` +
+      'a corrected graph under a new orchestration_group (staged tasks cannot be changed).',
+    { data: invalid.data, cause: err },
+  );
 }

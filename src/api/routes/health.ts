@@ -41,7 +41,9 @@ export function healthRoutes(app: App, streams: LiveStreams, startedAt: Date): R
       auth: true,
       summary: 'Status of the server, its worker and its database',
       responses: { 200: { description: 'Details', schema: HealthDetailedSchema } },
-      handler: async (): Promise<HealthDetailed> => ({
+      handler: async (): Promise<HealthDetailed> => {
+        const memory = app.engine?.stats().memory;
+        return {
         ...health(),
         started_at: startedAt.toISOString(),
         uptime_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
@@ -49,8 +51,11 @@ export function healthRoutes(app: App, streams: LiveStreams, startedAt: Date): R
         database: app.paths.database,
         counts: await app.store.countByStatus(),
         worker: workerStatus(app),
+        admission: { available_memory_mb: memory?.available_mb ?? null, blocked: memory?.admission_blocked ?? null },
+        models: await app.store.listModelGates(),
         live_streams: streams.open,
-      }),
+        };
+      },
     }),
   ];
 }

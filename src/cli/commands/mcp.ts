@@ -54,8 +54,9 @@ Register it with Claude Code:  claude-worker mcp install [--scope user|project]`
     .option('--scope <scope>', 'user: ~/.claude.json, every project; project: .mcp.json in this folder', 'user')
     .option('--standalone', 'register the standalone mode (no server process)')
     .option('--name <name>', 'the server name Claude Code shows', 'claude-worker')
-    .action((options: InstallOptions, command: Command) => {
-      run.exitCode = install(run.context(command), options);
+    .action((_options: InstallOptions, command: Command) => {
+      // `--standalone` is also an option of `mcp` itself, which takes it first: read both levels.
+      run.exitCode = install(run.context(command), command.optsWithGlobals<InstallOptions>());
     });
 }
 

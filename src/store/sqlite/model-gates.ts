@@ -25,7 +25,8 @@ function rowToGate(row: GateRow, now: number): ModelGate {
   const probeHeld = row.probe_worker_id !== null && (row.probe_expires_at ?? 0) > now;
   return {
     model: row.model,
-    cooldown_until: row.cooldown_until !== null && row.cooldown_until > now ? isoTime(row.cooldown_until) : null,
+    cooldown_until:
+      row.cooldown_until !== null && row.cooldown_until > now ? isoTime(row.cooldown_until) : null,
     cooldown_reason: row.cooldown_until !== null && row.cooldown_until > now ? row.cooldown_reason : null,
     breaker_state: !open ? 'closed' : (row.breaker_open_until ?? 0) > now ? 'open' : 'half_open',
     consecutive_failures: row.consecutive_failures,
@@ -107,7 +108,13 @@ export function prepareModelGates(ctx: StoreContext): ModelGateOperations {
     recordFailure: (model, settings, reason) =>
       write((now) => {
         ensure.run(model, now);
-        failure.run({ threshold: settings.threshold, open_until: now + settings.cool_ms, reason, now, model });
+        failure.run({
+          threshold: settings.threshold,
+          open_until: now + settings.cool_ms,
+          reason,
+          now,
+          model,
+        });
         return read(model, now);
       }),
     recordSuccess: (model) =>
