@@ -12,7 +12,7 @@ import {
   OrchestrationDocument,
   WorkflowTask,
 } from '../contract/orchestration-schemas.js';
-import { CreateTaskInput, ListTasksQuery, TaskIdParam } from '../contract/task-schemas.js';
+import { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES } from '../domain/vocabulary.js';
 
 const task = CreateTaskInput.shape;
@@ -34,13 +34,19 @@ export const GroupName = z
     error: (iss) => `orchestration_group: ${invalidIdentifierMessage(String(iss.input))}`,
   });
 
-export const TaskId = TaskIdParam.shape.id.describe('The task id (from create_task, submit_orchestration or list_tasks).');
+/** An id: a positive whole number (digits in a string are accepted too, as models sometimes send them). */
+function idOf(what: string, example: number, from: string) {
+  const message = `${what} is a positive whole number such as ${example} (from ${from})`;
+  return z.coerce.number({ error: message }).int({ error: message }).positive({ error: message });
+}
 
-export const OrchestrationId = z.coerce
-  .number()
-  .int()
-  .positive({ error: 'an orchestration id is a positive whole number, such as 3' })
-  .describe('The orchestration id (from submit_orchestration or list_orchestrations).');
+export const TaskId = idOf('task_id', 12, 'create_task, submit_orchestration or list_tasks').describe(
+  'The task id (from create_task, submit_orchestration or list_tasks).',
+);
+
+export const OrchestrationId = idOf('orchestration_id', 3, 'submit_orchestration or list_orchestrations').describe(
+  'The orchestration id (from submit_orchestration or list_orchestrations).',
+);
 
 export const CreateTaskToolInput = z.strictObject({
   execution_prompt: requiredText(

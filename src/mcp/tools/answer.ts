@@ -22,7 +22,7 @@ export function answer(summary: string, structured: Record<string, unknown>): Ca
 export function errorText(err: unknown): string {
   if (!isClaudeWorkerError(err)) {
     const message = err instanceof Error ? err.message : String(err);
-    return `Unexpected error in claude-worker: ${message}. This is a bug; nothing was changed by this call unless its answer said so. Please report it.`;
+    return `Unexpected error in claude-worker: ${message}. This is a bug (the MCP server's log has the details); please report it.`;
   }
   let text = err.message.replace(
     'List them with `claude-worker list`.',
