@@ -7,6 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Compilable, SchemaModule } from 'kysely';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { migration001 } from './migrations/001_initial.js';
+import { migration002 } from './migrations/002_orchestrations.js';
 import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -19,7 +20,7 @@ export interface Migration {
 }
 
 /** In order; a new migration is appended here with the next number. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 
 export interface MigrationResult {
   applied: number[];

@@ -53,6 +53,13 @@ export interface TasksTable {
   status_reason: string | null;
   log_path: string | null;
   transcript_path: string | null;
+  /** Migration 2: the prompt with `{{ tasks.X.result }}` references, kept until the task is ready (else NULL). */
+  prompt_template: string | null;
+  /** Migration 2: how the finished dependencies ended (the unfinished ones are `pending_dependencies`). */
+  deps_succeeded: Generated<number>;
+  deps_failed: Generated<number>;
+  deps_skipped: Generated<number>;
+  deps_cancelled: Generated<number>;
 }
 
 export interface AttemptsTable {
@@ -85,6 +92,28 @@ export interface EventsTable {
   created_at: number;
 }
 
+export interface OrchestrationsTable {
+  id: Generated<number>;
+  name: string | null;
+  max_parallel: number | null;
+  budget_usd: number | null;
+  cost_usd: number;
+  /** 0 or 1. */
+  cancel_requested: number;
+  /** 0 or 1: the recorded cost reached budget_usd. */
+  budget_exhausted: number;
+  status_reason: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface TaskDependenciesTable {
+  task_id: number;
+  depends_on_task_id: number;
+  position: number;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -95,6 +124,8 @@ export interface Database {
   tasks: TasksTable;
   attempts: AttemptsTable;
   events: EventsTable;
+  orchestrations: OrchestrationsTable;
+  task_dependencies: TaskDependenciesTable;
   migrations: MigrationsTable;
 }
 
@@ -102,3 +133,4 @@ export interface Database {
 export type TaskRow = Selectable<TasksTable>;
 export type AttemptRow = Selectable<AttemptsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type OrchestrationRow = Selectable<OrchestrationsTable>;
