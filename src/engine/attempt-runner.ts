@@ -37,7 +37,8 @@ export interface AttemptDeps {
   retry: RetrySettings;
   timeoutMs: number;
   logger: Logger;
-  onDone: (task: Task) => void;
+  /** The attempt's outcome is recorded (or given up on): its slot is free. */
+  onDone: (attempt: RunningAttempt) => void;
 }
 
 export function runAttempt(claimed: ClaimedTask, deps: AttemptDeps): RunningAttempt {
@@ -49,7 +50,7 @@ export function runAttempt(claimed: ClaimedTask, deps: AttemptDeps): RunningAtte
     pid: null,
     done: Promise.resolve(),
   };
-  running.done = execute(claimed, running, deps).finally(() => deps.onDone(claimed.task));
+  running.done = execute(claimed, running, deps).finally(() => deps.onDone(running));
   return running;
 }
 

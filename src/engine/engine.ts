@@ -9,11 +9,10 @@
  * recover tasks whose worker disappeared.
  */
 import type { Config } from '../config/schema.js';
-import type { Task } from '../domain/vocabulary.js';
 import type { Executor } from '../executor/executor.js';
 import { stderrLogger, type Logger } from '../observability/logger.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
-import type { ClaimedTask, Store } from '../store/store.js';
+import type { ClaimedTask, ClaimRequest, Store } from '../store/store.js';
 import { runAttempt, type RunningAttempt } from './attempt-runner.js';
 import type { EventBus, LiveEvent } from './event-bus.js';
 import { FinishBatcher } from './finish-batcher.js';
@@ -88,8 +87,20 @@ export class Engine {
         this.abort(taskId, 'memory_limit');
       },
     );
-    this.finisher = new FinishBatcher(options.store, (err, attempt) =>
-      this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
+    this.finisher = new FinishBatcher(
+      options.store,
+      (err, attempt) => this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
+      {
+        // The finishing attempts still count in `running`; their slots are what this batch may fill.
+        request: (finishing) => {
+          const free = this.options.config.concurrency - this.running.size + finishing;
+          if (this.state !== 'running' || free <= 0 || this.memory.last.admission_blocked) return null;
+          return this.claimRequest(free);
+        },
+        launch: (claimed) => {
+          for (const task of claimed) this.launch(task);
+        },
+      },
     );
   }
 
@@ -180,12 +191,7 @@ export class Engine {
         this.claimAgain = false;
         const free = this.options.config.concurrency - this.running.size;
         if (free <= 0 || this.state !== 'running' || this.memory.last.admission_blocked) break;
-        const claimed = await this.options.store.claimTasks({
-          worker_id: this.workerId,
-          limit: free,
-          lease_ms: this.options.config.lease_seconds * 1000,
-          exclude_models: this.gates.excluded(),
-        });
+        const claimed = await this.options.store.claimTasks(this.claimRequest(free));
         for (const task of claimed) this.launch(task);
         if (claimed.length < free) {
           await this.claimProbes();
@@ -197,6 +203,15 @@ export class Engine {
     } finally {
       this.claiming = false;
     }
+  }
+
+  private claimRequest(limit: number): ClaimRequest {
+    return {
+      worker_id: this.workerId,
+      limit,
+      lease_ms: this.options.config.lease_seconds * 1000,
+      exclude_models: this.gates.excluded(),
+    };
   }
 
   /** For each model whose open breaker has cooled, runs one probe task (if this worker wins the probe). */
@@ -237,8 +252,9 @@ export class Engine {
       retry: this.retry,
       timeoutMs: attemptTimeoutSeconds(claimed.task, options.config) * 1000,
       logger: this.logger,
-      onDone: (task: Task) => {
-        this.running.delete(task.id);
+      onDone: (ended) => {
+        // The same task may already run again (requeued and re-claimed in the batch that recorded this attempt).
+        if (this.running.get(ended.task.id) === ended) this.running.delete(ended.task.id);
         this.wake();
       },
     });

@@ -1,11 +1,19 @@
 /**
  * Group commit for attempt finishes: finishes that arrive in the same turn of the event loop are written in one
- * store transaction. Each caller's promise resolves only after its finish is committed, so a slot is freed (and a
+ * store transaction, which also claims the tasks for the slots they free. Each caller's promise resolves only after its finish is committed, so a slot is freed (and a
  * new task claimed) only once the previous outcome is durable. A failed write is retried with backoff; a finish
  * is never dropped — if the store stays unreachable, the task keeps its lease and recovery requeues it.
  */
 import type { Task } from '../domain/vocabulary.js';
-import type { AttemptFinish, Store } from '../store/store.js';
+import type { AttemptFinish, ClaimedTask, ClaimRequest, Store } from '../store/store.js';
+
+/** Lets a finish batch claim the slots it frees in the same transaction. */
+export interface BatchClaimer {
+  /** The claim for a batch that ends `finishing` attempts, or null to claim nothing now. */
+  request(finishing: number): ClaimRequest | null;
+  /** Starts what the batch claimed (before the finishers' promises resolve). */
+  launch(claimed: ClaimedTask[]): void;
+}
 
 interface Waiting {
   finish: AttemptFinish;
@@ -22,6 +30,7 @@ export class FinishBatcher {
   constructor(
     private readonly store: Store,
     private readonly onError: (err: unknown, attempt: number) => void,
+    private readonly claimer: BatchClaimer | null = null,
   ) {}
 
   /** Resolves with the task as stored after the finish (undefined when fenced out: the task was taken over). */
@@ -41,8 +50,11 @@ export class FinishBatcher {
     this.queue = [];
     for (let attempt = 0; ; attempt++) {
       try {
-        const tasks = await this.store.finishAttempts(batch.map((w) => w.finish));
-        const byId = new Map(tasks.map((t) => [t.id, t]));
+        const finishes = batch.map((w) => w.finish);
+        const request = this.claimer?.request(batch.length) ?? null;
+        const { finished, claimed } = await this.store.finishAndClaim(finishes, request);
+        this.claimer?.launch(claimed);
+        const byId = new Map(finished.map((t) => [t.id, t]));
         for (const waiting of batch) waiting.resolve(byId.get(waiting.finish.task_id));
         return;
       } catch (err) {

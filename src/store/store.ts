@@ -216,6 +216,11 @@ export interface Store {
   recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void>;
   /** Ends attempts, several per transaction. Returns the tasks as they are after (fenced-out finishes omitted). */
   finishAttempts(finishes: AttemptFinish[]): Promise<Task[]>;
+  /**
+   * finishAttempts, then claimTasks for the slots those finishes freed, in ONE transaction (group commit: the hot
+   * loop of a busy worker commits once per batch instead of twice).
+   */
+  finishAndClaim(finishes: AttemptFinish[], claim: ClaimRequest | null): Promise<{ finished: Task[]; claimed: ClaimedTask[] }>;
   renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal>;
   /** Earliest `run_after` of a queued task in the future, so a worker can sleep until then. */
   nextRunAfter(): Promise<Date | null>;

@@ -66,6 +66,7 @@ export class SqliteStore implements Store {
   private readonly sql: SqlRunner;
   private readonly listeners = new EventListeners();
   private prepared: Operations | null = null;
+  private transactions!: Transactions;
 
   /** Opens (and creates) the database file; call `migrate()` before anything else. */
   constructor(readonly filePath: string) {
@@ -76,8 +77,13 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     migrate(this.db, this.sql, this.filePath);
     if (!this.prepared) {
-      const tx = new Transactions(this.db, this.listeners);
-      this.prepared = prepareOperations({ db: this.db, tx, sql: this.sql, taskRow: taskRowReader(this.db) });
+      this.transactions = new Transactions(this.db, this.listeners);
+      this.prepared = prepareOperations({
+        db: this.db,
+        tx: this.transactions,
+        sql: this.sql,
+        taskRow: taskRowReader(this.db),
+      });
     }
   }
 
@@ -115,6 +121,17 @@ export class SqliteStore implements Store {
 
   async finishAttempts(finishes: AttemptFinish[]): Promise<Task[]> {
     return this.ops.finish(finishes);
+  }
+
+  async finishAndClaim(
+    finishes: AttemptFinish[],
+    claim: ClaimRequest | null,
+  ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
+    const ops = this.ops;
+    return this.transactions.write(() => ({
+      finished: ops.finish(finishes),
+      claimed: claim && claim.limit > 0 ? ops.claim(claim) : [],
+    }));
   }
 
   async renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal> {

@@ -57,9 +57,13 @@ export class Transactions {
     this.immediate = db.transaction((work: () => unknown) => work());
   }
 
-  /** Runs `work` in one IMMEDIATE transaction; the events it appended are emitted after the commit. */
+  /**
+   * Runs `work` in one IMMEDIATE transaction; the events it appended are emitted after the commit. A write inside a
+   * write joins the outer transaction (if the inner work throws, the whole transaction rolls back).
+   */
   write<T>(work: () => T): T {
-    if (this.collecting) throw new Error('claude-worker store: nested write transactions are not supported');
+    // Inside another write, the work joins it: composite operations (finish then claim) commit once, together.
+    if (this.collecting) return work();
     const appended: TaskEvent[] = [];
     this.collecting = appended;
     let result: T;
