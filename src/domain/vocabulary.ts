@@ -170,6 +170,15 @@ export const EVENT_TYPES = [
   'task_retried',
   'task_recovered',
   'task_ready',
+  /** A task skipped because of its dependencies waits (or runs) again: one of them was retried. */
+  'task_rearmed',
+  // Orchestration-level events (task_id null).
+  'orchestration_created',
+  'orchestration_tasks_added',
+  'orchestration_cancelled',
+  'orchestration_budget_exhausted',
+  /** Its last task finished; data: status, counts, cost_usd. */
+  'orchestration_finished',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

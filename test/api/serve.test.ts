@@ -144,6 +144,13 @@ describe('runServer', () => {
         'GET /api/v1/tasks/{id}/logs',
         'GET /api/v1/events',
         'GET /api/v1/events/stream',
+        'GET /api/v1/stats',
+        'POST /api/v1/orchestrations',
+        'POST /api/v1/orchestrations/validate',
+        'GET /api/v1/orchestrations',
+        'GET /api/v1/orchestrations/{id}',
+        'POST /api/v1/orchestrations/{id}/cancel',
+        'POST /api/v1/orchestrations/{id}/tasks',
       ].sort(),
     );
     const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };

@@ -10,6 +10,8 @@ import { describeCreateAndList } from './suite/create-list.js';
 import { describeEvents } from './suite/events.js';
 import { describeFinishes } from './suite/finish.js';
 import { useStore, type OpenStore } from './suite/helpers.js';
+import { describeOrchestrationControl } from './suite/orchestrations-control.js';
+import { describeOrchestrations } from './suite/orchestrations.js';
 import { describeRecovery } from './suite/recovery.js';
 
 export type { OpenStore };
@@ -23,5 +25,7 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeCancelAndRetry(handle);
     describeRecovery(handle);
     describeEvents(handle);
+    describeOrchestrations(handle);
+    describeOrchestrationControl(handle);
   });
 }

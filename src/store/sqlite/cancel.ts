@@ -1,15 +1,18 @@
 /**
  * requestCancel: a task that has not started (waiting, queued) is cancelled at once; a running one gets
  * `cancel_requested`, which its worker sees at the next lease renewal, aborts, and finishes as cancelled.
- * A finished task is a conflict (409), an unknown id is not_found (404). One transaction, its event included.
+ * A finished task is a conflict (409), an unknown id is not_found (404). One transaction, its event included; a
+ * task of an orchestration cancelled before it started resolves its dependents in it too (their trigger rules
+ * decide: under `all_success` they are skipped naming it, under `all_done` they may run).
  */
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from './context.js';
 import { storeFailure } from './failures.js';
+import type { Resolver } from './orchestrations/resolution.js';
 import { rowToTask } from './task-rows.js';
 
-export function prepareRequestCancel(ctx: StoreContext): (id: number, actor: Actor) => Task {
+export function prepareRequestCancel(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
   const k = ctx.sql.builder;
 
   return (id, actor) =>
@@ -81,6 +84,11 @@ export function prepareRequestCancel(ctx: StoreContext): (id: number, actor: Act
         },
         now,
       );
+      if (updated.orchestration_id !== null) {
+        const resolution = resolver.begin();
+        resolution.taskEnded(updated, 'cancelled', { actor: actor.actor, correlation_id, now });
+        resolution.settle();
+      }
       return rowToTask(updated);
     });
 }

@@ -20,9 +20,13 @@ const INSERT_TASK = `
     @now, @now, @now, @log_path, @transcript_path
   )`;
 
+/** Fills the `{id}` placeholder of the log file names from the row's id (orchestrations reuse it for many rows). */
+export const NAME_FILES_SET =
+  "log_path = replace(log_path, '{id}', id), transcript_path = replace(transcript_path, '{id}', id)";
+
 const NAME_FILES = `
   UPDATE tasks
-  SET log_path = replace(log_path, '{id}', id), transcript_path = replace(transcript_path, '{id}', id)
+  SET ${NAME_FILES_SET}
   WHERE id = ?
   RETURNING *`;
 

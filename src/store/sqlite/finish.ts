@@ -2,13 +2,16 @@
  * finishAttempts: ends a batch of attempts in one transaction (group commit). Each finish is fenced: it applies only
  * while the task is still `running` under that worker and attempt; otherwise someone else owns the task now (lease
  * lost, recovered) and the finish is skipped without a trace. Per finish: the fence read, the attempt row, the task
- * row and one event.
+ * row and one event; for a task of an orchestration also its cost and, when it ended, its dependents' resolution
+ * (orchestrations/resolution.ts), in the same transaction.
  */
+import { isTerminal } from '../../domain/state-machine.js';
 import type { AttemptStatus, EventType, Failure, Task, TaskStatus } from '../../domain/vocabulary.js';
 import type { AttemptFinish } from '../store.js';
 import { assertTransition, workerActor, type StoreContext } from './context.js';
 import { storeFailure } from './failures.js';
 import { prepareRows } from './named-rows.js';
+import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { jsonOrNull, rowToTask } from './task-rows.js';
 
@@ -19,7 +22,8 @@ const END_ATTEMPT = `
   SET status = @status, finished_at = @now, duration_ms = @duration_ms, error = @error,
       session_id = COALESCE(@session_id, session_id), num_turns = COALESCE(@num_turns, num_turns),
       cost_usd = COALESCE(@cost_usd, cost_usd)
-  WHERE task_id = @task_id AND number = @attempt`;
+  WHERE task_id = @task_id AND number = @attempt
+  RETURNING cost_usd`;
 
 // The task's cost is the sum over its attempts (the one just ended included); turns and usage are the last attempt's.
 const END_TASK = `
@@ -51,16 +55,20 @@ interface Ending {
   refund?: boolean;
 }
 
-export function prepareFinishAttempts(ctx: StoreContext): (finishes: AttemptFinish[]) => Task[] {
+export function prepareFinishAttempts(
+  ctx: StoreContext,
+  resolver: Resolver,
+): (finishes: AttemptFinish[]) => Task[] {
   const fence = ctx.db.prepare<[number], FenceRow>(FENCE);
-  const endAttempt = ctx.db.prepare(END_ATTEMPT);
+  const endAttempt = ctx.db.prepare<[Record<string, unknown>], { cost_usd: number | null }>(END_ATTEMPT);
   const endTask = prepareRows<[Record<string, unknown>], TaskRow>(ctx.db, END_TASK);
 
   return (finishes) => {
     if (finishes.length === 0) return [];
     return ctx.tx.write(() => {
       const now = Date.now();
-      const finished: Task[] = [];
+      const finished: TaskRow[] = [];
+      const resolution = resolver.begin();
       for (const finish of finishes) {
         const current = fence.get(finish.task_id);
         const holds =
@@ -78,7 +86,7 @@ export function prepareFinishAttempts(ctx: StoreContext): (finishes: AttemptFini
           session_id: finish.session_id,
           num_turns: finish.num_turns,
         };
-        endAttempt.run({
+        const attemptRow = endAttempt.get({
           ...shared,
           attempt: finish.attempt,
           status: ending.attempt,
@@ -108,9 +116,17 @@ export function prepareFinishAttempts(ctx: StoreContext): (finishes: AttemptFini
           },
           now,
         );
-        finished.push(rowToTask(row));
+        finished.push(row);
+        if (row.orchestration_id !== null) {
+          const cause = { actor: workerActor(finish.worker_id), correlation_id: null, now };
+          // The cost first: at the budget, the tasks not started are skipped before any dependent is queued.
+          resolution.attemptEnded(row.orchestration_id, attemptRow?.cost_usd ?? null, cause);
+          if (isTerminal(ending.task)) resolution.taskEnded(row, ending.task, cause);
+        }
       }
-      return finished;
+      resolution.settle();
+      // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
+      return finished.map((row) => rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row));
     });
   };
 }

@@ -86,11 +86,12 @@ export function prepareQueries(ctx: StoreContext): Queries {
   };
 }
 
-function parseCursor(cursor: string): number {
+/** A page cursor is the last id of the previous page (lists are newest first). */
+export function parseCursor(cursor: string, what = 'The task query'): number {
   if (!/^\d+$/.test(cursor)) {
     throw ClaudeWorkerError.validation(
       [{ path: 'cursor', message: 'cursor is the next_cursor of a previous page (digits only)' }],
-      'The task query',
+      what,
     );
   }
   return Number(cursor);

@@ -2,12 +2,15 @@
  * recoverTasks: running tasks whose worker is gone (lease expired, or the worker is known dead) end their attempt as
  * `interrupted` and are requeued at once, resuming their Claude session on the next claim. A task out of attempts
  * fails with that interruption; a task someone asked to cancel is cancelled. Nothing is left running and nothing is
- * dropped. One IMMEDIATE transaction for all of them.
+ * dropped. One IMMEDIATE transaction for all of them; for tasks of an orchestration it also records the interrupted
+ * attempt's cost and resolves the dependents of a task that ended (failed, cancelled).
  */
+import { isTerminal } from '../../domain/state-machine.js';
 import type { EventType, Failure, Task, TaskStatus } from '../../domain/vocabulary.js';
 import type { RecoveryRequest } from '../store.js';
 import { assertTransition, type StoreContext } from './context.js';
 import { storeFailure } from './failures.js';
+import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { isoTime, jsonOrNull, rowToTask } from './task-rows.js';
 
@@ -19,7 +22,8 @@ const RECOVERABLE = `
 
 const INTERRUPT_ATTEMPT = `
   UPDATE attempts SET status = 'interrupted', finished_at = @now, duration_ms = MAX(0, @now - started_at), error = @error
-  WHERE task_id = @task_id AND number = @attempt AND status = 'running'`;
+  WHERE task_id = @task_id AND number = @attempt AND status = 'running'
+  RETURNING cost_usd`;
 
 const END_TASK = `
   UPDATE tasks
@@ -28,9 +32,12 @@ const END_TASK = `
   WHERE id = @task_id
   RETURNING *`;
 
-export function prepareRecoverTasks(ctx: StoreContext): (request: RecoveryRequest) => Task[] {
+export function prepareRecoverTasks(
+  ctx: StoreContext,
+  resolver: Resolver,
+): (request: RecoveryRequest) => Task[] {
   const recoverable = ctx.db.prepare<[Record<string, unknown>], TaskRow>(RECOVERABLE);
-  const interruptAttempt = ctx.db.prepare(INTERRUPT_ATTEMPT);
+  const interruptAttempt = ctx.db.prepare<[Record<string, unknown>], { cost_usd: number | null }>(INTERRUPT_ATTEMPT);
   const endTask = ctx.db.prepare<[Record<string, unknown>], TaskRow>(END_TASK);
 
   return (request) => {
@@ -43,7 +50,9 @@ export function prepareRecoverTasks(ctx: StoreContext): (request: RecoveryReques
         now,
         dead: JSON.stringify(dead),
       });
-      return rows.map((row) => {
+      const resolution = resolver.begin();
+      const cause = { actor: request.actor.actor, correlation_id: request.actor.correlation_id ?? null, now };
+      const recovered = rows.map((row) => {
         const reason =
           row.worker_id !== null && dead.includes(row.worker_id)
             ? { code: 'worker_gone', text: `its worker ${row.worker_id} is no longer running` }
@@ -56,7 +65,7 @@ export function prepareRecoverTasks(ctx: StoreContext): (request: RecoveryReques
           `The worker running attempt ${row.attempt_count} stopped: ${reason.text}.`,
           row.id,
         );
-        interruptAttempt.run({
+        const attemptRow = interruptAttempt.get({
           task_id: row.id,
           attempt: row.attempt_count,
           now,
@@ -105,8 +114,17 @@ export function prepareRecoverTasks(ctx: StoreContext): (request: RecoveryReques
             now,
           );
         }
-        return rowToTask(updated);
+        if (updated.orchestration_id !== null) {
+          resolution.attemptEnded(updated.orchestration_id, attemptRow?.cost_usd ?? null, cause);
+          if (isTerminal(status)) resolution.taskEnded(updated, status, cause);
+        }
+        return updated;
       });
+      resolution.settle();
+      // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
+      return recovered.map((row) =>
+        rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
+      );
     });
   };
 }

@@ -1,15 +1,19 @@
 /**
  * retryTask: a failed, cancelled or skipped task runs again. It goes back to `queued` (or `waiting` while it still
  * has unfinished dependencies) with one more attempt allowed and its error and cancel request cleared. Any other
- * state is a conflict that says what to do instead. One transaction, its `task_retried` event included.
+ * state is a conflict that says what to do instead. One transaction, its `task_retried` event included. A task of an
+ * orchestration goes where its trigger rule says (orchestrations/retry-plan.ts), and its dependents skipped because
+ * of it are re-armed in the same transaction: they wait for it again (`task_rearmed`).
  */
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
 import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from './context.js';
+import type { Resolver } from './orchestrations/resolution.js';
+import { planOrchestrationRetry } from './orchestrations/retry-plan.js';
 import { rowToTask } from './task-rows.js';
 
-export function prepareRetryTask(ctx: StoreContext): (id: number, actor: Actor) => Task {
+export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
   const k = ctx.sql.builder;
 
   return (id, actor) =>
@@ -19,7 +23,11 @@ export function prepareRetryTask(ctx: StoreContext): (id: number, actor: Actor) 
       if (!row) throw ClaudeWorkerError.notFound('Task', id);
       const from = row.status as TaskStatus;
       if (!RETRYABLE_STATUSES.includes(from)) throw notRetryable(id, from);
-      const to: TaskStatus = row.pending_dependencies > 0 ? 'waiting' : 'queued';
+      const plan =
+        row.orchestration_id === null
+          ? { to: row.pending_dependencies > 0 ? ('waiting' as const) : ('queued' as const), prompt: null }
+          : planOrchestrationRetry(resolver, row, row.orchestration_id);
+      const to: TaskStatus = plan.to;
       assertTransition(id, from, to);
       const maxAttempts = Math.max(row.max_attempts, row.attempt_count + 1);
       const updated = ctx.sql.get(
@@ -27,6 +35,7 @@ export function prepareRetryTask(ctx: StoreContext): (id: number, actor: Actor) 
           .updateTable('tasks')
           .set({
             status: to,
+            execution_prompt: plan.prompt ?? row.execution_prompt,
             run_after: to === 'queued' ? now : null,
             max_attempts: maxAttempts,
             error: null,
@@ -61,6 +70,11 @@ export function prepareRetryTask(ctx: StoreContext): (id: number, actor: Actor) 
         },
         now,
       );
+      if (row.orchestration_id !== null) {
+        const resolution = resolver.begin();
+        resolution.taskReopened(updated, from, { actor: actor.actor, correlation_id: actor.correlation_id ?? null, now });
+        resolution.settle();
+      }
       return rowToTask(updated);
     });
 }

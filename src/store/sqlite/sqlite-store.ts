@@ -6,7 +6,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ClaudeWorkerError } from '../../domain/errors.js';
-import type { Actor, Attempt, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type { Actor, Attempt, OrchestrationDetail, Task, TaskEvent } from '../../domain/vocabulary.js';
 import type {
   AttemptFinish,
   AttemptStatsRow,
@@ -17,7 +17,11 @@ import type {
   EventListener,
   EventQuery,
   LeaseRenewal,
+  NewOrchestration,
+  NewOrchestrationTask,
   NewTask,
+  OrchestrationPage,
+  OrchestrationQuery,
   Progress,
   RecoveryRequest,
   StagedTask,
@@ -34,6 +38,7 @@ import { prepareCreateTask } from './create.js';
 import { prepareFinishAttempts } from './finish.js';
 import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
+import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
 import { prepareRecordProgress } from './progress.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
@@ -46,15 +51,18 @@ import { EventListeners, Transactions } from './transactions.js';
 type Operations = ReturnType<typeof prepareOperations>;
 
 function prepareOperations(ctx: StoreContext) {
+  // Dependency resolution runs inside the transactions of finish, cancel, recovery and retry.
+  const resolver = prepareResolver(ctx);
   return {
     create: prepareCreateTask(ctx),
     claim: prepareClaimTasks(ctx),
-    finish: prepareFinishAttempts(ctx),
+    finish: prepareFinishAttempts(ctx, resolver),
     progress: prepareRecordProgress(ctx),
     renew: prepareRenewLeases(ctx),
-    cancel: prepareRequestCancel(ctx),
-    retry: prepareRetryTask(ctx),
-    recover: prepareRecoverTasks(ctx),
+    cancel: prepareRequestCancel(ctx, resolver),
+    retry: prepareRetryTask(ctx, resolver),
+    recover: prepareRecoverTasks(ctx, resolver),
+    orchestrations: prepareOrchestrations(ctx, resolver),
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
@@ -152,6 +160,34 @@ export class SqliteStore implements Store {
 
   async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
     return this.ops.recover(request);
+  }
+
+  async createOrchestration(
+    orchestration: NewOrchestration,
+    tasks: NewOrchestrationTask[],
+    actor: Actor,
+  ): Promise<OrchestrationDetail> {
+    return this.ops.orchestrations.create(orchestration, tasks, actor);
+  }
+
+  async addOrchestrationTasks(
+    orchestrationId: number,
+    tasks: NewOrchestrationTask[],
+    actor: Actor,
+  ): Promise<OrchestrationDetail> {
+    return this.ops.orchestrations.addTasks(orchestrationId, tasks, actor);
+  }
+
+  async getOrchestration(id: number): Promise<OrchestrationDetail | undefined> {
+    return this.ops.orchestrations.get(id);
+  }
+
+  async listOrchestrations(query: OrchestrationQuery): Promise<OrchestrationPage> {
+    return this.ops.orchestrations.list(query);
+  }
+
+  async cancelOrchestration(id: number, actor: Actor): Promise<OrchestrationDetail> {
+    return this.ops.orchestrations.cancel(id, actor);
   }
 
   async stageTask(group: string, identifier: string, document: Record<string, unknown>, actor: Actor): Promise<StagedTask[]> {

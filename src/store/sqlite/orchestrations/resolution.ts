@@ -138,7 +138,8 @@ export class Resolution {
     this.queue.push({ id: task.id, status, reopened: false, cause });
   }
 
-  private touch(orchestrationId: number, cause: Cause): void {
+  /** Marks an orchestration for `settle()` (its tasks changed in a way resolution did not see). */
+  touch(orchestrationId: number, cause: Cause): void {
     this.touched.set(orchestrationId, cause);
   }
 
@@ -237,12 +238,12 @@ export class Resolution {
 export class Resolver {
   constructor(
     private readonly ctx: StoreContext,
-    private readonly s: ResolutionStatements,
+    readonly statements: ResolutionStatements,
     readonly summaries: Summaries,
   ) {}
 
   begin(): Resolution {
-    return new Resolution(this.ctx, this.s, this.summaries);
+    return new Resolution(this.ctx, this.statements, this.summaries);
   }
 }
 

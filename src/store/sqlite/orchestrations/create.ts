@@ -1,0 +1,140 @@
+/**
+ * createOrchestration and addOrchestrationTasks, each one transaction: the orchestration row (or the existing one,
+ * checked), its new tasks, edges and events, and for added tasks whose dependencies already finished, their
+ * trigger rules at once (they may be queued or skipped right away). Returns the orchestration with all its tasks.
+ */
+import { ClaudeWorkerError } from '../../../domain/errors.js';
+import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
+import type { NewOrchestration, NewOrchestrationTask } from '../../store.js';
+import type { StoreContext } from '../context.js';
+import { prepareInsertTasks, type ExistingTask } from './insert.js';
+import type { OrchestrationReads } from './reads.js';
+import type { Cause, Resolver } from './resolution.js';
+import { dollars } from './summary.js';
+
+export interface OrchestrationWrites {
+  create(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): OrchestrationDetail;
+  addTasks(orchestrationId: number, tasks: NewOrchestrationTask[], actor: Actor): OrchestrationDetail;
+}
+
+export function prepareOrchestrationWrites(
+  ctx: StoreContext,
+  resolver: Resolver,
+  reads: OrchestrationReads,
+): OrchestrationWrites {
+  const insertTasks = prepareInsertTasks(ctx);
+  const insertOrchestration = ctx.db.prepare<[string | null, number | null, number | null, number, number]>(
+    'INSERT INTO orchestrations (name, max_parallel, budget_usd, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const existingTasks = ctx.db.prepare<[number, string], { id: number; identifier: string; status: string }>(
+    `SELECT id, identifier, status FROM tasks
+     WHERE orchestration_id = ? AND identifier IN (SELECT value FROM json_each(?))`,
+  );
+
+  const causeOf = (actor: Actor): Cause => ({
+    actor: actor.actor,
+    correlation_id: actor.correlation_id ?? null,
+    now: Date.now(),
+  });
+
+  const detail = (id: number): OrchestrationDetail => {
+    const found = reads.get(id);
+    if (!found) throw new Error(`claude-worker store: orchestration ${id} vanished inside its transaction`);
+    return found;
+  };
+
+  return {
+    create: (orchestration, tasks, actor) =>
+      ctx.tx.write(() => {
+        const cause = causeOf(actor);
+        const { lastInsertRowid } = insertOrchestration.run(
+          orchestration.name,
+          orchestration.max_parallel,
+          orchestration.budget_usd,
+          cause.now,
+          cause.now,
+        );
+        const id = Number(lastInsertRowid);
+        ctx.tx.append(
+          {
+            type: 'orchestration_created',
+            task_id: null,
+            orchestration_id: id,
+            from_status: null,
+            to_status: null,
+            actor: cause.actor,
+            correlation_id: cause.correlation_id,
+            data: {
+              name: orchestration.name,
+              task_count: tasks.length,
+              max_parallel: orchestration.max_parallel,
+              budget_usd: orchestration.budget_usd,
+            },
+          },
+          cause.now,
+        );
+        // A new graph has no finished dependency: every trigger rule says wait, nothing to resolve yet.
+        insertTasks(id, tasks, new Map(), cause);
+        return detail(id);
+      }),
+
+    addTasks: (orchestrationId, tasks, actor) =>
+      ctx.tx.write(() => {
+        const cause = causeOf(actor);
+        const row = resolver.summaries.row(orchestrationId);
+        if (!row) throw orchestrationNotFound(orchestrationId);
+        if (row.cancel_requested !== 0) {
+          throw new ClaudeWorkerError(
+            'conflict',
+            `Orchestration ${orchestrationId} was cancelled; tasks cannot be added to it. Submit a new orchestration.`,
+            { data: { id: orchestrationId } },
+          );
+        }
+        if (row.budget_exhausted !== 0) {
+          throw new ClaudeWorkerError(
+            'conflict',
+            `Orchestration ${orchestrationId} has spent its budget (${dollars(row.cost_usd)} of ` +
+              `${dollars(row.budget_usd ?? 0)}), so added tasks would never start. Submit them as a new ` +
+              'orchestration with a higher budget_usd.',
+            { data: { id: orchestrationId } },
+          );
+        }
+        const names = new Set(tasks.flatMap((t) => [t.identifier, ...t.depends_on]));
+        const existing = new Map<string, ExistingTask>(
+          existingTasks
+            .all(orchestrationId, JSON.stringify([...names]))
+            .map((t) => [t.identifier, { id: t.id, status: t.status as TaskStatus }]),
+        );
+        const inserted = insertTasks(orchestrationId, tasks, existing, cause);
+        ctx.tx.append(
+          {
+            type: 'orchestration_tasks_added',
+            task_id: null,
+            orchestration_id: orchestrationId,
+            from_status: null,
+            to_status: null,
+            actor: cause.actor,
+            correlation_id: cause.correlation_id,
+            data: { identifiers: inserted.map((t) => t.identifier) },
+          },
+          cause.now,
+        );
+        const resolution = resolver.begin();
+        // A finished orchestration is open again with new unfinished tasks (settle clears finished_at).
+        resolution.touch(orchestrationId, cause);
+        for (const task of inserted) {
+          if (task.finishedDependencies > 0) resolution.evaluate(task.id, cause);
+        }
+        resolution.settle();
+        return detail(orchestrationId);
+      }),
+  };
+}
+
+export function orchestrationNotFound(id: number): ClaudeWorkerError {
+  return new ClaudeWorkerError(
+    'not_found',
+    `Orchestration ${id} does not exist. List them with \`claude-worker list-orchestrations\`.`,
+    { data: { id } },
+  );
+}
