@@ -4,7 +4,7 @@
  * Pure: the executor gathers the evidence (result message, assistant error frames, the SDK's thrown error, the abort
  * reason, the tail of stderr); this module decides which piece of it explains the failure best.
  */
-import { FAILURE_CLASSES, exitCodeMeaning, failureForAbort, makeFailure, type FailureDetails } from '../domain/failure-codes.js';
+import { FAILURE_CLASSES, exitCodeMeaning, failureForAbort, makeFailure } from '../domain/failure-codes.js';
 export { makeFailure };
 import type { Failure, FailureCode } from '../domain/vocabulary.js';
 import {

@@ -4,7 +4,13 @@
  * standalone MCP server, and the server's own `/mcp` endpoint). Tools only shape input and output around these calls.
  */
 import type { CreateTaskInput } from '../contract/task-schemas.js';
-import type { Actor, OrchestrationDetail, OrchestrationStatus, Task, TaskStatus } from '../domain/vocabulary.js';
+import type {
+  Actor,
+  OrchestrationDetail,
+  OrchestrationStatus,
+  Task,
+  TaskStatus,
+} from '../domain/vocabulary.js';
 import type { OrchestrationPage, StagedTask, TaskPage } from '../store/store.js';
 
 /**

@@ -43,7 +43,9 @@ export function registerMcpRoute(
       open.add(transport);
       reply.raw.once('close', () => {
         open.delete(transport);
-        server.close().catch((err: unknown) => logger.error({ err: String(err) }, 'closing an MCP exchange failed'));
+        server
+          .close()
+          .catch((err: unknown) => logger.error({ err: String(err) }, 'closing an MCP exchange failed'));
       });
       await server.connect(transport);
       reply.hijack();

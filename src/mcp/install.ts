@@ -58,7 +58,10 @@ function readJsonObject(path: string): JsonObject | null {
     );
   }
   if (!isObject(parsed)) {
-    throw new ClaudeWorkerError('config', `${path} does not hold a JSON object; nothing was changed. Fix or move the file first.`);
+    throw new ClaudeWorkerError(
+      'config',
+      `${path} does not hold a JSON object; nothing was changed. Fix or move the file first.`,
+    );
   }
   return parsed;
 }
@@ -77,14 +80,20 @@ export function installEntry(path: string, name: string, entry: McpEntry, now = 
   const config: JsonObject = existing ?? {};
   const servers = config['mcpServers'] ?? {};
   if (!isObject(servers)) {
-    throw new ClaudeWorkerError('config', `"mcpServers" in ${path} is not an object; nothing was changed. Fix it first.`);
+    throw new ClaudeWorkerError(
+      'config',
+      `"mcpServers" in ${path} is not an object; nothing was changed. Fix it first.`,
+    );
   }
   if (isDeepStrictEqual(servers[name], entry)) return { path, changed: false, backup: null };
   const updated = { ...config, mcpServers: { ...servers, [name]: entry } };
   let backup: string | null = null;
   let mode = 0o644;
   if (existing !== null) {
-    backup = `${path}.backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '$1Z')}`;
+    backup = `${path}.backup-${now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.(\d{3})Z$/, '$1Z')}`;
     copyFileSync(path, backup);
     mode = statSync(path).mode & 0o777;
   }
@@ -112,7 +121,10 @@ function isOurs(name: string, entry: JsonObject): boolean {
   const args = Array.isArray(entry['args']) ? entry['args'].map(String) : [];
   const command = typeof entry['command'] === 'string' ? entry['command'] : '';
   const runsMcp = args.includes('mcp');
-  return name === SERVER_NAME || (runsMcp && (command.endsWith('claude-worker') || args.some((a) => a.endsWith(join('cli', 'main.js')))));
+  return (
+    name === SERVER_NAME ||
+    (runsMcp && (command.endsWith('claude-worker') || args.some((a) => a.endsWith(join('cli', 'main.js')))))
+  );
 }
 
 /** Every registration of the claude-worker MCP server that Claude Code would see from `projectDir`. */
@@ -130,7 +142,8 @@ export function findRegistrations(projectDir: string, homeDir: string): Registra
   const userConfig = readJsonObject(user);
   collect('user', user, userConfig?.['mcpServers']);
   const projects = userConfig?.['projects'];
-  if (isObject(projects)) collect('local', user, (projects[projectDir] as JsonObject | undefined)?.['mcpServers']);
+  if (isObject(projects))
+    collect('local', user, (projects[projectDir] as JsonObject | undefined)?.['mcpServers']);
   return found;
 }
 

@@ -116,7 +116,8 @@ export class ProxyBackend implements WorkerBackend {
     try {
       return await request(client);
     } catch (err) {
-      if (!isClaudeWorkerError(err) || err.code !== 'unavailable' || err.data['reason'] !== 'ECONNREFUSED') throw err;
+      if (!isClaudeWorkerError(err) || err.code !== 'unavailable' || err.data['reason'] !== 'ECONNREFUSED')
+        throw err;
       this.client = null;
       return request(await this.connected());
     }

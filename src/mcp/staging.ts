@@ -32,7 +32,8 @@ export class GroupStaging {
     const dir = task['working_directory'];
     if (this.options.directoryProblem && typeof dir === 'string') {
       const problem = await this.options.directoryProblem(dir);
-      if (problem) throw ClaudeWorkerError.validation([{ path: 'working_directory', message: problem }], 'The task');
+      if (problem)
+        throw ClaudeWorkerError.validation([{ path: 'working_directory', message: problem }], 'The task');
     }
     const store = await this.options.store();
     try {
@@ -66,7 +67,10 @@ export class GroupStaging {
     }
     const submitted = staged.find((task) => task.orchestration_id !== null);
     if (submitted) throw alreadySubmitted(group, submitted);
-    const document: Record<string, unknown> = { name: settings.name ?? group, tasks: staged.map((t) => t.document) };
+    const document: Record<string, unknown> = {
+      name: settings.name ?? group,
+      tasks: staged.map((t) => t.document),
+    };
     if (settings.max_parallel != null) document['max_parallel'] = settings.max_parallel;
     if (settings.budget_usd != null) document['budget_usd'] = settings.budget_usd;
     let detail: OrchestrationDetail;
@@ -79,7 +83,17 @@ export class GroupStaging {
       await store.markGroupSubmitted(group, detail.id, this.options.actor);
     } catch (err) {
       // Another process submitted the same group at the same moment: keep its orchestration, undo ours.
-      await this.options.cancelOrchestration(detail.id);
+      try {
+        await this.options.cancelOrchestration(detail.id);
+      } catch (cancelErr) {
+        const why = cancelErr instanceof Error ? cancelErr.message : String(cancelErr);
+        throw new ClaudeWorkerError(
+          'conflict',
+          `${err instanceof Error ? err.message : String(err)} The duplicate orchestration ${detail.id} this call ` +
+            `created could not be cancelled (${why}); cancel it with \`claude-worker cancel-orchestration ${detail.id}\`.`,
+          { cause: err },
+        );
+      }
       throw err;
     }
     return detail;
@@ -124,7 +138,10 @@ function relabelIssues(err: unknown, group: string, staged: readonly StagedTask[
       })
       .replace(/this file/g, `orchestration_group "${group}"`)
       .trim();
-  const issues: Issue[] = err.issues.map((issue) => ({ path: relabel(issue.path), message: relabel(issue.message) }));
+  const issues: Issue[] = err.issues.map((issue) => ({
+    path: relabel(issue.path),
+    message: relabel(issue.message),
+  }));
   const invalid = ClaudeWorkerError.validation(issues, `The staged orchestration_group "${group}"`);
   return new ClaudeWorkerError(
     'validation',

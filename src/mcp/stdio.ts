@@ -7,7 +7,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { WorkerBackend } from './backend.js';
 
-export async function serveStdio(server: McpServer, backend: WorkerBackend, stdin = process.stdin, stdout = process.stdout): Promise<void> {
+export async function serveStdio(
+  server: McpServer,
+  backend: WorkerBackend,
+  stdin = process.stdin,
+  stdout = process.stdout,
+): Promise<void> {
   const transport = new StdioServerTransport(stdin, stdout);
   let finish: () => void = () => {};
   const over = new Promise<void>((resolve) => (finish = resolve));

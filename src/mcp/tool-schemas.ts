@@ -23,7 +23,8 @@ const document = OrchestrationDocument.shape;
 function requiredText<T extends z.ZodType<unknown, string>>(field: string, hint: string, schema: T) {
   return z
     .string({
-      error: (iss) => (iss.input === undefined ? `${field} is missing; ${hint}` : `${field} must be text; ${hint}`),
+      error: (iss) =>
+        iss.input === undefined ? `${field} is missing; ${hint}` : `${field} must be text; ${hint}`,
     })
     .pipe(schema);
 }
@@ -44,9 +45,11 @@ export const TaskId = idOf('task_id', 12, 'create_task, submit_orchestration or 
   'The task id (from create_task, submit_orchestration or list_tasks).',
 );
 
-export const OrchestrationId = idOf('orchestration_id', 3, 'submit_orchestration or list_orchestrations').describe(
-  'The orchestration id (from submit_orchestration or list_orchestrations).',
-);
+export const OrchestrationId = idOf(
+  'orchestration_id',
+  3,
+  'submit_orchestration or list_orchestrations',
+).describe('The orchestration id (from submit_orchestration or list_orchestrations).');
 
 export const CreateTaskToolInput = z.strictObject({
   execution_prompt: requiredText(
@@ -59,8 +62,12 @@ export const CreateTaskToolInput = z.strictObject({
     'pass the absolute path of the folder the task works in, such as /home/me/project',
     task.working_directory,
   ).describe('Absolute path of an existing folder the task runs in.'),
-  model: task.model.describe('sonnet, opus, haiku, or a full claude-… model id. Default: the configured model.'),
-  system_prompt: task.system_prompt.describe("Replaces Claude Code's own system prompt. Usually leave it out."),
+  model: task.model.describe(
+    'sonnet, opus, haiku, or a full claude-… model id. Default: the configured model.',
+  ),
+  system_prompt: task.system_prompt.describe(
+    "Replaces Claude Code's own system prompt. Usually leave it out.",
+  ),
   permission_mode: task.permission_mode.describe('Claude Code permission mode. Default: the configured one.'),
   max_turns: task.max_turns.describe('Stop after this many turns.'),
   max_budget_usd: task.max_budget_usd.describe('Stop once this much (US dollars) has been spent.'),
@@ -70,7 +77,9 @@ export const CreateTaskToolInput = z.strictObject({
   ),
   task_identifier: graph.identifier
     .optional()
-    .describe('With orchestration_group: this task\'s name inside the group (e.g. "build"), used in depends_on.'),
+    .describe(
+      'With orchestration_group: this task\'s name inside the group (e.g. "build"), used in depends_on.',
+    ),
   depends_on: graph.depends_on.describe(
     'With orchestration_group: task_identifiers of the same group that must finish first.',
   ),
@@ -78,7 +87,7 @@ export const CreateTaskToolInput = z.strictObject({
     'With orchestration_group: seconds to wait after the dependencies allow the task to start (0–3600).',
   ),
   trigger_rule: graph.trigger_rule.describe(
-    'With orchestration_group: when the task runs given its dependencies\' outcomes. Default all_success (skip if any failed).',
+    "With orchestration_group: when the task runs given its dependencies' outcomes. Default all_success (skip if any failed).",
   ),
 });
 export type CreateTaskToolInput = z.infer<typeof CreateTaskToolInput>;
@@ -91,9 +100,15 @@ export const SubmitOrchestrationInput = z.strictObject({
     .describe(
       'Instead of a group: a whole orchestration document, {"name"?, "defaults"?, "max_parallel"?, "budget_usd"?, "tasks": [{"identifier", "execution_prompt", "working_directory", "depends_on"?, "initial_delay"?, "model"?, "trigger_rule"?, ...}]}. working_directory must be absolute. A prompt may use {{ tasks.<identifier>.result }} of a dependency.',
     ),
-  name: document.name.describe('With orchestration_group: a name for the orchestration (default: the group name).'),
-  max_parallel: document.max_parallel.describe('With orchestration_group: at most this many of its tasks run at once.'),
-  budget_usd: document.budget_usd.describe('With orchestration_group: nothing new starts once its cost reaches this.'),
+  name: document.name.describe(
+    'With orchestration_group: a name for the orchestration (default: the group name).',
+  ),
+  max_parallel: document.max_parallel.describe(
+    'With orchestration_group: at most this many of its tasks run at once.',
+  ),
+  budget_usd: document.budget_usd.describe(
+    'With orchestration_group: nothing new starts once its cost reaches this.',
+  ),
 });
 
 export const TaskIdInput = z.strictObject({ task_id: TaskId });
@@ -131,10 +146,18 @@ export const WaitForTaskInput = z.strictObject({
 });
 
 export const ListTasksInput = z.strictObject({
-  status: z.array(z.enum(TASK_STATUSES)).optional().describe(`Only these statuses (${TASK_STATUSES.join(', ')}).`),
+  status: z
+    .array(z.enum(TASK_STATUSES))
+    .optional()
+    .describe(`Only these statuses (${TASK_STATUSES.join(', ')}).`),
   orchestration_id: OrchestrationId.optional(),
   tag: ListTasksQuery.shape.tag,
-  limit: z.int().min(1).max(100).default(20).describe('At most this many, newest first (default 20, max 100).'),
+  limit: z
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .describe('At most this many, newest first (default 20, max 100).'),
   cursor: ListTasksQuery.shape.cursor.describe('next_cursor of the previous page.'),
 });
 
@@ -145,6 +168,11 @@ export const ListOrchestrationsInput = z.strictObject({
     .array(z.enum(ORCHESTRATION_STATUSES))
     .optional()
     .describe(`Only these statuses (${ORCHESTRATION_STATUSES.join(', ')}).`),
-  limit: z.int().min(1).max(100).default(20).describe('At most this many, newest first (default 20, max 100).'),
+  limit: z
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .describe('At most this many, newest first (default 20, max 100).'),
   cursor: z.string().optional().describe('next_cursor of the previous page.'),
 });

@@ -50,7 +50,9 @@ export function taskView(task: Task): TaskView {
   return TaskView.parse(task);
 }
 
-export function orchestrationDetailView(detail: OrchestrationDetail): z.infer<typeof OrchestrationDetailView> {
+export function orchestrationDetailView(
+  detail: OrchestrationDetail,
+): z.infer<typeof OrchestrationDetailView> {
   return OrchestrationDetailView.parse(detail);
 }
 

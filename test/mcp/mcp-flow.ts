@@ -30,9 +30,16 @@ export function defineMcpSuite(context: () => FlowContext): void {
     const { tools } = await context().client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
     const create = tools.find((t) => t.name === 'create_task');
-    expect(create?.inputSchema.required).toEqual(expect.arrayContaining(['execution_prompt', 'working_directory']));
+    expect(create?.inputSchema.required).toEqual(
+      expect.arrayContaining(['execution_prompt', 'working_directory']),
+    );
     expect(Object.keys(create?.inputSchema.properties ?? {})).toEqual(
-      expect.arrayContaining(['orchestration_group', 'task_identifier', 'depends_on', 'wait_after_dependencies']),
+      expect.arrayContaining([
+        'orchestration_group',
+        'task_identifier',
+        'depends_on',
+        'wait_after_dependencies',
+      ]),
     );
     expect(create?.outputSchema).toBeDefined();
     expect(create?.description).toMatch(/STAGED/);
@@ -61,7 +68,9 @@ export function defineMcpSuite(context: () => FlowContext): void {
       { identifier: 'c', depends_on: ['b'] },
     ]);
     const listedBefore = await callTool(client, 'list_tasks', {});
-    expect(listedBefore.data.tasks.some((t: { identifier: string | null }) => t.identifier === 'c')).toBe(false);
+    expect(listedBefore.data.tasks.some((t: { identifier: string | null }) => t.identifier === 'c')).toBe(
+      false,
+    );
 
     const submitted = await callTool(client, 'submit_orchestration', { orchestration_group: group });
     expect(submitted.isError, submitted.text).toBe(false);
@@ -82,12 +91,20 @@ export function defineMcpSuite(context: () => FlowContext): void {
       { onprogress: (p) => progress.push(p.progress), timeoutMs: 60_000 },
     );
     expect(waited.isError, waited.text).toBe(false);
-    expect(waited.data).toMatchObject({ finished: true, timed_out: false, result: 'done: Step c of the release' });
+    expect(waited.data).toMatchObject({
+      finished: true,
+      timed_out: false,
+      result: 'done: Step c of the release',
+    });
     expect(waited.data.task.status).toBe('completed');
     expect(progress.length).toBeGreaterThan(0);
 
     const result = await callTool(client, 'get_task_result', { task_id: ids['a'] });
-    expect(result.data).toMatchObject({ finished: true, status: 'completed', result: 'done: Step a of the release' });
+    expect(result.data).toMatchObject({
+      finished: true,
+      status: 'completed',
+      result: 'done: Step a of the release',
+    });
 
     const logs = await callTool(client, 'get_task_logs', { task_id: ids['b'], max_bytes: 2048 });
     expect(logs.isError, logs.text).toBe(false);
@@ -96,7 +113,8 @@ export function defineMcpSuite(context: () => FlowContext): void {
 
     const status = await callTool(client, 'get_orchestration_status', { orchestration_id: orchestrationId });
     expect(status.data.orchestration.status).toBe('completed');
-    const tasks: Array<{ identifier: string; started_at: string; finished_at: string }> = status.data.orchestration.tasks;
+    const tasks: Array<{ identifier: string; started_at: string; finished_at: string }> =
+      status.data.orchestration.tasks;
     const byId = Object.fromEntries(tasks.map((t) => [t.identifier, t]));
     // Each started only after the one it depends on had finished.
     expect(Date.parse(byId['b']!.started_at)).toBeGreaterThanOrEqual(Date.parse(byId['a']!.finished_at));
@@ -116,7 +134,10 @@ export function defineMcpSuite(context: () => FlowContext): void {
     expect(created.isError, created.text).toBe(false);
     expect(created.data.staged).toBe(false);
     expect(created.data.task.model).toBe('haiku');
-    const waited = await callTool(client, 'wait_for_task', { task_id: created.data.task.id, timeout_seconds: 30 });
+    const waited = await callTool(client, 'wait_for_task', {
+      task_id: created.data.task.id,
+      timeout_seconds: 30,
+    });
     expect(waited.data.result).toBe('done: Summarise the README');
 
     const hanging = await callTool(client, 'create_task', {
@@ -125,7 +146,10 @@ export function defineMcpSuite(context: () => FlowContext): void {
     });
     const cancelled = await callTool(client, 'cancel_task', { task_id: hanging.data.task.id });
     expect(cancelled.isError, cancelled.text).toBe(false);
-    const ended = await callTool(client, 'wait_for_task', { task_id: hanging.data.task.id, timeout_seconds: 30 });
+    const ended = await callTool(client, 'wait_for_task', {
+      task_id: hanging.data.task.id,
+      timeout_seconds: 30,
+    });
     expect(ended.data.task.status).toBe('cancelled');
     const cancelAgain = await callTool(client, 'cancel_task', { task_id: hanging.data.task.id });
     expect(cancelAgain.isError).toBe(true);
@@ -152,9 +176,19 @@ export function defineMcpSuite(context: () => FlowContext): void {
     expect(model.text).toMatch(/unknown model "gpt-4". Use one of sonnet, opus, haiku/);
 
     const group = `bad-${Date.now()}`;
-    const first = await create({ execution_prompt: 'x', working_directory: work, orchestration_group: group, task_identifier: 'dup' });
+    const first = await create({
+      execution_prompt: 'x',
+      working_directory: work,
+      orchestration_group: group,
+      task_identifier: 'dup',
+    });
     expect(first.isError, first.text).toBe(false);
-    const twice = await create({ execution_prompt: 'y', working_directory: work, orchestration_group: group, task_identifier: 'dup' });
+    const twice = await create({
+      execution_prompt: 'y',
+      working_directory: work,
+      orchestration_group: group,
+      task_identifier: 'dup',
+    });
     expect(twice.isError).toBe(true);
     expect(twice.text).toMatch(/task_identifier: .*"dup" is already staged in group/);
 
@@ -166,16 +200,34 @@ export function defineMcpSuite(context: () => FlowContext): void {
     expect(depsAlone.isError).toBe(true);
     expect(depsAlone.text).toMatch(/depends_on: only applies to a staged task/);
 
-    await create({ execution_prompt: 'x', working_directory: work, orchestration_group: group, task_identifier: 'needs', depends_on: ['duq', 'ghost'] });
+    await create({
+      execution_prompt: 'x',
+      working_directory: work,
+      orchestration_group: group,
+      task_identifier: 'needs',
+      depends_on: ['duq', 'ghost'],
+    });
     const unknownDep = await callTool(client, 'submit_orchestration', { orchestration_group: group });
     expect(unknownDep.isError).toBe(true);
-    expect(unknownDep.text).toContain('task "needs" depends_on[0]: unknown identifier "duq"; did you mean "dup"?');
+    expect(unknownDep.text).toContain(
+      'task "needs" depends_on[0]: unknown identifier "duq"; did you mean "dup"?',
+    );
     expect(unknownDep.text).toContain('task "needs" depends_on[1]: unknown identifier "ghost"');
     expect(unknownDep.text).toContain('Nothing was submitted');
 
     const loop = `loop-${Date.now()}`;
-    for (const [id, dep] of [['p', 'q'], ['q', 'r'], ['r', 'p']] as const) {
-      await create({ execution_prompt: 'x', working_directory: work, orchestration_group: loop, task_identifier: id, depends_on: [dep] });
+    for (const [id, dep] of [
+      ['p', 'q'],
+      ['q', 'r'],
+      ['r', 'p'],
+    ] as const) {
+      await create({
+        execution_prompt: 'x',
+        working_directory: work,
+        orchestration_group: loop,
+        task_identifier: id,
+        depends_on: [dep],
+      });
     }
     const cycle = await callTool(client, 'submit_orchestration', { orchestration_group: loop });
     expect(cycle.isError).toBe(true);
@@ -209,16 +261,26 @@ export function defineMcpSuite(context: () => FlowContext): void {
         name: 'inline',
         tasks: [
           { identifier: 'one', execution_prompt: 'First', working_directory: work },
-          { identifier: 'two', execution_prompt: 'Use {{ tasks.one.result }}', working_directory: work, depends_on: ['one'] },
+          {
+            identifier: 'two',
+            execution_prompt: 'Use {{ tasks.one.result }}',
+            working_directory: work,
+            depends_on: ['one'],
+          },
         ],
       },
     });
     expect(ok.isError, ok.text).toBe(false);
-    const waited = await callTool(client, 'wait_for_task', { task_id: ok.data.task_ids.two, timeout_seconds: 40 });
+    const waited = await callTool(client, 'wait_for_task', {
+      task_id: ok.data.task_ids.two,
+      timeout_seconds: 40,
+    });
     expect(waited.data.result).toBe('done: Use done: First');
 
     const bad = await callTool(client, 'submit_orchestration', {
-      workflow: { tasks: [{ identifier: 'x', execution_prompt: 'y', working_directory: 'rel', depends_on: ['x'] }] },
+      workflow: {
+        tasks: [{ identifier: 'x', execution_prompt: 'y', working_directory: 'rel', depends_on: ['x'] }],
+      },
     });
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/tasks\[0\]\.working_directory/);

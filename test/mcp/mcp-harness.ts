@@ -28,7 +28,12 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export async function callTool(client: Client, name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<ToolAnswer> {
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  options: CallOptions = {},
+): Promise<ToolAnswer> {
   const result = await client.callTool({ name, arguments: args }, undefined, {
     onprogress: options.onprogress,
     timeout: options.timeoutMs ?? 60_000,
@@ -55,7 +60,9 @@ export class McpSandbox {
     mkdirSync(this.work, { recursive: true });
     const inherited = Object.entries(process.env).filter(
       (entry): entry is [string, string] =>
-        entry[1] !== undefined && !entry[0].startsWith('CLAUDE_WORKER_') && !entry[0].startsWith('FAKE_CLAUDE_'),
+        entry[1] !== undefined &&
+        !entry[0].startsWith('CLAUDE_WORKER_') &&
+        !entry[0].startsWith('FAKE_CLAUDE_'),
     );
     this.env = {
       ...Object.fromEntries(inherited),
@@ -81,7 +88,11 @@ export class McpSandbox {
   }
 
   /** Runs the built CLI to the end (for `server stop`, `mcp install`, `doctor`). */
-  cli(args: string[], env: Record<string, string> = {}, cwd = this.work): { code: number; stdout: string; stderr: string } {
+  cli(
+    args: string[],
+    env: Record<string, string> = {},
+    cwd = this.work,
+  ): { code: number; stdout: string; stderr: string } {
     const result = spawnSync(process.execPath, [CLI, ...args], {
       cwd,
       env: { ...this.env, ...env },

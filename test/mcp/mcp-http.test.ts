@@ -35,7 +35,11 @@ describe('MCP over Streamable HTTP at /mcp', () => {
     const post = (headers: Record<string, string>) =>
       fetch(new URL('/mcp', server.server.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
         body: JSON.stringify(initialize),
       });
     const without = await post({});

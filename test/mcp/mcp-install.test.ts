@@ -24,8 +24,10 @@ describe('claude-worker mcp install', () => {
   let userConfig: string;
   let env: Record<string, string>;
 
-  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { mcpServers: Record<string, Entry> } & Record<string, unknown>;
-  const backups = (dir: string, name: string) => readdirSync(dir).filter((f) => f.startsWith(`${name}.backup-`));
+  const read = (path: string) =>
+    JSON.parse(readFileSync(path, 'utf8')) as { mcpServers: Record<string, Entry> } & Record<string, unknown>;
+  const backups = (dir: string, name: string) =>
+    readdirSync(dir).filter((f) => f.startsWith(`${name}.backup-`));
 
   beforeAll(() => {
     sandbox = new McpSandbox();
@@ -39,10 +41,13 @@ describe('claude-worker mcp install', () => {
 
   it('doctor says it is not registered yet, and how to register it', () => {
     const doctor = sandbox.cli(['doctor', '--json'], env);
-    const check = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; fix: string | null }> }).checks.find(
-      (c) => c.name === 'MCP registered with Claude Code (project/user)',
-    );
-    expect(check).toMatchObject({ status: 'warn', fix: expect.stringContaining('claude-worker mcp install') });
+    const check = (
+      JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; fix: string | null }> }
+    ).checks.find((c) => c.name === 'MCP registered with Claude Code (project/user)');
+    expect(check).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('claude-worker mcp install'),
+    });
   });
 
   it('user scope: merges into ~/.claude.json, keeps other settings and a backup, and is idempotent', () => {
@@ -73,7 +78,13 @@ describe('claude-worker mcp install', () => {
     // The Claude Desktop snippet: the same command, without Claude Code's "type".
     const snippet = first.stdout.slice(first.stdout.indexOf('{'));
     expect(JSON.parse(snippet)).toEqual({
-      mcpServers: { 'claude-worker': { command: process.execPath, args: [CLI, 'mcp'], env: { CLAUDE_WORKER_HOME: sandbox.home } } },
+      mcpServers: {
+        'claude-worker': {
+          command: process.execPath,
+          args: [CLI, 'mcp'],
+          env: { CLAUDE_WORKER_HOME: sandbox.home },
+        },
+      },
     });
 
     const before = readFileSync(userConfig, 'utf8');
@@ -96,9 +107,9 @@ describe('claude-worker mcp install', () => {
 
   it('doctor reports both registrations', () => {
     const doctor = sandbox.cli(['doctor', '--json'], env);
-    const check = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }).checks.find(
-      (c) => c.name === 'MCP registered with Claude Code (project/user)',
-    );
+    const check = (
+      JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }
+    ).checks.find((c) => c.name === 'MCP registered with Claude Code (project/user)');
     expect(check?.status).toBe('ok');
     expect(check?.message).toMatch(/project: .*\.mcp\.json/);
     expect(check?.message).toMatch(/user: ~\/\.claude\.json/);

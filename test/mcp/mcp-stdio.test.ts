@@ -41,15 +41,35 @@ describe.each([
     client = await sandbox.stdioClient(standalone);
     const submitted = await callTool(client, 'submit_orchestration', { orchestration_group: group });
     expect(submitted.isError, submitted.text).toBe(false);
-    const waited = await callTool(client, 'wait_for_task', { task_id: submitted.data.task_ids.kept, timeout_seconds: 40 });
+    const waited = await callTool(client, 'wait_for_task', {
+      task_id: submitted.data.task_ids.kept,
+      timeout_seconds: 40,
+    });
     expect(waited.data.result).toBe('done: Before the restart');
   });
 
   it('writes nothing but MCP frames on stdout while a task runs, and exits 0 when stdin closes', async () => {
     const frames = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '1' },
+        },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'create_task', arguments: { execution_prompt: 'Raw stdio', working_directory: sandbox.work } } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: {
+          name: 'create_task',
+          arguments: { execution_prompt: 'Raw stdio', working_directory: sandbox.work },
+        },
+      },
     ];
     const child = spawn(process.execPath, [CLI, 'mcp', ...(standalone ? ['--standalone'] : [])], {
       cwd: sandbox.work,
@@ -71,7 +91,9 @@ describe.each([
     };
     await answered(2);
     const taskId = JSON.parse(stdout.trim().split('\n').at(-1)!).result.structuredContent.task.id as number;
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'wait_for_task', arguments: { task_id: taskId, timeout_seconds: 20 } } })}\n`);
+    child.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'wait_for_task', arguments: { task_id: taskId, timeout_seconds: 20 } } })}\n`,
+    );
     await answered(3);
     child.stdin.end();
     expect(await exited).toBe(0);

@@ -28,7 +28,12 @@ describe('staged groups in the SQLite store', () => {
 
   it('keeps staged tasks in order, per group, across a reopen', async () => {
     await store.stageTask('release', 'build', { identifier: 'build', execution_prompt: 'Build' }, actor);
-    const staged = await store.stageTask('release', 'test', { identifier: 'test', depends_on: ['build'] }, actor);
+    const staged = await store.stageTask(
+      'release',
+      'test',
+      { identifier: 'test', depends_on: ['build'] },
+      actor,
+    );
     await store.stageTask('other', 'build', { identifier: 'build' }, actor);
     expect(staged.map((t) => t.identifier)).toEqual(['build', 'test']);
     await store.close();
@@ -45,7 +50,9 @@ describe('staged groups in the SQLite store', () => {
 
   it('refuses an identifier staged twice in one group, naming what is staged', async () => {
     await store.stageTask('g', 'a', { identifier: 'a' }, actor);
-    await expect(store.stageTask('g', 'a', { identifier: 'a', execution_prompt: 'again' }, actor)).rejects.toMatchObject({
+    await expect(
+      store.stageTask('g', 'a', { identifier: 'a', execution_prompt: 'again' }, actor),
+    ).rejects.toMatchObject({
       code: 'conflict',
       message: expect.stringContaining('A task "a" is already staged in group "g"'),
     });

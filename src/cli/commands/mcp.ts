@@ -33,8 +33,13 @@ interface InstallOptions {
 export function registerMcp(program: Command, run: CliRun): void {
   const mcp = program
     .command('mcp')
-    .description('MCP server on stdio, so Claude Code or Claude Desktop can delegate tasks (see `mcp install`)')
-    .option('--standalone', 'run tasks inside this process (embedded engine and the SQLite store), without a server')
+    .description(
+      'MCP server on stdio, so Claude Code or Claude Desktop can delegate tasks (see `mcp install`)',
+    )
+    .option(
+      '--standalone',
+      'run tasks inside this process (embedded engine and the SQLite store), without a server',
+    )
     .addHelpText(
       'after',
       `
@@ -50,8 +55,14 @@ Register it with Claude Code:  claude-worker mcp install [--scope user|project]`
 
   mcp
     .command('install')
-    .description("Register the MCP server with Claude Code (merging into its config; a backup is kept) and print Claude Desktop's snippet")
-    .option('--scope <scope>', 'user: ~/.claude.json, every project; project: .mcp.json in this folder', 'user')
+    .description(
+      "Register the MCP server with Claude Code (merging into its config; a backup is kept) and print Claude Desktop's snippet",
+    )
+    .option(
+      '--scope <scope>',
+      'user: ~/.claude.json, every project; project: .mcp.json in this folder',
+      'user',
+    )
     .option('--standalone', 'register the standalone mode (no server process)')
     .option('--name <name>', 'the server name Claude Code shows', 'claude-worker')
     .action((_options: InstallOptions, command: Command) => {
@@ -92,7 +103,12 @@ async function serve(context: CliContext, standalone: boolean): Promise<number> 
 function install(context: CliContext, options: InstallOptions): number {
   if (!(INSTALL_SCOPES as readonly string[]).includes(options.scope)) {
     throw ClaudeWorkerError.validation(
-      [{ path: '--scope', message: `unknown scope "${options.scope}"; use user (every project) or project (.mcp.json in this folder)` }],
+      [
+        {
+          path: '--scope',
+          message: `unknown scope "${options.scope}"; use user (every project) or project (.mcp.json in this folder)`,
+        },
+      ],
       'The command',
     );
   }
@@ -108,10 +124,14 @@ function install(context: CliContext, options: InstallOptions): number {
   const result = installEntry(path, options.name, entry);
   const shown = displayPath(path, env);
   if (result.changed) {
-    context.print(`Registered the MCP server "${options.name}" with Claude Code (${scope} scope) in ${shown}.`);
+    context.print(
+      `Registered the MCP server "${options.name}" with Claude Code (${scope} scope) in ${shown}.`,
+    );
     if (result.backup) context.print(`The file as it was is kept in ${displayPath(result.backup, env)}.`);
   } else {
-    context.print(`The MCP server "${options.name}" is already registered in ${shown} (${scope} scope); nothing changed.`);
+    context.print(
+      `The MCP server "${options.name}" is already registered in ${shown} (${scope} scope); nothing changed.`,
+    );
   }
   context.print(`It runs: ${[entry.command, ...entry.args].join(' ')}`);
   context.print(

@@ -45,7 +45,10 @@ export function guarded<A>(
       return await handler(args, extra);
     } catch (err) {
       if (!isClaudeWorkerError(err) || err.code === 'internal') {
-        logger.error({ tool, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'MCP tool failed');
+        logger.error(
+          { tool, err: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+          'MCP tool failed',
+        );
       }
       return { content: [{ type: 'text', text: errorText(err) }], isError: true };
     }

@@ -31,7 +31,12 @@ function stagedSummary(staged: StagedTask[]): { identifier: string; depends_on: 
   });
 }
 
-export function registerCreateTask(server: McpServer, backend: WorkerBackend, modeNote: string, logger: Logger): void {
+export function registerCreateTask(
+  server: McpServer,
+  backend: WorkerBackend,
+  modeNote: string,
+  logger: Logger,
+): void {
   server.registerTool(
     'create_task',
     {
@@ -45,15 +50,27 @@ export function registerCreateTask(server: McpServer, backend: WorkerBackend, mo
         `working_directory must be an absolute path to an existing folder. ${modeNote}`,
       inputSchema: CreateTaskToolInput,
       outputSchema: CreateTaskOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
     },
     guarded(logger, 'create_task', async (args) => {
-      const { orchestration_group: group, task_identifier, depends_on, wait_after_dependencies, trigger_rule, ...fields } =
-        args;
+      const {
+        orchestration_group: group,
+        task_identifier,
+        depends_on,
+        wait_after_dependencies,
+        trigger_rule,
+        ...fields
+      } = args;
       if (group === undefined) {
         const misplaced: Issue[] = GRAPH_FIELDS.filter((field) => args[field] != null).map((field) => ({
           path: field,
-          message: 'only applies to a staged task; add orchestration_group (and task_identifier) to build a graph, or leave it out to run the task now',
+          message:
+            'only applies to a staged task; add orchestration_group (and task_identifier) to build a graph, or leave it out to run the task now',
         }));
         if (misplaced.length > 0) throw ClaudeWorkerError.validation(misplaced, 'The create_task call');
         const task = await backend.createTask(fields);
@@ -68,7 +85,13 @@ export function registerCreateTask(server: McpServer, backend: WorkerBackend, mo
       }
       if (task_identifier === undefined) {
         throw ClaudeWorkerError.validation(
-          [{ path: 'task_identifier', message: 'is required with orchestration_group: name this task (such as "build") so other tasks can list it in depends_on' }],
+          [
+            {
+              path: 'task_identifier',
+              message:
+                'is required with orchestration_group: name this task (such as "build") so other tasks can list it in depends_on',
+            },
+          ],
           'The create_task call',
         );
       }
@@ -83,7 +106,13 @@ export function registerCreateTask(server: McpServer, backend: WorkerBackend, mo
         `with orchestration_group "${group}". Nothing runs before that.`;
       return answer(
         `Staged task "${task_identifier}" in orchestration_group "${group}" (not started; ${staged.length} staged: ${names}). ${next}`,
-        { staged: true, task: null, orchestration_group: group, staged_tasks: stagedSummary(staged), next_step: next },
+        {
+          staged: true,
+          task: null,
+          orchestration_group: group,
+          staged_tasks: stagedSummary(staged),
+          next_step: next,
+        },
       );
     }),
   );

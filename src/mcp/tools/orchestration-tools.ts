@@ -52,12 +52,23 @@ export function registerOrchestrationTools(
         `wait_for_task, or follow all with get_orchestration_status. ${modeNote}`,
       inputSchema: SubmitOrchestrationInput,
       outputSchema: SubmitOutput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
     },
     guarded(logger, 'submit_orchestration', async ({ orchestration_group: group, workflow, ...settings }) => {
       if ((group === undefined) === (workflow === undefined)) {
         throw ClaudeWorkerError.validation(
-          [{ path: 'orchestration_group', message: 'pass either orchestration_group (a staged group) or workflow (a whole document), not both and not neither' }],
+          [
+            {
+              path: 'orchestration_group',
+              message:
+                'pass either orchestration_group (a staged group) or workflow (a whole document), not both and not neither',
+            },
+          ],
           'The submit_orchestration call',
         );
       }
@@ -67,7 +78,10 @@ export function registerOrchestrationTools(
         const extra = Object.entries(settings).filter(([, value]) => value !== undefined);
         if (extra.length > 0) {
           throw ClaudeWorkerError.validation(
-            extra.map(([field]) => ({ path: field, message: `with workflow, set ${field} inside the document` })),
+            extra.map(([field]) => ({
+              path: field,
+              message: `with workflow, set ${field} inside the document`,
+            })),
             'The submit_orchestration call',
           );
         }
@@ -113,13 +127,18 @@ export function registerOrchestrationTools(
         'Lists orchestrations newest first (optionally only some statuses) with their status, task counts and cost; ' +
         'next_cursor continues the list.',
       inputSchema: ListOrchestrationsInput,
-      outputSchema: z.object({ orchestrations: z.array(OrchestrationView), next_cursor: z.string().nullable() }),
+      outputSchema: z.object({
+        orchestrations: z.array(OrchestrationView),
+        next_cursor: z.string().nullable(),
+      }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(logger, 'list_orchestrations', async (args) => {
       const page = await backend.listOrchestrations(args);
       const summary =
-        page.orchestrations.length === 0 ? 'No orchestrations match.' : page.orchestrations.map(orchestrationLine).join('\n');
+        page.orchestrations.length === 0
+          ? 'No orchestrations match.'
+          : page.orchestrations.map(orchestrationLine).join('\n');
       return answer(summary, {
         orchestrations: page.orchestrations.map((o) => OrchestrationView.parse(o)),
         next_cursor: page.next_cursor,

@@ -97,7 +97,13 @@ export function registerTaskTools(server: McpServer, backend: WorkerBackend, log
       const tail = await backend.taskLogs(task_id, { format, maxBytes: max_bytes });
       const lines = tail.text === '' ? 0 : tail.text.trimEnd().split('\n').length;
       const summary = `${taskLine(tail.task)}. ${tail.truncated ? `The last ${lines} lines` : `All ${lines} lines`} of its ${format} log:`;
-      return answer(summary, { task_id: tail.task.id, status: tail.task.status, format, text: tail.text, truncated: tail.truncated });
+      return answer(summary, {
+        task_id: tail.task.id,
+        status: tail.task.status,
+        format,
+        text: tail.text,
+        truncated: tail.truncated,
+      });
     }),
   );
 

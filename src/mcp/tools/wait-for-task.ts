@@ -49,7 +49,12 @@ function progressReporter(extra: ToolExtra, totalSeconds: number): ((task: Task)
   };
 }
 
-export function registerWaitForTask(server: McpServer, backend: WorkerBackend, modeNote: string, logger: Logger): void {
+export function registerWaitForTask(
+  server: McpServer,
+  backend: WorkerBackend,
+  modeNote: string,
+  logger: Logger,
+): void {
   server.registerTool(
     'wait_for_task',
     {
@@ -73,7 +78,8 @@ export function registerWaitForTask(server: McpServer, backend: WorkerBackend, m
       const { task, finished } = outcome;
       const waited = Math.round(outcome.waitedMs / 100) / 10;
       let next: string;
-      if (!finished) next = `Still ${task.status} after ${waited} s: call wait_for_task again with task_id ${task.id}.`;
+      if (!finished)
+        next = `Still ${task.status} after ${waited} s: call wait_for_task again with task_id ${task.id}.`;
       else if (task.status === 'completed') next = 'The result is in "result".';
       else if (task.error) next = `It did not complete: ${task.error.suggestion}`;
       else next = `It did not complete${task.status_reason ? `: ${task.status_reason}` : ''}.`;

@@ -50,7 +50,9 @@ export interface StagingOperations {
 }
 
 export function prepareStaging(ctx: StoreContext): StagingOperations {
-  const select = ctx.db.prepare<[string], StagedRow>('SELECT * FROM staged_tasks WHERE group_name = ? ORDER BY rowid');
+  const select = ctx.db.prepare<[string], StagedRow>(
+    'SELECT * FROM staged_tasks WHERE group_name = ? ORDER BY rowid',
+  );
   const insert = ctx.db.prepare(
     `INSERT INTO staged_tasks (group_name, identifier, document, actor, correlation_id, staged_at)
      VALUES (@group_name, @identifier, @document, @actor, @correlation_id, @staged_at)`,
@@ -90,9 +92,13 @@ export function prepareStaging(ctx: StoreContext): StagingOperations {
       ctx.tx.write(() => {
         const rows = select.all(group);
         if (rows.length === 0) {
-          throw new ClaudeWorkerError('not_found', `Nothing is staged in group "${group}"; stage tasks in it first.`, {
-            data: { group },
-          });
+          throw new ClaudeWorkerError(
+            'not_found',
+            `Nothing is staged in group "${group}"; stage tasks in it first.`,
+            {
+              data: { group },
+            },
+          );
         }
         const submitted = rows.find((row) => row.orchestration_id !== null);
         if (submitted) throw alreadySubmitted(group, submitted);

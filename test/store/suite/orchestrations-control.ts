@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { ClaudeWorkerError } from '../../../src/domain/errors.js';
 import type { ClaimedTask } from '../../../src/store/store.js';
-import { CLI, LONG_LEASE_MS, RECOVERY, eventTypes, finishOf, newTask, type StoreHandle } from './helpers.js';
+import {
+  CLI,
+  LONG_LEASE_MS,
+  RECOVERY,
+  eventTypes,
+  failure,
+  finishOf,
+  newTask,
+  type StoreHandle,
+} from './helpers.js';
 import {
   COMPLETED,
   Driver,
@@ -44,9 +53,18 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       await driver.end('b', COMPLETED, { cost_usd: 0.6 });
 
       let detail = await reload(h.store, o.id);
-      expect(statuses(detail)).toEqual({ a: 'completed', b: 'completed', e: 'running', c: 'skipped', d: 'skipped' });
+      expect(statuses(detail)).toEqual({
+        a: 'completed',
+        b: 'completed',
+        e: 'running',
+        c: 'skipped',
+        d: 'skipped',
+      });
       expect(detail).toMatchObject({ status: 'running', status_reason: 'budget exhausted: $1.20 of $1.00' });
-      expect(task(detail, 'c')).toMatchObject({ status_reason: 'budget exhausted: $1.20 of $1.00', error: { code: 'budget' } });
+      expect(task(detail, 'c')).toMatchObject({
+        status_reason: 'budget exhausted: $1.20 of $1.00',
+        error: { code: 'budget' },
+      });
       expect(await claimReady(h.store)).toEqual([]);
 
       await driver.end('e', COMPLETED, { cost_usd: 0.1 });
@@ -61,7 +79,9 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       const retry = await rejection(h.store.retryTask(task(detail, 'c').id, CLI));
       expect(retry.code).toBe('conflict');
       expect(retry.message).toContain('spent its budget');
-      expect((await rejection(h.store.addOrchestrationTasks(o.id, [node('more')], CLI))).code).toBe('conflict');
+      expect((await rejection(h.store.addOrchestrationTasks(o.id, [node('more')], CLI))).code).toBe(
+        'conflict',
+      );
     });
 
     it('never runs more than max_parallel tasks of an orchestration, counting the ones claimed in the same batch', async () => {
@@ -77,14 +97,21 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       );
       const plain = await h.store.createTask(newTask(), CLI);
 
-      const claim = (limit: number) => h.store.claimTasks({ worker_id: 'w1', limit, lease_ms: LONG_LEASE_MS });
+      const claim = (limit: number) =>
+        h.store.claimTasks({ worker_id: 'w1', limit, lease_ms: LONG_LEASE_MS });
       const names = (batch: ClaimedTask[]) => batch.map((c) => c.task.identifier ?? c.task.id);
       const first = await claim(3);
       expect(names(first)).toEqual(['s1', 'r1', 'r2']);
       expect(names(await claim(10))).toEqual([plain.id]);
       expect(await claim(10)).toEqual([]);
 
-      await h.store.finishAttempts([finishOf(first.find((c) => c.task.identifier === 'r1')!, 'w1', COMPLETED)]);
+      await h.store.finishAttempts([
+        finishOf(
+          first.find((c) => c.task.identifier === 'r1')!,
+          'w1',
+          COMPLETED,
+        ),
+      ]);
       // "after" is ready now, but r3 came first; one slot was freed.
       expect(names(await claim(10))).toEqual(['r3']);
       expect((await reload(h.store, wide.id)).counts.running).toBe(2);
@@ -119,7 +146,10 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       expect(requested).toMatchObject({ status: 'running', cancel_requested: true });
       expect(statuses(requested)).toEqual({ a: 'running', b: 'cancelled', c: 'cancelled', d: 'cancelled' });
       expect(task(requested, 'a').cancel_requested).toBe(true);
-      expect(task(requested, 'b')).toMatchObject({ status_reason: 'orchestration cancelled', error: { code: 'cancelled' } });
+      expect(task(requested, 'b')).toMatchObject({
+        status_reason: 'orchestration cancelled',
+        error: { code: 'cancelled' },
+      });
       const a = task(requested, 'a').id;
       expect((await h.store.renewLeases('w1', [a], LONG_LEASE_MS)).cancel_requested).toEqual([a]);
       const types = (await h.store.listEvents({ orchestration_id: o.id, limit: 100 })).map((e) => e.type);
@@ -135,7 +165,7 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       await h.store.cancelOrchestration(o.id, CLI);
       expect(await h.store.listEvents({ orchestration_id: o.id, limit: 100 })).toHaveLength(types.length);
 
-      await driver.end('a', { kind: 'cancelled', failure: { ...FAILED.failure, code: 'cancelled' } });
+      await driver.end('a', { kind: 'cancelled', failure: failure('cancelled', 'Cancelled on request.') });
       const done = await reload(h.store, o.id);
       expect(done).toMatchObject({ status: 'cancelled', counts: { cancelled: 4 } });
       expect(done.finished_at).not.toBeNull();
@@ -162,7 +192,13 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       await driver.end('a', FAILED);
       await driver.finish('y');
       let detail = await reload(h.store, o.id);
-      expect(statuses(detail)).toEqual({ a: 'failed', x: 'completed', b: 'skipped', c: 'skipped', y: 'completed' });
+      expect(statuses(detail)).toEqual({
+        a: 'failed',
+        x: 'completed',
+        b: 'skipped',
+        c: 'skipped',
+        y: 'completed',
+      });
       expect(detail.status).toBe('failed');
       expect(detail.finished_at).not.toBeNull();
 
@@ -177,9 +213,20 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       const retried = await h.store.retryTask(task(detail, 'a').id, CLI);
       expect(retried).toMatchObject({ status: 'queued', error: null });
       detail = await reload(h.store, o.id);
-      expect(statuses(detail)).toEqual({ a: 'queued', x: 'completed', b: 'waiting', c: 'waiting', y: 'completed' });
+      expect(statuses(detail)).toEqual({
+        a: 'queued',
+        x: 'completed',
+        b: 'waiting',
+        c: 'waiting',
+        y: 'completed',
+      });
       expect(detail).toMatchObject({ status: 'running', finished_at: null });
-      expect(task(detail, 'b')).toMatchObject({ status_reason: null, error: null, finished_at: null, pending_dependencies: 1 });
+      expect(task(detail, 'b')).toMatchObject({
+        status_reason: null,
+        error: null,
+        finished_at: null,
+        pending_dependencies: 1,
+      });
       expectConsistentCounters(detail);
       expect((await h.store.listEvents({ task_id: task(detail, 'b').id, limit: 10 })).at(-1)).toMatchObject({
         type: 'task_rearmed',
@@ -187,7 +234,11 @@ export function describeOrchestrationControl(h: StoreHandle): void {
         to_status: 'waiting',
         actor: 'cli',
       });
-      expect(await eventTypes(h.store, task(detail, 'c').id)).toEqual(['task_created', 'task_skipped', 'task_rearmed']);
+      expect(await eventTypes(h.store, task(detail, 'c').id)).toEqual([
+        'task_created',
+        'task_skipped',
+        'task_rearmed',
+      ]);
 
       await driver.finish('a');
       await driver.finish('b');
@@ -218,7 +269,13 @@ export function describeOrchestrationControl(h: StoreHandle): void {
         CLI,
       );
       expect(added.task_count).toBe(7);
-      expect(statuses(added)).toMatchObject({ n1: 'queued', n2: 'waiting', n3: 'waiting', n4: 'queued', n5: 'queued' });
+      expect(statuses(added)).toMatchObject({
+        n1: 'queued',
+        n2: 'waiting',
+        n3: 'waiting',
+        n4: 'queued',
+        n5: 'queued',
+      });
       expect(task(added, 'n1').execution_prompt).toBe('use A!');
       expect(task(added, 'n4').depends_on).toEqual(['a', 'b']);
       expectConsistentCounters(added);
@@ -238,8 +295,12 @@ export function describeOrchestrationControl(h: StoreHandle): void {
 
       const duplicate = await rejection(h.store.addOrchestrationTasks(o.id, [node('a')], CLI));
       expect(duplicate.code).toBe('validation');
-      expect((await rejection(h.store.addOrchestrationTasks(o.id, [node('z', ['nope'])], CLI))).code).toBe('validation');
-      expect((await rejection(h.store.addOrchestrationTasks(424_242, [node('z')], CLI))).code).toBe('not_found');
+      expect((await rejection(h.store.addOrchestrationTasks(o.id, [node('z', ['nope'])], CLI))).code).toBe(
+        'validation',
+      );
+      expect((await rejection(h.store.addOrchestrationTasks(424_242, [node('z')], CLI))).code).toBe(
+        'not_found',
+      );
       expect((await reload(h.store, o.id)).task_count).toBe(9);
     });
   });
@@ -248,14 +309,23 @@ export function describeOrchestrationControl(h: StoreHandle): void {
     it('requeues or fails the tasks of a dead worker and resolves their dependents', async () => {
       const o = await h.store.createOrchestration(
         PLAIN,
-        [node('a', [], { max_attempts: 2 }), node('c', [], { max_attempts: 1 }), node('b', ['a']), node('d', ['c'])],
+        [
+          node('a', [], { max_attempts: 2 }),
+          node('c', [], { max_attempts: 1 }),
+          node('b', ['a']),
+          node('d', ['c']),
+        ],
         CLI,
       );
       const claimed = await h.store.claimTasks({ worker_id: 'w-dead', limit: 10, lease_ms: LONG_LEASE_MS });
       expect(claimed.map((c) => c.task.identifier)).toEqual(['a', 'c']);
       await h.store.recordProgress(claimed[0]!.task.id, 1, { last_action: '[text] working', cost_usd: 0.3 });
 
-      const recovered = await h.store.recoverTasks({ expired_leases: false, dead_worker_ids: ['w-dead'], actor: RECOVERY });
+      const recovered = await h.store.recoverTasks({
+        expired_leases: false,
+        dead_worker_ids: ['w-dead'],
+        actor: RECOVERY,
+      });
       expect(recovered.map((t) => [t.identifier, t.status])).toEqual([
         ['a', 'queued'],
         ['c', 'failed'],
@@ -286,7 +356,11 @@ export function describeOrchestrationControl(h: StoreHandle): void {
           nodes.push(node(`t${layer}_${i}`, deps, { log_path: null, transcript_path: null }));
         }
       }
-      const created = await h.store.createOrchestration({ name: 'layered', max_parallel: null, budget_usd: null }, nodes, CLI);
+      const created = await h.store.createOrchestration(
+        { name: 'layered', max_parallel: null, budget_usd: null },
+        nodes,
+        CLI,
+      );
       expect(created.task_count).toBe(layers * width);
       expect(created.counts).toMatchObject({ queued: width, waiting: (layers - 1) * width });
 

@@ -4,7 +4,12 @@
  * unfinished dependencies matches its dependencies' statuses.
  */
 import { expect } from 'vitest';
-import type { OrchestrationDetail, OrchestrationTask, Task, TriggerRule } from '../../../src/domain/vocabulary.js';
+import type {
+  OrchestrationDetail,
+  OrchestrationTask,
+  Task,
+  TriggerRule,
+} from '../../../src/domain/vocabulary.js';
 import type {
   AttemptFinish,
   AttemptOutcome,
@@ -78,13 +83,21 @@ export class Driver {
     return claimed.map((c) => c.task.identifier ?? String(c.task.id));
   }
 
-  async finish(identifier: string, outcome: AttemptOutcome = COMPLETED, extra: Partial<AttemptFinish> = {}): Promise<Task> {
+  async finish(
+    identifier: string,
+    outcome: AttemptOutcome = COMPLETED,
+    extra: Partial<AttemptFinish> = {},
+  ): Promise<Task> {
     await this.claim();
     return this.end(identifier, outcome, extra);
   }
 
   /** Ends the attempt of a task claimed earlier, without claiming anything first. */
-  async end(identifier: string, outcome: AttemptOutcome = COMPLETED, extra: Partial<AttemptFinish> = {}): Promise<Task> {
+  async end(
+    identifier: string,
+    outcome: AttemptOutcome = COMPLETED,
+    extra: Partial<AttemptFinish> = {},
+  ): Promise<Task> {
     const id = task(await reload(this.store, this.orchestrationId), identifier).id;
     const claimed = this.running.get(id);
     expect(claimed, `"${identifier}" should be running`).toBeDefined();

@@ -43,14 +43,29 @@ export function describeOrchestrations(h: StoreHandle): void {
         finished_at: null,
       });
       expect(created.counts).toMatchObject({ queued: 2, waiting: 2, running: 0 });
-      expect(statuses(created)).toEqual({ build: 'queued', docs: 'queued', test: 'waiting', ship: 'waiting' });
-      expect(task(created, 'ship')).toMatchObject({ depends_on: ['test', 'docs'], trigger_rule: 'all_done', pending_dependencies: 2 });
-      expect(task(created, 'test')).toMatchObject({ initial_delay_seconds: 5, run_after: null, orchestration_id: created.id });
+      expect(statuses(created)).toEqual({
+        build: 'queued',
+        docs: 'queued',
+        test: 'waiting',
+        ship: 'waiting',
+      });
+      expect(task(created, 'ship')).toMatchObject({
+        depends_on: ['test', 'docs'],
+        trigger_rule: 'all_done',
+        pending_dependencies: 2,
+      });
+      expect(task(created, 'test')).toMatchObject({
+        initial_delay_seconds: 5,
+        run_after: null,
+        orchestration_id: created.id,
+      });
       expect(ms(task(created, 'build').run_after)).toBeLessThanOrEqual(Date.now());
       expect(ms(task(created, 'docs').run_after)).toBeGreaterThanOrEqual(before + 60_000);
       const build = task(created, 'build');
       expect(build.log_path).toContain(`/${build.id}-project-`);
-      expect(created.tasks.map((t) => t.id)).toEqual([...created.tasks.map((t) => t.id)].sort((a, b) => a - b));
+      expect(created.tasks.map((t) => t.id)).toEqual(
+        [...created.tasks.map((t) => t.id)].sort((a, b) => a - b),
+      );
 
       // Only the one without a delay can start now.
       const driver = new Driver(h.store, created.id);
@@ -76,7 +91,10 @@ export function describeOrchestrations(h: StoreHandle): void {
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ClaudeWorkerError);
       expect((err as ClaudeWorkerError).code).toBe('validation');
-      expect((err as ClaudeWorkerError).issues.map((i) => i.path)).toEqual(['tasks[1].identifier', 'tasks[2].depends_on[0]']);
+      expect((err as ClaudeWorkerError).issues.map((i) => i.path)).toEqual([
+        'tasks[1].identifier',
+        'tasks[2].depends_on[0]',
+      ]);
       expect((await h.store.listOrchestrations({ limit: 10 })).orchestrations).toEqual([]);
       expect(await h.store.countByStatus()).toMatchObject({ queued: 0, waiting: 0 });
     });
@@ -116,7 +134,11 @@ export function describeOrchestrations(h: StoreHandle): void {
       expect(detail.status).toBe('failed');
       expect(detail.finished_at).not.toBeNull();
       const last = (await h.store.listEvents({ orchestration_id: o.id, limit: 100 })).at(-1);
-      expect(last).toMatchObject({ type: 'orchestration_finished', task_id: null, data: { status: 'failed' } });
+      expect(last).toMatchObject({
+        type: 'orchestration_finished',
+        task_id: null,
+        data: { status: 'failed' },
+      });
     });
 
     it('joins a diamond; a failed branch skips the join naming it, and the skip cascades', async () => {
@@ -134,7 +156,13 @@ export function describeOrchestrations(h: StoreHandle): void {
       expect(failedC.status).toBe('failed');
 
       const detail = await reload(h.store, o.id);
-      expect(statuses(detail)).toEqual({ a: 'completed', b: 'completed', c: 'failed', d: 'skipped', e: 'skipped' });
+      expect(statuses(detail)).toEqual({
+        a: 'completed',
+        b: 'completed',
+        c: 'failed',
+        d: 'skipped',
+        e: 'skipped',
+      });
       const d = task(detail, 'd');
       expect(d.status_reason).toBe('dependency "c" failed');
       expect(d.error).toMatchObject({ code: 'dependency_failed', retryable: false });
@@ -146,7 +174,9 @@ export function describeOrchestrations(h: StoreHandle): void {
       expect(detail.counts).toMatchObject({ completed: 2, failed: 1, skipped: 2, waiting: 0 });
       expectConsistentCounters(detail);
 
-      const skips = (await h.store.listEvents({ orchestration_id: o.id, limit: 100 })).filter((e) => e.type === 'task_skipped');
+      const skips = (await h.store.listEvents({ orchestration_id: o.id, limit: 100 })).filter(
+        (e) => e.type === 'task_skipped',
+      );
       expect(skips.map((e) => [e.task_id, e.from_status, e.to_status, e.data['reason']])).toEqual([
         [d.id, 'waiting', 'skipped', 'dependency "c" failed'],
         [task(detail, 'e').id, 'waiting', 'skipped', 'dependency "d" was skipped'],
@@ -198,13 +228,12 @@ export function describeOrchestrations(h: StoreHandle): void {
         status_reason: 'no dependency failed: "ok" succeeded, "slow" succeeded (trigger rule one_failed)',
       });
       expect(task(detail, 'strict').status_reason).toBe('dependency "bad" failed (trigger rule none_failed)');
-      expect(task(detail, 'both_bad').status_reason).toBe('dependency "skipped_dep" was skipped (trigger rule all_failed)');
-      expect((await h.store.listEvents({ task_id: task(detail, 'any').id, limit: 10 })).map((e) => e.type)).toEqual([
-        'task_created',
-        'task_ready',
-        'task_claimed',
-        'task_completed',
-      ]);
+      expect(task(detail, 'both_bad').status_reason).toBe(
+        'dependency "skipped_dep" was skipped (trigger rule all_failed)',
+      );
+      expect(
+        (await h.store.listEvents({ task_id: task(detail, 'any').id, limit: 10 })).map((e) => e.type),
+      ).toEqual(['task_created', 'task_ready', 'task_claimed', 'task_completed']);
       expectConsistentCounters(detail);
     });
 
@@ -221,7 +250,9 @@ export function describeOrchestrations(h: StoreHandle): void {
         ],
         CLI,
       );
-      expect(task(o, 'build').execution_prompt).toBe('Build from: {{ tasks.plan.result }} | {{tasks.other.result}}');
+      expect(task(o, 'build').execution_prompt).toBe(
+        'Build from: {{ tasks.plan.result }} | {{tasks.other.result}}',
+      );
       const driver = new Driver(h.store, o.id);
       await driver.finish('plan', COMPLETED, { result: 'the plan {{ tasks.other.result }}' });
       await driver.claim();
@@ -237,9 +268,13 @@ export function describeOrchestrations(h: StoreHandle): void {
       await new Driver(h.store, done.id).finish('x');
       const broken = await h.store.createOrchestration({ ...PLAIN, name: 'broken' }, [node('x')], CLI);
       await new Driver(h.store, broken.id).finish('x', FAILED);
-      const busy = await h.store.createOrchestration({ ...PLAIN, name: 'busy' }, [node('x'), node('y', ['x'])], CLI);
+      const busy = await h.store.createOrchestration(
+        { ...PLAIN, name: 'busy' },
+        [node('x'), node('y', ['x'])],
+        CLI,
+      );
       await new Driver(h.store, busy.id).claim();
-      const idle = await h.store.createOrchestration({ ...PLAIN, name: 'idle' }, [node('x')], CLI);
+      await h.store.createOrchestration({ ...PLAIN, name: 'idle' }, [node('x')], CLI);
       const stopped = await h.store.createOrchestration({ ...PLAIN, name: 'stopped' }, [node('x')], CLI);
       await h.store.cancelOrchestration(stopped.id, CLI);
       await h.store.createTask(newTask(), CLI);
@@ -268,7 +303,9 @@ export function describeOrchestrations(h: StoreHandle): void {
       const third = await h.store.listOrchestrations({ limit: 2, cursor: second.next_cursor! });
       expect(third).toMatchObject({ next_cursor: null });
       expect(third.orchestrations.map((o) => o.name)).toEqual(['done']);
-      await expect(h.store.listOrchestrations({ limit: 2, cursor: 'abc' })).rejects.toMatchObject({ code: 'validation' });
+      await expect(h.store.listOrchestrations({ limit: 2, cursor: 'abc' })).rejects.toMatchObject({
+        code: 'validation',
+      });
     });
   });
 }

@@ -58,7 +58,9 @@ function up(schema: SchemaModule): Compilable[] {
       .createIndex('orchestrations_capped_open')
       .on('orchestrations')
       .column('id')
-      .where((eb) => eb.and([eb(sql.ref('finished_at'), 'is', null), eb(sql.ref('max_parallel'), 'is not', null)])),
+      .where((eb) =>
+        eb.and([eb(sql.ref('finished_at'), 'is', null), eb(sql.ref('max_parallel'), 'is not', null)]),
+      ),
   ];
 }
 

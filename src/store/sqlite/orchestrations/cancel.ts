@@ -47,7 +47,11 @@ export function prepareCancelOrchestration(
 
   return (id, actor) =>
     ctx.tx.write(() => {
-      const cause: Cause = { actor: actor.actor, correlation_id: actor.correlation_id ?? null, now: Date.now() };
+      const cause: Cause = {
+        actor: actor.actor,
+        correlation_id: actor.correlation_id ?? null,
+        now: Date.now(),
+      };
       const row = resolver.summaries.row(id);
       if (!row) throw orchestrationNotFound(id);
       const open = openTasks.all(id);
@@ -94,7 +98,12 @@ export function prepareCancelOrchestration(
             task_id: task.id,
             from_status: from,
             to_status: 'cancelled',
-            data: { code: failure.code, message: failure.message, suggestion: failure.suggestion, reason: CANCELLED_REASON },
+            data: {
+              code: failure.code,
+              message: failure.message,
+              suggestion: failure.suggestion,
+              reason: CANCELLED_REASON,
+            },
           },
           cause.now,
         );
@@ -116,7 +125,8 @@ export function prepareCancelOrchestration(
       // Every task not started is cancelled already, so resolution only updates counters here.
       const resolution = resolver.begin();
       resolution.touch(id, cause);
-      for (const task of notStarted) resolution.taskEnded({ id: task.id, orchestration_id: id }, 'cancelled', cause);
+      for (const task of notStarted)
+        resolution.taskEnded({ id: task.id, orchestration_id: id }, 'cancelled', cause);
       resolution.settle();
       return reads.get(id)!;
     });

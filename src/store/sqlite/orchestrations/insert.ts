@@ -74,7 +74,9 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
         status,
         // Without dependencies a reference has nothing to name (validation forbids it): it renders empty.
         execution_prompt:
-          status === 'queued' && template !== null ? renderPrompt(template, () => null) : task.execution_prompt,
+          status === 'queued' && template !== null
+            ? renderPrompt(template, () => null)
+            : task.execution_prompt,
         working_directory: task.working_directory,
         model: task.model,
         system_prompt: task.system_prompt,
@@ -135,7 +137,10 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
  * What the caller's validation should have caught already (it runs outside this transaction): identifiers used
  * twice, dependencies on unknown identifiers or on the task itself. Cycles cannot be checked here cheaply.
  */
-function graphProblems(tasks: readonly NewOrchestrationTask[], existing: ReadonlyMap<string, ExistingTask>): Issue[] {
+function graphProblems(
+  tasks: readonly NewOrchestrationTask[],
+  existing: ReadonlyMap<string, ExistingTask>,
+): Issue[] {
   const problems: Issue[] = [];
   const seen = new Set<string>();
   tasks.forEach((task, i) => {

@@ -3,7 +3,12 @@
  * (dependency resolution in their transactions), and the five orchestration operations of the Store seam.
  */
 import type { Actor, OrchestrationDetail } from '../../../domain/vocabulary.js';
-import type { NewOrchestration, NewOrchestrationTask, OrchestrationPage, OrchestrationQuery } from '../../store.js';
+import type {
+  NewOrchestration,
+  NewOrchestrationTask,
+  OrchestrationPage,
+  OrchestrationQuery,
+} from '../../store.js';
 import type { StoreContext } from '../context.js';
 import { prepareCancelOrchestration } from './cancel.js';
 import { prepareOrchestrationWrites } from './create.js';

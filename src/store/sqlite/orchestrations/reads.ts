@@ -24,7 +24,10 @@ const LIST = `
   LIMIT @limit`;
 
 export function prepareOrchestrationReads(ctx: StoreContext, summaries: Summaries): OrchestrationReads {
-  const tasks = prepareRows<[number], TaskRow>(ctx.db, 'SELECT * FROM tasks WHERE orchestration_id = ? ORDER BY id');
+  const tasks = prepareRows<[number], TaskRow>(
+    ctx.db,
+    'SELECT * FROM tasks WHERE orchestration_id = ? ORDER BY id',
+  );
   const edges = ctx.db
     .prepare<[number], [number, number]>(
       `SELECT d.task_id, d.depends_on_task_id
@@ -75,4 +78,3 @@ export function prepareOrchestrationReads(ctx: StoreContext, summaries: Summarie
     },
   };
 }
-

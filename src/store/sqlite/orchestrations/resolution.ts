@@ -246,4 +246,3 @@ export class Resolver {
     return new Resolution(this.ctx, this.statements, this.summaries);
   }
 }
-

@@ -18,7 +18,11 @@ export interface RetryPlan {
   prompt: string | null;
 }
 
-export function planOrchestrationRetry(resolver: Resolver, task: TaskRow, orchestrationId: number): RetryPlan {
+export function planOrchestrationRetry(
+  resolver: Resolver,
+  task: TaskRow,
+  orchestrationId: number,
+): RetryPlan {
   const orchestration = resolver.summaries.row(orchestrationId);
   if (orchestration?.cancel_requested) {
     throw new ClaudeWorkerError(
@@ -53,7 +57,9 @@ export function planOrchestrationRetry(resolver: Resolver, task: TaskRow, orches
     rule,
     deps.map((d) => ({ identifier: d.identifier, status: d.status as TaskStatus })),
   );
-  const first = deps.filter((d) => d.status === 'failed' || d.status === 'cancelled' || d.status === 'skipped');
+  const first = deps.filter(
+    (d) => d.status === 'failed' || d.status === 'cancelled' || d.status === 'skipped',
+  );
   const next =
     first.length > 0
       ? `Retry ${first.map((d) => `task ${d.id} ("${d.identifier}")`).join(', ')} first ` +

@@ -38,7 +38,9 @@ export function describeDependencySkip(
       : `Retry ${culprits
           .slice(0, NAMED)
           .map((d) => `task ${d.id} ("${d.identifier}") with \`claude-worker retry ${d.id}\``)
-          .join(', ')}${culprits.length > NAMED ? ' and the others' : ''}; this task then waits for it again.`;
+          .join(
+            ', ',
+          )}${culprits.length > NAMED ? ' and the others' : ''}; this task then waits for it again.`;
   return { reason, failure: storeFailure('dependency_failed', `Skipped: ${reason}.`, task.id, suggestion) };
 }
 
