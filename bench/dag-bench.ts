@@ -13,7 +13,11 @@ export function layeredDag(layers: number, width: number, workingDirectory: stri
       tasks.push({ identifier: `t${layer}_${i}`, execution_prompt: `step ${layer}.${i}`, depends_on });
     }
   }
-  return { name: `layered ${layers}x${width}`, defaults: { working_directory: workingDirectory, max_attempts: 1 }, tasks };
+  return {
+    name: `layered ${layers}x${width}`,
+    defaults: { working_directory: workingDirectory, max_attempts: 1 },
+    tasks,
+  };
 }
 
 export async function benchDag(layers = 100, width = 100): Promise<BenchResult[]> {
@@ -44,9 +48,27 @@ export async function benchDag(layers = 100, width = 100): Promise<BenchResult[]
     const acceptS = acceptMs / 1000;
     const drainS = drainMs / 1000;
     return [
-      { name: `DAG ${total} tasks: accept`, value: acceptS, unit: 's', target: '≤ 0.5', meets: acceptS <= 0.5 },
-      { name: `DAG ${total} tasks: drain (concurrency 8)`, value: drainS, unit: 's', target: '≤ 0.9', meets: drainS <= 0.9 },
-      { name: `DAG ${total} tasks: peak RSS`, value: Math.round(peakRss / 1024 / 1024), unit: 'MB', target: '-', meets: null },
+      {
+        name: `DAG ${total} tasks: accept`,
+        value: acceptS,
+        unit: 's',
+        target: '≤ 0.5',
+        meets: acceptS <= 0.5,
+      },
+      {
+        name: `DAG ${total} tasks: drain (concurrency 8)`,
+        value: drainS,
+        unit: 's',
+        target: '≤ 0.9',
+        meets: drainS <= 0.9,
+      },
+      {
+        name: `DAG ${total} tasks: peak RSS`,
+        value: Math.round(peakRss / 1024 / 1024),
+        unit: 'MB',
+        target: '-',
+        meets: null,
+      },
     ];
   } finally {
     await bench.dispose();

@@ -20,7 +20,9 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 
 /** The refusal for a missing or wrong token, telling where the token lives. */
 export function unauthorized(header: string | undefined, tokenPath: string): ClaudeWorkerError {
-  const what = header ? 'The API token in the Authorization header is wrong' : 'This request has no API token';
+  const what = header
+    ? 'The API token in the Authorization header is wrong'
+    : 'This request has no API token';
   return new ClaudeWorkerError(
     'unauthorized',
     `${what}. Send \`Authorization: Bearer <token>\` with the token from ${tokenPath} (the CLI reads it from there itself), or the token configured as CLAUDE_WORKER_TOKEN when the server uses one.`,

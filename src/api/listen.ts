@@ -10,7 +10,12 @@ export const PORT_SEARCH_SPAN = 50;
 
 export function isLoopback(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h);
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(h) ||
+    /^::ffff:127\.\d+\.\d+\.\d+$/.test(h)
+  );
 }
 
 /** Refuses to expose the API beyond this machine with a generated token nobody configured on purpose. */
@@ -30,7 +35,11 @@ export function localUrl(host: string, port: number): string {
 }
 
 /** Listens on `port`, or the next free port up to PORT_SEARCH_SPAN above it (port 0: the OS picks). */
-export async function listenOnFreePort(fastify: FastifyInstance, host: string, port: number): Promise<number> {
+export async function listenOnFreePort(
+  fastify: FastifyInstance,
+  host: string,
+  port: number,
+): Promise<number> {
   const last = port === 0 ? 0 : Math.min(65535, port + PORT_SEARCH_SPAN);
   for (let candidate = port; candidate <= last; candidate += 1) {
     try {
@@ -49,10 +58,18 @@ export async function listenOnFreePort(fastify: FastifyInstance, host: string, p
         );
       }
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-        throw new ClaudeWorkerError('config', `Cannot listen on ${host}: no such address on this machine (${code}). Check the host setting (CLAUDE_WORKER_HOST).`, { cause: err });
+        throw new ClaudeWorkerError(
+          'config',
+          `Cannot listen on ${host}: no such address on this machine (${code}). Check the host setting (CLAUDE_WORKER_HOST).`,
+          { cause: err },
+        );
       }
       if (code === 'EACCES') {
-        throw new ClaudeWorkerError('config', `Not allowed to listen on ${host}:${candidate} (EACCES). Use a port above 1023 (CLAUDE_WORKER_PORT).`, { cause: err });
+        throw new ClaudeWorkerError(
+          'config',
+          `Not allowed to listen on ${host}:${candidate} (EACCES). Use a port above 1023 (CLAUDE_WORKER_PORT).`,
+          { cause: err },
+        );
       }
       throw err;
     }

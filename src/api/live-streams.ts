@@ -10,7 +10,8 @@ import { ClaudeWorkerError } from '../domain/errors.js';
 /** Past this much unsent text, a client is too slow to keep up and its stream is ended. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
-const SHUTDOWN_MESSAGE = 'The server is shutting down; this stream was cut short. Run the command again once the server is back.';
+const SHUTDOWN_MESSAGE =
+  'The server is shutting down; this stream was cut short. Run the command again once the server is back.';
 
 export interface LiveStream {
   /** Aborted when the stream must stop (client gone, server closing, or `end()` called). */
@@ -62,7 +63,11 @@ export class LiveStreams {
       finish(options.breakOnShutdown ? new ClaudeWorkerError('unavailable', SHUTDOWN_MESSAGE) : undefined);
     if (this.closing.signal.aborted) onShutdown();
     else this.closing.signal.addEventListener('abort', onShutdown, { once: true });
-    stop.signal.addEventListener('abort', () => this.closing.signal.removeEventListener('abort', onShutdown), { once: true });
+    stop.signal.addEventListener(
+      'abort',
+      () => this.closing.signal.removeEventListener('abort', onShutdown),
+      { once: true },
+    );
     // The response closes when it finished or when the client disconnected.
     reply.raw.once('close', end);
     body.once('error', end);
@@ -72,8 +77,16 @@ export class LiveStreams {
         if (ended) return false;
         body.write(text);
         if (body.writableLength > MAX_BUFFERED_BYTES) {
-          reply.log.warn({ buffered: body.writableLength }, 'live stream client too slow; breaking its stream off');
-          finish(new ClaudeWorkerError('unavailable', 'The client read this stream too slowly and it was cut short.'));
+          reply.log.warn(
+            { buffered: body.writableLength },
+            'live stream client too slow; breaking its stream off',
+          );
+          finish(
+            new ClaudeWorkerError(
+              'unavailable',
+              'The client read this stream too slowly and it was cut short.',
+            ),
+          );
         }
         return true;
       },

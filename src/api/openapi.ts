@@ -45,12 +45,28 @@ function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): Jso
 function operation(route: Route): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, doc] of Object.entries(route.responses)) {
-    const contentType = doc.contentType ?? (doc.schema ? 'application/json' : Number(status) >= 400 ? PROBLEM_CONTENT_TYPE : undefined);
-    const schema = doc.schema ? schemaOrRef(doc.schema, 'output') : Number(status) >= 400 ? { $ref: '#/components/schemas/Problem' } : { type: 'string' };
-    responses[status] = { description: doc.description, ...(contentType ? { content: { [contentType]: { schema } } } : {}) };
+    const contentType =
+      doc.contentType ??
+      (doc.schema ? 'application/json' : Number(status) >= 400 ? PROBLEM_CONTENT_TYPE : undefined);
+    const schema = doc.schema
+      ? schemaOrRef(doc.schema, 'output')
+      : Number(status) >= 400
+        ? { $ref: '#/components/schemas/Problem' }
+        : { type: 'string' };
+    responses[status] = {
+      description: doc.description,
+      ...(contentType ? { content: { [contentType]: { schema } } } : {}),
+    };
   }
-  if (route.auth) responses['401'] ??= { description: 'Missing or wrong token', content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } };
-  responses['default'] = { description: 'An error (application/problem+json)', content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } };
+  if (route.auth)
+    responses['401'] ??= {
+      description: 'Missing or wrong token',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
+  responses['default'] = {
+    description: 'An error (application/problem+json)',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
   return {
     operationId: `${route.method.toString().toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: route.summary,
@@ -58,7 +74,14 @@ function operation(route: Route): JsonSchema {
     tags: [route.tag],
     ...(route.auth ? { security: [{ bearer: [] }] } : { security: [] }),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -77,7 +100,8 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
     info: {
       title: 'claude-worker',
       version: VERSION,
-      description: 'Durable background runner for Claude Code tasks. Every /api/v1 route needs `Authorization: Bearer <token>` (the token is in <home>/token).',
+      description:
+        'Durable background runner for Claude Code tasks. Every /api/v1 route needs `Authorization: Bearer <token>` (the token is in <home>/token).',
     },
     servers: [{ url: '/' }],
     components: {

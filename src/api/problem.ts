@@ -46,8 +46,18 @@ export function statusOf(code: ErrorCode): number {
   return STATUS_OF[code];
 }
 
-export function problemOf(err: ClaudeWorkerError, status = STATUS_OF[err.code], title = TITLE_OF[err.code]): Problem {
-  const problem: Problem = { type: `urn:claude-worker:error:${err.code}`, title, status, detail: err.message, code: err.code };
+export function problemOf(
+  err: ClaudeWorkerError,
+  status = STATUS_OF[err.code],
+  title = TITLE_OF[err.code],
+): Problem {
+  const problem: Problem = {
+    type: `urn:claude-worker:error:${err.code}`,
+    title,
+    status,
+    detail: err.message,
+    code: err.code,
+  };
   if (err.code === 'validation' && err.issues.length > 0) problem.issues = err.issues;
   return problem;
 }
@@ -68,7 +78,11 @@ export interface ProblemContext {
  * Translates any thrown value into a problem. `internal` is true for failures the server must log: they are the
  * server's fault, and the client only learns where to look.
  */
-export function toProblem(err: unknown, context: ProblemContext, serverLog: string): { problem: Problem; internal: boolean } {
+export function toProblem(
+  err: unknown,
+  context: ProblemContext,
+  serverLog: string,
+): { problem: Problem; internal: boolean } {
   if (isClaudeWorkerError(err)) {
     return { problem: problemOf(err), internal: STATUS_OF[err.code] >= 500 && err.code !== 'unavailable' };
   }
@@ -76,7 +90,10 @@ export function toProblem(err: unknown, context: ProblemContext, serverLog: stri
   const code = typeof fastifyError?.code === 'string' ? fastifyError.code : '';
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     const size = Number(context.contentLength);
-    const sent = Number.isFinite(size) && size > 0 ? `The request body is ${formatBytes(size)}, over` : 'The request body is over';
+    const sent =
+      Number.isFinite(size) && size > 0
+        ? `The request body is ${formatBytes(size)}, over`
+        : 'The request body is over';
     const e = new ClaudeWorkerError(
       'payload_too_large',
       `${sent} the limit of ${formatBytes(context.bodyLimit)}. Send less (a shorter prompt, or a file path the task can read), or raise body_limit_bytes in the server configuration.`,
@@ -93,12 +110,29 @@ export function toProblem(err: unknown, context: ProblemContext, serverLog: stri
   const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status >= 400 && status < 500) {
     // Fastify's client errors (bad Content-Length, malformed URL): their messages are safe and specific.
-    const errorCode: ErrorCode = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'validation';
+    const errorCode: ErrorCode =
+      status === 404
+        ? 'not_found'
+        : status === 413
+          ? 'payload_too_large'
+          : status === 401
+            ? 'unauthorized'
+            : 'validation';
     const message = err instanceof Error ? err.message : String(err);
-    return { problem: problemOf(new ClaudeWorkerError(errorCode, `The request was refused: ${message}.`), status, TITLE_OF[errorCode]), internal: false };
+    return {
+      problem: problemOf(
+        new ClaudeWorkerError(errorCode, `The request was refused: ${message}.`),
+        status,
+        TITLE_OF[errorCode],
+      ),
+      internal: false,
+    };
   }
   if (status === 503) {
-    const e = new ClaudeWorkerError('unavailable', 'The server is shutting down. Try again in a moment; the CLI starts a new server if needed.');
+    const e = new ClaudeWorkerError(
+      'unavailable',
+      'The server is shutting down. Try again in a moment; the CLI starts a new server if needed.',
+    );
     return { problem: problemOf(e), internal: false };
   }
   const e = new ClaudeWorkerError(

@@ -3,7 +3,13 @@
  * one declaration both registers the Fastify handler (parsing params, query and body with the shared zod schemas)
  * and documents the route in /openapi.json, so the document cannot drift from what the server does.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, onRequestHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HTTPMethods,
+  onRequestHookHandler,
+} from 'fastify';
 import type { z } from 'zod';
 import { parseOrThrow } from '../contract/zod-issues.js';
 import type { Actor } from '../domain/vocabulary.js';
@@ -70,7 +76,9 @@ export function actorOf(request: FastifyRequest): Actor {
   return {
     actor: typeof name === 'string' && /^[a-z][a-z0-9:_-]{0,31}$/.test(name) ? name : 'api',
     correlation_id:
-      typeof correlation === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(correlation) ? correlation : request.id,
+      typeof correlation === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(correlation)
+        ? correlation
+        : request.id,
   };
 }
 
@@ -89,14 +97,20 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: Ro
     handle: (request, reply) => {
       const params = (def.params ? parseOrThrow(def.params, request.params, 'The URL') : undefined) as P;
       const query = (def.query ? parseOrThrow(def.query, request.query ?? {}, 'The query') : undefined) as Q;
-      const body = (def.body ? parseOrThrow(def.body, request.body, def.bodyLabel ?? 'The request body') : undefined) as B;
+      const body = (
+        def.body ? parseOrThrow(def.body, request.body, def.bodyLabel ?? 'The request body') : undefined
+      ) as B;
       return def.handler({ params, query, body, request, reply, actor: actorOf(request) });
     },
   };
 }
 
 /** Registers every route; `authenticate` runs before body parsing on the routes that need a token. */
-export function registerRoutes(fastify: FastifyInstance, routes: readonly Route[], authenticate: onRequestHookHandler): void {
+export function registerRoutes(
+  fastify: FastifyInstance,
+  routes: readonly Route[],
+  authenticate: onRequestHookHandler,
+): void {
   for (const route of routes) {
     fastify.route({
       method: route.method,

@@ -78,7 +78,8 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
     await app.start();
   } catch (err) {
     logger.error({ err }, 'server start failed');
-    const cleanupFailed = (closeErr: unknown) => logger.error({ err: closeErr }, 'cleaning up after a failed start failed');
+    const cleanupFailed = (closeErr: unknown) =>
+      logger.error({ err: closeErr }, 'cleaning up after a failed start failed');
     await server.close().catch(cleanupFailed);
     await app.close().catch(cleanupFailed);
     await removeServerInfo(paths.serverInfo, process.pid);

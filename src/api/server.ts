@@ -32,7 +32,11 @@ export interface ServerOptions {
   followIntervalMs?: number;
 }
 
-function parseJsonBody(_request: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+function parseJsonBody(
+  _request: unknown,
+  body: string | Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   if (text.trim() === '') {
     done(null, undefined);
@@ -42,7 +46,12 @@ function parseJsonBody(_request: unknown, body: string | Buffer, done: (err: Err
     done(null, JSON.parse(text));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    done(new ClaudeWorkerError('validation', `The request body is not valid JSON: ${reason}. Send one JSON object with Content-Type: application/json.`));
+    done(
+      new ClaudeWorkerError(
+        'validation',
+        `The request body is not valid JSON: ${reason}. Send one JSON object with Content-Type: application/json.`,
+      ),
+    );
   }
 }
 
@@ -72,7 +81,11 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   fastify.setErrorHandler((err, request, reply) => {
     const { problem, internal } = toProblem(
       err,
-      { bodyLimit, contentLength: request.headers['content-length'], contentType: request.headers['content-type'] },
+      {
+        bodyLimit,
+        contentLength: request.headers['content-length'],
+        contentType: request.headers['content-type'],
+      },
       app.paths.serverLog,
     );
     if (internal) request.log.error({ err }, 'request failed');
@@ -84,7 +97,10 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   fastify.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
     const problem = problemOf(
-      new ClaudeWorkerError('not_found', `There is no route ${request.method} ${path}. The routes are listed at /openapi.json.`),
+      new ClaudeWorkerError(
+        'not_found',
+        `There is no route ${request.method} ${path}. The routes are listed at /openapi.json.`,
+      ),
     );
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   });

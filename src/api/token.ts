@@ -16,7 +16,11 @@ export async function readTokenFile(path: string): Promise<string | null> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ClaudeWorkerError('config', `Cannot read the API token file ${path}: ${String(err)}. Check its permissions.`, { cause: err });
+    throw new ClaudeWorkerError(
+      'config',
+      `Cannot read the API token file ${path}: ${String(err)}. Check its permissions.`,
+      { cause: err },
+    );
   }
   const token = text.trim();
   if (token.length < MIN_LENGTH) {
@@ -49,7 +53,11 @@ export async function ensureToken(configured: string | null, path: string): Prom
     handle = await open(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return ensureToken(null, path);
-    throw new ClaudeWorkerError('config', `Cannot write the API token file ${path}: ${String(err)}. Check that the home folder is writable.`, { cause: err });
+    throw new ClaudeWorkerError(
+      'config',
+      `Cannot write the API token file ${path}: ${String(err)}. Check that the home folder is writable.`,
+      { cause: err },
+    );
   }
   try {
     await handle.writeFile(`${token}\n`, 'utf8');

@@ -8,7 +8,11 @@ import { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import { AttemptSchema, TaskEventSchema, TaskSchema } from '../contract/task-schemas.js';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
 
-const positiveId = (what: string) => z.coerce.number().int().positive({ error: `${what} is a positive integer` });
+const positiveId = (what: string) =>
+  z.coerce
+    .number()
+    .int()
+    .positive({ error: `${what} is a positive integer` });
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { error: 'use true or false' })
@@ -18,7 +22,9 @@ const booleanFlag = z
 export const TaskIdPath = z.strictObject({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, { error: (iss) => `a task id is a positive integer, got "${String(iss.input)}"` })
+    .regex(/^[1-9]\d{0,15}$/, {
+      error: (iss) => `a task id is a positive integer, got "${String(iss.input)}"`,
+    })
     .transform(Number),
 });
 
@@ -28,9 +34,16 @@ export const EventListSchema = z.object({ events: z.array(TaskEventSchema) });
 
 /** `GET /api/v1/tasks/:id/logs`. */
 export const LogsQuery = z.strictObject({
-  format: z.enum(['text', 'jsonl'], { error: 'format is text (the human log) or jsonl (the transcript)' }).default('text'),
+  format: z
+    .enum(['text', 'jsonl'], { error: 'format is text (the human log) or jsonl (the transcript)' })
+    .default('text'),
   follow: booleanFlag.default(false),
-  tail_bytes: z.coerce.number().int().positive().max(64 * 1024 * 1024).optional(),
+  tail_bytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(64 * 1024 * 1024)
+    .optional(),
 });
 export type LogsQuery = z.infer<typeof LogsQuery>;
 
@@ -96,7 +109,10 @@ export type HealthDetailed = z.infer<typeof HealthDetailedSchema>;
 // ---- orchestrations ----
 
 const orchestrationDocumentJson = (() => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(OrchestrationDocument, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(OrchestrationDocument, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 })();
 
@@ -127,17 +143,25 @@ export const AddOrchestrationTasksBody = z.unknown().meta({
 export const OrchestrationIdPath = z.strictObject({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, { error: (iss) => `an orchestration id is a positive integer, got "${String(iss.input)}"` })
+    .regex(/^[1-9]\d{0,15}$/, {
+      error: (iss) => `an orchestration id is a positive integer, got "${String(iss.input)}"`,
+    })
     .transform(Number),
 });
 
 const orchestrationStatusList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z.enum(ORCHESTRATION_STATUSES, {
-        error: (iss) => `unknown orchestration status ${JSON.stringify(iss.input)}; use ${ORCHESTRATION_STATUSES.join(', ')}`,
+        error: (iss) =>
+          `unknown orchestration status ${JSON.stringify(iss.input)}; use ${ORCHESTRATION_STATUSES.join(', ')}`,
       }),
     ),
   );
@@ -146,7 +170,10 @@ const orchestrationStatusList = z
 export const ListOrchestrationsQuery = z.strictObject({
   status: orchestrationStatusList.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().regex(/^[A-Za-z0-9_:.-]{1,200}$/, 'cursor is the next_cursor of a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,200}$/, 'cursor is the next_cursor of a previous page')
+    .optional(),
 });
 export type ListOrchestrationsQuery = z.infer<typeof ListOrchestrationsQuery>;
 

@@ -27,7 +27,11 @@ export async function responseError(response: Response, url: string): Promise<Cl
     try {
       const body = JSON.parse(text) as Record<string, unknown>;
       if (isErrorCode(body['code']) && typeof body['detail'] === 'string') {
-        const data: Record<string, unknown> = { status: response.status, type: body['type'], title: body['title'] };
+        const data: Record<string, unknown> = {
+          status: response.status,
+          type: body['type'],
+          title: body['title'],
+        };
         if (Array.isArray(body['issues'])) data['issues'] = body['issues'];
         return new ClaudeWorkerError(body['code'], body['detail'], { data });
       }
@@ -45,7 +49,9 @@ export async function responseError(response: Response, url: string): Promise<Cl
 
 /** The error for a request that got no answer at all (refused, reset, DNS, timeout). */
 export function connectionError(url: string, cause: unknown): ClaudeWorkerError {
-  const reason = (cause as { cause?: { code?: unknown } } | null)?.cause?.code ?? (cause as { code?: unknown } | null)?.code;
+  const reason =
+    (cause as { cause?: { code?: unknown } } | null)?.cause?.code ??
+    (cause as { code?: unknown } | null)?.code;
   return new ClaudeWorkerError(
     'unavailable',
     `No claude-worker server answers at ${url}. Start it with \`claude-worker server start\`, or check CLAUDE_WORKER_URL.`,

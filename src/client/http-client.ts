@@ -146,36 +146,56 @@ export class ClaudeWorkerClient {
 
   /** Stored events of one task, oldest first (at most `limit`, default 200, after `after_id`). */
   async taskEvents(id: number, options: Omit<EventListOptions, 'task_id'> = {}): Promise<TaskEvent[]> {
-    return (await this.json<{ events: TaskEvent[] }>('GET', `/api/v1/tasks/${id}/events`, { query: { ...options } })).events;
+    return (
+      await this.json<{ events: TaskEvent[] }>('GET', `/api/v1/tasks/${id}/events`, { query: { ...options } })
+    ).events;
   }
 
   /** Stored events, oldest first; pass the last id seen as `after_id` to continue. */
   async listEvents(options: EventListOptions = {}): Promise<TaskEvent[]> {
-    return (await this.json<{ events: TaskEvent[] }>('GET', '/api/v1/events', { query: { ...options } })).events;
+    return (await this.json<{ events: TaskEvent[] }>('GET', '/api/v1/events', { query: { ...options } }))
+      .events;
   }
 
   /** The whole log (or its last `tail_bytes`) as text. */
   async logs(id: number, options: LogOptions = {}): Promise<string> {
-    const response = await this.request('GET', `/api/v1/tasks/${id}/logs`, { query: { ...options }, accept: '*/*' });
+    const response = await this.request('GET', `/api/v1/tasks/${id}/logs`, {
+      query: { ...options },
+      accept: '*/*',
+    });
     return response.text();
   }
 
   /** The log as it grows, until the task has finished (or `signal` aborts). */
   async *followLogs(id: number, options: LogOptions & StreamOptions = {}): AsyncGenerator<string> {
     const { signal, ...query } = options;
-    const response = await this.openStream(`/api/v1/tasks/${id}/logs`, { ...query, follow: true }, '*/*', signal);
+    const response = await this.openStream(
+      `/api/v1/tasks/${id}/logs`,
+      { ...query, follow: true },
+      '*/*',
+      signal,
+    );
     if (response) yield* this.text(response, signal);
   }
 
   /** Live events (Server-Sent Events), until the server closes the stream or `signal` aborts. */
   async *streamEvents(options: EventStreamOptions = {}): AsyncGenerator<StreamedEvent> {
     const { signal, task_id, last_event_id } = options;
-    const response = await this.openStream('/api/v1/events/stream', { task_id, after_id: last_event_id }, 'text/event-stream', signal);
+    const response = await this.openStream(
+      '/api/v1/events/stream',
+      { task_id, after_id: last_event_id },
+      'text/event-stream',
+      signal,
+    );
     if (!response) return;
     const parser = new SseParser();
     for await (const chunk of this.text(response, signal)) {
       for (const message of parser.push(chunk)) {
-        yield { id: message.id === null ? null : Number(message.id), type: message.event, data: JSON.parse(message.data) as LiveEvent };
+        yield {
+          id: message.id === null ? null : Number(message.id),
+          type: message.event,
+          data: JSON.parse(message.data) as LiveEvent,
+        };
       }
     }
   }
@@ -263,7 +283,12 @@ export class ClaudeWorkerClient {
   }
 
   /** Opens a streaming response; null when the caller aborted first. */
-  private async openStream(path: string, query: Query, accept: string, signal: AbortSignal | undefined): Promise<Response | null> {
+  private async openStream(
+    path: string,
+    query: Query,
+    accept: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Response | null> {
     try {
       return await this.request('GET', path, { query, signal, accept, stream: true });
     } catch (err) {

@@ -47,7 +47,10 @@ export class SseParser {
   }
 
   private dispatch(): SseMessage | null {
-    const message = this.data.length > 0 ? { id: this.id, event: this.event || 'message', data: this.data.join('\n') } : null;
+    const message =
+      this.data.length > 0
+        ? { id: this.id, event: this.event || 'message', data: this.data.join('\n') }
+        : null;
     this.id = null;
     this.event = '';
     this.data = [];

@@ -18,38 +18,80 @@ export const ConfigSchema = z.strictObject({
   port: z.int().min(0).max(65535).describe('Preferred server port; a busy port moves to the next free one'),
   url: z.string().url().nullable().describe('URL of a server to talk to instead of the local one'),
   token: z.string().min(16).nullable().describe('API bearer token; null generates one in <home>/token'),
-  concurrency: z.int().positive({ error: 'concurrency must be a positive whole number (tasks run at once)' }).max(256)
+  concurrency: z
+    .int()
+    .positive({ error: 'concurrency must be a positive whole number (tasks run at once)' })
+    .max(256)
     .describe('Tasks this worker runs at once'),
   default_model: ModelName.describe('Model for tasks that do not name one'),
   permission_mode: z.enum(PERMISSION_MODES).describe('Permission mode for tasks that do not set one'),
-  task_timeout_seconds: z.int().positive()
+  task_timeout_seconds: z
+    .int()
+    .positive()
     .describe('Attempt timeout for tasks that set none and whose model has no default below'),
   timeout_haiku_seconds: z.int().positive().describe('Default attempt timeout for haiku models'),
   timeout_sonnet_seconds: z.int().positive().describe('Default attempt timeout for sonnet models'),
   timeout_opus_seconds: z.int().positive().describe('Default attempt timeout for opus models'),
   max_attempts: z.int().min(1).max(20).describe('Attempts per task (recovery after a crash uses one)'),
-  retry_base_seconds: z.number().min(0).max(3600).describe('First retry backoff (doubles per attempt, full jitter)'),
+  retry_base_seconds: z
+    .number()
+    .min(0)
+    .max(3600)
+    .describe('First retry backoff (doubles per attempt, full jitter)'),
   retry_cap_seconds: z.number().min(0).max(86_400).describe('Largest retry backoff'),
-  rate_limit_cooldown_seconds: z.number().min(0).max(86_400)
+  rate_limit_cooldown_seconds: z
+    .number()
+    .min(0)
+    .max(86_400)
     .describe('Wait after a 429 when the API does not say how long'),
-  claude_max_retries: z.int().min(0).max(20)
+  claude_max_retries: z
+    .int()
+    .min(0)
+    .max(20)
     .describe("Claude Code's own API retries inside one attempt (CLAUDE_CODE_MAX_RETRIES)"),
-  resume_on_retry: z.boolean().describe('Resume the Claude session after interrupted, timeout or crashed attempts'),
-  breaker_threshold: z.int().min(1).max(1000)
+  resume_on_retry: z
+    .boolean()
+    .describe('Resume the Claude session after interrupted, timeout or crashed attempts'),
+  breaker_threshold: z
+    .int()
+    .min(1)
+    .max(1000)
     .describe('Consecutive transient API failures of a model that open its circuit breaker'),
-  breaker_cool_seconds: z.number().min(0).max(86_400).describe('How long an open breaker waits before one probe'),
+  breaker_cool_seconds: z
+    .number()
+    .min(0)
+    .max(86_400)
+    .describe('How long an open breaker waits before one probe'),
   min_free_memory_mb: z.int().min(0).describe('No new task starts while free system memory is below this'),
-  memory_limit_mb: z.int().positive().nullable()
-    .describe("A task whose Claude Code process tree uses more memory than this is stopped; null: no limit"),
+  memory_limit_mb: z
+    .int()
+    .positive()
+    .nullable()
+    .describe('A task whose Claude Code process tree uses more memory than this is stopped; null: no limit'),
   memory_sample_seconds: z.number().positive().max(600).describe('How often memory is sampled'),
-  shutdown_grace_seconds: z.number().min(0).max(86_400)
+  shutdown_grace_seconds: z
+    .number()
+    .min(0)
+    .max(86_400)
     .describe('On shutdown, how long running tasks may finish before they are interrupted and requeued'),
-  lease_seconds: z.int().min(2).max(3600).describe('How long a running task stays claimed without a heartbeat'),
+  lease_seconds: z
+    .int()
+    .min(2)
+    .max(3600)
+    .describe('How long a running task stays claimed without a heartbeat'),
   heartbeat_seconds: z.number().positive().max(600).describe('How often a worker renews its leases'),
-  poll_seconds: z.number().positive().max(600).describe('Safety-net poll for ready tasks (wake-ups are immediate)'),
+  poll_seconds: z
+    .number()
+    .positive()
+    .max(600)
+    .describe('Safety-net poll for ready tasks (wake-ups are immediate)'),
   body_limit_bytes: z.int().min(1024).describe('Largest accepted request body'),
-  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).describe('Server log level'),
-  allowed_roots: z.array(z.string()).describe('If not empty, working directories must lie under one of these'),
+  log_level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .describe('Server log level'),
+  allowed_roots: z
+    .array(z.string())
+    .describe('If not empty, working directories must lie under one of these'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigKey = keyof Config;

@@ -37,8 +37,15 @@ export const CreateTaskInput = z.strictObject({
   disallowed_tools: z.array(z.string().min(1)).nullable().optional(),
   max_turns: z.int().positive().max(10_000).nullable().optional(),
   max_budget_usd: z.number().positive().max(10_000).nullable().optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string()).optional(),
-  timeout_seconds: z.int().positive().max(7 * 24 * 3600).nullable().optional(),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string())
+    .optional(),
+  timeout_seconds: z
+    .int()
+    .positive()
+    .max(7 * 24 * 3600)
+    .nullable()
+    .optional(),
   priority: z.int().min(-1000).max(1000).optional(),
   tags: z.array(TaskTag).max(32).optional(),
   max_attempts: z.int().min(1).max(20).optional(),
@@ -47,7 +54,12 @@ export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
 const statusList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(TASK_STATUSES)));
 
 /** Query of `GET /api/v1/tasks` (and `claude-worker list`). Newest first; `cursor` continues a page. */

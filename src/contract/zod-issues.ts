@@ -16,7 +16,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((issue) => {
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return { path: formatPath(issue.path), message };
   });
 }

@@ -28,7 +28,11 @@ export class ClaudeWorkerError extends Error {
   readonly code: ErrorCode;
   readonly data: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { data?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { data?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.data = options.data ?? {};
@@ -45,9 +49,13 @@ export class ClaudeWorkerError extends Error {
   }
 
   static notFound(what: string, id: number | string): ClaudeWorkerError {
-    return new ClaudeWorkerError('not_found', `${what} ${id} does not exist. List them with \`claude-worker list\`.`, {
-      data: { id },
-    });
+    return new ClaudeWorkerError(
+      'not_found',
+      `${what} ${id} does not exist. List them with \`claude-worker list\`.`,
+      {
+        data: { id },
+      },
+    );
   }
 
   get issues(): Issue[] {

@@ -21,17 +21,20 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
   overloaded: {
     retryable: true,
     title: 'API overloaded (529)',
-    suggestion: 'Anthropic’s API is overloaded. The task is retried with backoff; nothing to do unless it persists.',
+    suggestion:
+      'Anthropic’s API is overloaded. The task is retried with backoff; nothing to do unless it persists.',
   },
   server_error: {
     retryable: true,
     title: 'API server error (5xx)',
-    suggestion: 'The API returned a server error. The task is retried with backoff; check status.anthropic.com if it persists.',
+    suggestion:
+      'The API returned a server error. The task is retried with backoff; check status.anthropic.com if it persists.',
   },
   network: {
     retryable: true,
     title: 'Network error',
-    suggestion: 'Claude Code could not reach the API. Check the network, proxy settings and ANTHROPIC_BASE_URL.',
+    suggestion:
+      'Claude Code could not reach the API. Check the network, proxy settings and ANTHROPIC_BASE_URL.',
   },
   timeout: {
     retryable: true,
@@ -60,7 +63,8 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
   billing: {
     retryable: false,
     title: 'Billing problem',
-    suggestion: 'The account has no credit or a billing problem. Fix it in the Anthropic console, then retry the task.',
+    suggestion:
+      'The account has no credit or a billing problem. Fix it in the Anthropic console, then retry the task.',
   },
   cli_not_found: {
     retryable: false,
@@ -71,22 +75,26 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
   invalid_request: {
     retryable: false,
     title: 'Invalid request',
-    suggestion: 'Claude Code rejected the request (bad option or model). Check the task’s model and options, then retry.',
+    suggestion:
+      'Claude Code rejected the request (bad option or model). Check the task’s model and options, then retry.',
   },
   max_turns: {
     retryable: false,
     title: 'Reached max turns',
-    suggestion: 'The task used all its turns before finishing. Retry it with a higher --max-turns, or narrow the prompt.',
+    suggestion:
+      'The task used all its turns before finishing. Retry it with a higher --max-turns, or narrow the prompt.',
   },
   budget: {
     retryable: false,
     title: 'Reached its budget',
-    suggestion: 'The task spent its max_budget_usd before finishing. Retry with a higher --max-budget-usd, or narrow the prompt.',
+    suggestion:
+      'The task spent its max_budget_usd before finishing. Retry with a higher --max-budget-usd, or narrow the prompt.',
   },
   execution_error: {
     retryable: false,
     title: 'Error during execution',
-    suggestion: 'Claude Code reported an error while working. Read the task log (`claude-worker logs <id>`) for details.',
+    suggestion:
+      'Claude Code reported an error while working. Read the task log (`claude-worker logs <id>`) for details.',
   },
   cancelled: {
     retryable: false,
@@ -114,7 +122,8 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
 
 /** Meaning of a process exit code or signal, for people. */
 export function exitCodeMeaning(exitCode: number | null, signal?: string | null): string | null {
-  if (signal) return `terminated by signal ${signal}${signal === 'SIGKILL' ? ' (killed, often out of memory)' : ''}`;
+  if (signal)
+    return `terminated by signal ${signal}${signal === 'SIGKILL' ? ' (killed, often out of memory)' : ''}`;
   if (exitCode === null) return null;
   const meanings: Record<number, string> = {
     0: 'success',
@@ -126,7 +135,9 @@ export function exitCodeMeaning(exitCode: number | null, signal?: string | null)
     137: 'killed (SIGKILL, often out of memory)',
     143: 'terminated (SIGTERM)',
   };
-  return meanings[exitCode] ?? (exitCode > 128 ? `killed by signal ${exitCode - 128}` : `exit code ${exitCode}`);
+  return (
+    meanings[exitCode] ?? (exitCode > 128 ? `killed by signal ${exitCode - 128}` : `exit code ${exitCode}`)
+  );
 }
 
 export interface FailureDetails {
@@ -156,10 +167,16 @@ export function failureForAbort(reason: unknown, timeoutSeconds: number | null):
       return makeFailure('cancelled', 'Cancelled on request; Claude Code was stopped.');
     case 'timeout': {
       const limit = timeoutSeconds ? ` (${timeoutSeconds} s)` : '';
-      return makeFailure('timeout', `The attempt ran longer than its timeout${limit}; Claude Code was stopped.`);
+      return makeFailure(
+        'timeout',
+        `The attempt ran longer than its timeout${limit}; Claude Code was stopped.`,
+      );
     }
     case 'shutdown':
-      return makeFailure('interrupted', 'The worker shut down while this attempt ran; Claude Code was stopped.');
+      return makeFailure(
+        'interrupted',
+        'The worker shut down while this attempt ran; Claude Code was stopped.',
+      );
     case 'lease_lost':
       return makeFailure(
         'interrupted',
@@ -168,6 +185,9 @@ export function failureForAbort(reason: unknown, timeoutSeconds: number | null):
     case 'memory_limit':
       return makeFailure('memory_limit', 'The attempt went over its memory limit; Claude Code was stopped.');
     default:
-      return makeFailure('interrupted', 'The attempt was aborted before it finished; Claude Code was stopped.');
+      return makeFailure(
+        'interrupted',
+        'The attempt was aborted before it finished; Claude Code was stopped.',
+      );
   }
 }

@@ -89,7 +89,8 @@ export class Engine {
     );
     this.finisher = new FinishBatcher(
       options.store,
-      (err, attempt) => this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
+      (err, attempt) =>
+        this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
       {
         // The finishing attempts still count in `running`; their slots are what this batch may fill.
         request: (finishing) => {

@@ -49,7 +49,6 @@ export interface FailureEvidence {
   now?: number;
 }
 
-
 /** A Failure of `code`, with the table's retry decision and suggestion. */
 
 export function classifyFailure(ev: FailureEvidence): Failure {

@@ -41,8 +41,7 @@ export interface ResultInfo {
 }
 
 export type ExecutionOutcome =
-  | { ok: true; result: ResultInfo }
-  | { ok: false; failure: Failure; result: ResultInfo | null };
+  { ok: true; result: ResultInfo } | { ok: false; failure: Failure; result: ResultInfo | null };
 
 export interface Executor {
   execute(request: ExecutionRequest): Promise<ExecutionOutcome>;

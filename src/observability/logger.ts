@@ -14,7 +14,10 @@ export interface Logger {
 
 export function createFileLogger(path: string, level: string): pino.Logger {
   mkdirSync(dirname(path), { recursive: true });
-  return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: path, append: true, mkdir: true, sync: false }));
+  return pino(
+    { level, base: { pid: process.pid } },
+    pino.destination({ dest: path, append: true, mkdir: true, sync: false }),
+  );
 }
 
 /** Errors and warnings to stderr; used when no logger is given. */

@@ -9,7 +9,29 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Folder names that say little on their own: the parent's name is added for context. */
-const GENERIC_DIRS = new Set(['src', 'lib', 'app', 'apps', 'packages', 'code', 'repo', 'project', 'work', 'workspace', 'tmp', 'test', 'tests', 'main', 'master', 'server', 'client', 'api', 'backend', 'frontend', 'web']);
+const GENERIC_DIRS = new Set([
+  'src',
+  'lib',
+  'app',
+  'apps',
+  'packages',
+  'code',
+  'repo',
+  'project',
+  'work',
+  'workspace',
+  'tmp',
+  'test',
+  'tests',
+  'main',
+  'master',
+  'server',
+  'client',
+  'api',
+  'backend',
+  'frontend',
+  'web',
+]);
 
 export function sanitizeSegment(segment: string): string {
   return segment
@@ -31,7 +53,10 @@ export function directoryContext(workingDirectory: string): string {
 }
 
 function compactTime(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export interface TaskLogNames {
@@ -56,7 +81,10 @@ export class TaskLogFiles {
    */
   namesFor(workingDirectory: string, at: Date): TaskLogNames {
     const stem = `{id}-${directoryContext(workingDirectory)}-${compactTime(at)}`;
-    return { log_path: join(this.tasksDir, `${stem}.log`), transcript_path: join(this.tasksDir, `${stem}.jsonl`) };
+    return {
+      log_path: join(this.tasksDir, `${stem}.log`),
+      transcript_path: join(this.tasksDir, `${stem}.jsonl`),
+    };
   }
 
   appendLine(path: string, line: string): void {

@@ -22,8 +22,19 @@ describe('task logs', () => {
     expect(text).toContain('[result] success');
 
     const jsonl = await t.client.logs(task.id, { format: 'jsonl' });
-    const messages = jsonl.trim().split('\n').map((line) => JSON.parse(line) as { type: string; message?: { content?: Array<{ type: string; name?: string }> } });
-    const toolUses = messages.flatMap((m) => (m.type === 'assistant' ? (m.message?.content ?? []) : [])).filter((c) => c.type === 'tool_use');
+    const messages = jsonl
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            message?: { content?: Array<{ type: string; name?: string }> };
+          },
+      );
+    const toolUses = messages
+      .flatMap((m) => (m.type === 'assistant' ? (m.message?.content ?? []) : []))
+      .filter((c) => c.type === 'tool_use');
     expect(toolUses.map((c) => c.name)).toContain('Bash');
     expect(messages.at(-1)?.type).toBeDefined();
 
@@ -34,7 +45,10 @@ describe('task logs', () => {
   });
 
   it('follows the log while the task works and ends when the task has finished', async () => {
-    const task = await t.client.createTask({ execution_prompt: 'Follow me [fake:slow steps=4 delay_ms=300]', working_directory: t.workdir });
+    const task = await t.client.createTask({
+      execution_prompt: 'Follow me [fake:slow steps=4 delay_ms=300]',
+      working_directory: t.workdir,
+    });
     const chunks: string[] = [];
     for await (const chunk of t.client.followLogs(task.id)) chunks.push(chunk);
 
@@ -49,7 +63,10 @@ describe('task logs', () => {
   });
 
   it('following a finished task returns the whole log and ends', async () => {
-    const task = await t.client.createTask({ execution_prompt: 'Already done', working_directory: t.workdir });
+    const task = await t.client.createTask({
+      execution_prompt: 'Already done',
+      working_directory: t.workdir,
+    });
     await waitForStatus(t.client, task.id, ['completed']);
     let followed = '';
     for await (const chunk of t.client.followLogs(task.id, { format: 'jsonl' })) followed += chunk;
@@ -63,7 +80,11 @@ describe('task logs', () => {
 });
 
 describe('events', () => {
-  async function collectUntil(events: AsyncGenerator<StreamedEvent>, taskId: number, last: string): Promise<StreamedEvent[]> {
+  async function collectUntil(
+    events: AsyncGenerator<StreamedEvent>,
+    taskId: number,
+    last: string,
+  ): Promise<StreamedEvent[]> {
     const seen: StreamedEvent[] = [];
     for await (const event of events) {
       if ((event.data as { task_id?: number }).task_id !== taskId) continue;
@@ -74,10 +95,17 @@ describe('events', () => {
   }
 
   it('streams claimed, progress and completed for a task, with stored ids on transitions only', async () => {
-    const task = await t.client.createTask({ execution_prompt: 'Stream me [fake:slow steps=3 delay_ms=300]', working_directory: t.workdir });
+    const task = await t.client.createTask({
+      execution_prompt: 'Stream me [fake:slow steps=3 delay_ms=300]',
+      working_directory: t.workdir,
+    });
     const controller = new AbortController();
     // Replay from 0 so the transitions before the stream opened are delivered too; progress arrives live.
-    const seen = await collectUntil(t.client.streamEvents({ task_id: task.id, last_event_id: 0, signal: controller.signal }), task.id, 'task_completed');
+    const seen = await collectUntil(
+      t.client.streamEvents({ task_id: task.id, last_event_id: 0, signal: controller.signal }),
+      task.id,
+      'task_completed',
+    );
     controller.abort();
 
     const types = seen.map((e) => e.type);
@@ -85,7 +113,9 @@ describe('events', () => {
     expect(types).toContain('task_claimed');
     expect(types.at(-1)).toBe('task_completed');
     const progress = seen.filter((e) => e.type === 'task_progress');
-    expect(progress.map((e) => (e.data as { line: string }).line)).toEqual(expect.arrayContaining(['[tool:Bash] step 2', '[tool:Bash] step 3']));
+    expect(progress.map((e) => (e.data as { line: string }).line)).toEqual(
+      expect.arrayContaining(['[tool:Bash] step 2', '[tool:Bash] step 3']),
+    );
     expect(progress.every((e) => e.id === null)).toBe(true);
     const stored = seen.filter((e) => e.type !== 'task_progress');
     expect(stored.every((e) => typeof e.id === 'number')).toBe(true);
@@ -108,7 +138,9 @@ describe('events', () => {
       'task_completed',
     );
     controller.abort();
-    expect(seen.map((e) => [e.id, e.type])).toEqual(stored.filter((e) => e.id > (claimed?.id ?? 0)).map((e) => [e.id, e.type]));
+    expect(seen.map((e) => [e.id, e.type])).toEqual(
+      stored.filter((e) => e.id > (claimed?.id ?? 0)).map((e) => [e.id, e.type]),
+    );
 
     const all = await t.client.listEvents({ task_id: task.id });
     expect(all).toEqual(stored);
@@ -117,7 +149,10 @@ describe('events', () => {
   });
 
   it('delivers live events to a stream opened before the task exists', async () => {
-    await waitFor(async () => (await t.client.healthDetailed()).live_streams === 0, 'earlier streams to close');
+    await waitFor(
+      async () => (await t.client.healthDetailed()).live_streams === 0,
+      'earlier streams to close',
+    );
     const controller = new AbortController();
     const stream = t.client.streamEvents({ signal: controller.signal });
     // The first pull opens the connection; the server counts it once it is subscribed.
@@ -126,11 +161,14 @@ describe('events', () => {
     const task = await t.client.createTask({ execution_prompt: 'Live one', working_directory: t.workdir });
     const first = await firstPromise;
     expect(first.done).toBe(false);
-    const seen = [first.value as StreamedEvent, ...(await collectUntil(stream, task.id, 'task_completed'))].filter(
-      (e) => (e.data as { task_id?: number }).task_id === task.id,
-    );
+    const seen = [
+      first.value as StreamedEvent,
+      ...(await collectUntil(stream, task.id, 'task_completed')),
+    ].filter((e) => (e.data as { task_id?: number }).task_id === task.id);
     controller.abort();
     expect(seen[0]?.type).toBe('task_created');
-    expect(seen.map((e) => e.type)).toEqual(expect.arrayContaining(['task_claimed', 'task_progress', 'task_completed']));
+    expect(seen.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['task_claimed', 'task_progress', 'task_completed']),
+    );
   });
 });

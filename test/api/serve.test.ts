@@ -22,7 +22,10 @@ function home(): string {
   return dir;
 }
 
-async function start(dir: string, overrides: Parameters<typeof apiTestConfig>[1] = {}): Promise<RunningServer> {
+async function start(
+  dir: string,
+  overrides: Parameters<typeof apiTestConfig>[1] = {},
+): Promise<RunningServer> {
   const server = await runServer(apiTestConfig(dir, overrides), { handleSignals: false });
   cleanups.push(() => server.close());
   return server;
@@ -72,7 +75,9 @@ describe('runServer', () => {
     expect(server.port).toBeGreaterThan(busy);
     expect(server.port).toBeLessThanOrEqual(busy + 50);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
-    expect((await new ClaudeWorkerClient({ url: server.url, token: server.token }).health()).status).toBe('ok');
+    expect((await new ClaudeWorkerClient({ url: server.url, token: server.token }).health()).status).toBe(
+      'ok',
+    );
   });
 
   it('writes server.json while it runs and removes it on close', async () => {
@@ -88,7 +93,10 @@ describe('runServer', () => {
     await server.close(); // idempotent
 
     // The server logged its life as JSON lines.
-    const log = readFileSync(join(dir, 'logs', 'server.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; url?: string });
+    const log = readFileSync(join(dir, 'logs', 'server.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; url?: string });
     expect(log.find((l) => l.msg === 'claude-worker server listening')?.url).toBe(server.url);
     expect(log.at(-1)?.msg).toBe('claude-worker server stopped');
   });
@@ -97,14 +105,19 @@ describe('runServer', () => {
     const dir = home();
     const server = await start(dir);
     const infoPath = join(dir, 'server.json');
-    writeFileSync(infoPath, JSON.stringify({ pid: process.pid + 100_000, host: '127.0.0.1', port: 1, url: 'http://127.0.0.1:1' }));
+    writeFileSync(
+      infoPath,
+      JSON.stringify({ pid: process.pid + 100_000, host: '127.0.0.1', port: 1, url: 'http://127.0.0.1:1' }),
+    );
     await server.close();
     expect(existsSync(infoPath)).toBe(true);
   });
 
   it('refuses a non-loopback host without a configured token, and listens on nothing', async () => {
     const dir = home();
-    const err = await errorOf(() => runServer(apiTestConfig(dir, { host: '0.0.0.0' }), { handleSignals: false }));
+    const err = await errorOf(() =>
+      runServer(apiTestConfig(dir, { host: '0.0.0.0' }), { handleSignals: false }),
+    );
     expect(err.code).toBe('config');
     expect(err.message).toContain('0.0.0.0');
     expect(err.message).toContain('CLAUDE_WORKER_TOKEN');
@@ -126,9 +139,14 @@ describe('runServer', () => {
     const server = await start(home());
     const response = await fetch(`${server.url}/openapi.json`);
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>> };
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual(
       [
         'GET /health',
@@ -153,7 +171,9 @@ describe('runServer', () => {
         'POST /api/v1/orchestrations/{id}/tasks',
       ].sort(),
     );
-    const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+    const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as {
+      requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+    };
     expect(Object.keys(create.requestBody.content['application/json']?.schema.properties ?? {})).toEqual(
       expect.arrayContaining(['execution_prompt', 'working_directory', 'model', 'tags']),
     );
@@ -167,7 +187,10 @@ describe('runServer', () => {
     const client = new ClaudeWorkerClient({ url: server.url, token: server.token });
     const workdir = tempDir('cw-serve-work-');
     cleanups.push(() => rmSync(workdir, { recursive: true, force: true }));
-    const task = await client.createTask({ execution_prompt: 'Forever [fake:hang]', working_directory: workdir });
+    const task = await client.createTask({
+      execution_prompt: 'Forever [fake:hang]',
+      working_directory: workdir,
+    });
     await waitFor(async () => (await client.getTask(task.id)).status === 'running', 'the task to run');
 
     const events = (async () => {
@@ -189,9 +212,13 @@ describe('runServer', () => {
     const [eventsEnd, followEnd] = await ends;
     expect(eventsEnd.status).toBe('fulfilled');
     expect(followEnd.status).toBe('rejected');
-    expect(followEnd.status === 'rejected' && (followEnd.reason as { code?: string }).code).toBe('unavailable');
+    expect(followEnd.status === 'rejected' && (followEnd.reason as { code?: string }).code).toBe(
+      'unavailable',
+    );
     const err = await errorOf(() => client.listTasks());
     expect(err.code).toBe('unavailable');
-    expect(err.message).toBe(`No claude-worker server answers at ${server.url}. Start it with \`claude-worker server start\`, or check CLAUDE_WORKER_URL.`);
+    expect(err.message).toBe(
+      `No claude-worker server answers at ${server.url}. Start it with \`claude-worker server start\`, or check CLAUDE_WORKER_URL.`,
+    );
   });
 });

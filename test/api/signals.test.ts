@@ -16,7 +16,9 @@ afterEach(() => {
 describe('server process', () => {
   it('on SIGTERM closes, removes server.json and exits 0', async () => {
     home = tempDir('cw-signal-home-');
-    const child = spawn(resolve('node_modules/.bin/vite-node'), [resolve('test/api/serve-child.ts'), home], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(resolve('node_modules/.bin/vite-node'), [resolve('test/api/serve-child.ts'), home], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -29,7 +31,9 @@ describe('server process', () => {
       process.kill(info.pid, 'SIGTERM');
       expect(await exited, stderr).toBe(0);
       expect(existsSync(infoPath)).toBe(false);
-      expect(readFileSync(join(home, 'logs', 'server.log'), 'utf8')).toContain('"msg":"claude-worker server stopped"');
+      expect(readFileSync(join(home, 'logs', 'server.log'), 'utf8')).toContain(
+        '"msg":"claude-worker server stopped"',
+      );
     } finally {
       child.kill('SIGKILL');
     }

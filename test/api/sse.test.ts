@@ -50,12 +50,18 @@ async function readUntil(response: Response, done: (text: string) => boolean): P
 describe('event stream on the wire', () => {
   it('sends heartbeat comments and frames stored events with id and event type', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${url}/api/v1/events/stream`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
+    const response = await fetch(`${url}/api/v1/events/stream`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+      signal: controller.signal,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(response.headers.get('cache-control')).toContain('no-cache');
 
-    const created = await app.tasks.createTask({ execution_prompt: 'queued only', working_directory: workdir }, { actor: 'test' });
+    const created = await app.tasks.createTask(
+      { execution_prompt: 'queued only', working_directory: workdir },
+      { actor: 'test' },
+    );
     const text = await readUntil(response, (t) => t.includes('task_created') && t.includes(': heartbeat'));
     controller.abort();
 
@@ -81,7 +87,8 @@ describe('event stream on the wire', () => {
 describe('SseParser', () => {
   it('parses messages split across chunks, with CRLF, multi-line data, comments and default event type', () => {
     const parser = new SseParser();
-    const input = ': hello\r\nid: 7\r\nevent: task_claimed\r\ndata: {"a":\r\ndata: 1}\r\n\r\ndata: plain\n\n: heartbeat\n\nid: 8\nevent: x\n\n';
+    const input =
+      ': hello\r\nid: 7\r\nevent: task_claimed\r\ndata: {"a":\r\ndata: 1}\r\n\r\ndata: plain\n\n: heartbeat\n\nid: 8\nevent: x\n\n';
     const messages = [];
     for (let i = 0; i < input.length; i += 3) messages.push(...parser.push(input.slice(i, i + 3)));
     expect(messages).toEqual([

@@ -17,8 +17,16 @@ afterAll(() => t?.close());
 
 describe('tasks over REST', () => {
   it('creates a task that runs to completed with its result text, and get shows its attempt', async () => {
-    const created = await t.client.createTask({ execution_prompt: 'Add input validation', working_directory: t.workdir, model: 'opus' });
-    expect(created).toMatchObject({ execution_prompt: 'Add input validation', working_directory: t.workdir, model: 'opus' });
+    const created = await t.client.createTask({
+      execution_prompt: 'Add input validation',
+      working_directory: t.workdir,
+      model: 'opus',
+    });
+    expect(created).toMatchObject({
+      execution_prompt: 'Add input validation',
+      working_directory: t.workdir,
+      model: 'opus',
+    });
     expect(['queued', 'running']).toContain(created.status);
 
     const done = await waitForStatus(t.client, created.id, ['completed', 'failed']);
@@ -49,9 +57,21 @@ describe('tasks over REST', () => {
   it('lists with status and tag filters, newest first, page by page with the cursor', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push((await t.client.createTask({ execution_prompt: `listed ${i}`, working_directory: t.workdir, tags: ['list-alpha'] })).id);
+      ids.push(
+        (
+          await t.client.createTask({
+            execution_prompt: `listed ${i}`,
+            working_directory: t.workdir,
+            tags: ['list-alpha'],
+          })
+        ).id,
+      );
     }
-    const failing = await t.client.createTask({ execution_prompt: 'too long [fake:max_turns]', working_directory: t.workdir, tags: ['list-beta'] });
+    const failing = await t.client.createTask({
+      execution_prompt: 'too long [fake:max_turns]',
+      working_directory: t.workdir,
+      tags: ['list-beta'],
+    });
     for (const id of ids) await waitForStatus(t.client, id, ['completed']);
     await waitForStatus(t.client, failing.id, ['failed']);
 
@@ -62,7 +82,11 @@ describe('tasks over REST', () => {
     const firstPage = await t.client.listTasks({ tag: 'list-alpha', limit: 2 });
     expect(firstPage.tasks.map((x) => x.id)).toEqual([ids[2], ids[1]]);
     expect(firstPage.next_cursor).not.toBeNull();
-    const secondPage = await t.client.listTasks({ tag: 'list-alpha', limit: 2, cursor: firstPage.next_cursor ?? undefined });
+    const secondPage = await t.client.listTasks({
+      tag: 'list-alpha',
+      limit: 2,
+      cursor: firstPage.next_cursor ?? undefined,
+    });
     expect(secondPage.tasks.map((x) => x.id)).toEqual([ids[0]]);
     expect(secondPage.next_cursor).toBeNull();
 
@@ -83,13 +107,18 @@ describe('tasks over REST', () => {
         working_directory: t.workdir,
         env: { FAKE_CLAUDE_RECORD: record },
       });
-      await waitFor(async () => (await t.client.getTask(task.id)).last_action?.includes('step 1') ?? false, 'the first step');
+      await waitFor(
+        async () => (await t.client.getTask(task.id)).last_action?.includes('step 1') ?? false,
+        'the first step',
+      );
       const answer = await t.client.cancelTask(task.id);
       expect(answer.status === 'cancelled' || answer.cancel_requested).toBe(true);
 
       const cancelled = await waitForStatus(t.client, task.id, ['cancelled', 'completed', 'failed'], 10_000);
       expect(cancelled.status).toBe('cancelled');
-      const { pid } = JSON.parse(readFileSync(record, 'utf8').trim().split('\n')[0] ?? '{}') as { pid: number };
+      const { pid } = JSON.parse(readFileSync(record, 'utf8').trim().split('\n')[0] ?? '{}') as {
+        pid: number;
+      };
       await waitFor(async () => !processAlive(pid), `stand-in process ${pid} to exit`, 5_000);
 
       const again = await errorOf(() => t.client.cancelTask(task.id));
@@ -102,7 +131,10 @@ describe('tasks over REST', () => {
   });
 
   it('retries a failed task: it is queued again and runs a second attempt', async () => {
-    const task = await t.client.createTask({ execution_prompt: 'Out of turns [fake:max_turns]', working_directory: t.workdir });
+    const task = await t.client.createTask({
+      execution_prompt: 'Out of turns [fake:max_turns]',
+      working_directory: t.workdir,
+    });
     const failed = await waitForStatus(t.client, task.id, ['failed', 'completed']);
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('max_turns');

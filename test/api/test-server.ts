@@ -7,6 +7,7 @@ import { runServer, type RunningServer } from '../../src/api/serve.js';
 import type { Config } from '../../src/config/schema.js';
 import type { TaskStatus } from '../../src/domain/vocabulary.js';
 import { ClaudeWorkerClient, type TaskWithAttempts } from '../../src/client/http-client.js';
+import { waitFor } from '../helpers/harness.js';
 import { apiTestConfig, tempDir } from './test-config.js';
 
 export interface TestServer {
@@ -38,18 +39,14 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
 }
 
-/** Polls `check` until it returns something other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
+export { waitFor };
 
-export function waitForStatus(client: ClaudeWorkerClient, id: number, statuses: TaskStatus[], timeoutMs?: number): Promise<TaskWithAttempts> {
+export function waitForStatus(
+  client: ClaudeWorkerClient,
+  id: number,
+  statuses: TaskStatus[],
+  timeoutMs?: number,
+): Promise<TaskWithAttempts> {
   return waitFor(
     async () => {
       const task = await client.getTask(id);
@@ -61,7 +58,9 @@ export function waitForStatus(client: ClaudeWorkerClient, id: number, statuses: 
 }
 
 /** Runs `fn` and returns the error it throws (fails the test if it does not throw). */
-export async function errorOf(fn: () => Promise<unknown>): Promise<Error & { code?: string; data?: Record<string, unknown> }> {
+export async function errorOf(
+  fn: () => Promise<unknown>,
+): Promise<Error & { code?: string; data?: Record<string, unknown> }> {
   try {
     await fn();
   } catch (err) {

@@ -16,12 +16,15 @@ describe('README', () => {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
       expect(row, `README row for ${key}`).toBeDefined();
       expect(row).toContain(envName(key));
-      if (key !== 'home') expect(row).toContain(`\`${JSON.stringify(DEFAULTS[key as Exclude<ConfigKey, 'home'>])}\``);
+      if (key !== 'home')
+        expect(row).toContain(`\`${JSON.stringify(DEFAULTS[key as Exclude<ConfigKey, 'home'>])}\``);
     }
   });
 
   it('mentions every CLI command', () => {
-    const program = buildProgram(createRun({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr }));
+    const program = buildProgram(
+      createRun({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr }),
+    );
     for (const command of program.commands) {
       expect(readme, `claude-worker ${command.name()}`).toContain(`claude-worker ${command.name()}`);
     }

@@ -171,7 +171,9 @@ describe('claude-worker doctor and config', () => {
     // The project's settings reach the server it starts, and its task defaults the tasks it queues.
     const created = JSON.parse(await cli.ok(['run', 'Project defaults', '--json'])) as { model: string };
     expect(created.model).toBe('opus');
-    const health = JSON.parse(await cli.ok(['server', 'status', '--json'])) as { worker: { concurrency: number } };
+    const health = JSON.parse(await cli.ok(['server', 'status', '--json'])) as {
+      worker: { concurrency: number };
+    };
     expect(health.worker.concurrency).toBe(2);
     const second = await cli.run(['server', 'run']);
     expect(second.code).toBe(1);

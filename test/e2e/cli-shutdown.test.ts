@@ -21,7 +21,9 @@ describe('graceful shutdown', () => {
   it('SIGTERM during a run requeues the task; after a restart it resumes the session and completes', async () => {
     const cli = new CliHarness('sigterm', { CLAUDE_WORKER_SHUTDOWN_GRACE_SECONDS: '0' });
     harnesses.push(cli);
-    const { id } = JSON.parse(await cli.ok(['run', '[fake:slow steps=60 delay_ms=250] Long job', '--json'])) as TaskJson;
+    const { id } = JSON.parse(
+      await cli.ok(['run', '[fake:slow steps=60 delay_ms=250] Long job', '--json']),
+    ) as TaskJson;
     await cli.waitFor(id, (task) => task.status === 'running' && task.last_action !== null);
 
     expect((await cli.run(['server', 'stop'])).code).toBe(0);
@@ -39,7 +41,9 @@ describe('graceful shutdown', () => {
   it('a task that ends within the grace period completes before the server exits', async () => {
     const cli = new CliHarness('grace', { CLAUDE_WORKER_SHUTDOWN_GRACE_SECONDS: '15' });
     harnesses.push(cli);
-    const { id } = JSON.parse(await cli.ok(['run', '[fake:slow steps=6 delay_ms=250] Short job', '--json'])) as TaskJson;
+    const { id } = JSON.parse(
+      await cli.ok(['run', '[fake:slow steps=6 delay_ms=250] Short job', '--json']),
+    ) as TaskJson;
     await cli.waitFor(id, (task) => task.status === 'running');
     expect((await cli.run(['server', 'stop'])).code).toBe(0);
     expect((await cli.run(['server', 'start'])).code).toBe(0);

@@ -4,12 +4,20 @@
  * concurrency and priority, recovery of a task orphaned by a dead process, and shutdown requeueing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateTaskInput } from '../../src/contract/task-schemas.js';
-import { isProcessAlive, openTestApp, tempDir, waitFor, waitForStatus, type TestApp } from '../helpers/harness.js';
+import {
+  isProcessAlive,
+  openTestApp,
+  tempDir,
+  waitFor,
+  waitForStatus,
+  readStarts,
+  type TestApp,
+} from '../helpers/harness.js';
 
 let harness: TestApp | null = null;
 afterEach(async () => {
@@ -19,22 +27,6 @@ afterEach(async () => {
 
 function task(h: TestApp, prompt: string, extra: Partial<CreateTaskInput> = {}): CreateTaskInput {
   return { execution_prompt: prompt, working_directory: h.workdir, ...extra };
-}
-
-interface StartRecord {
-  pid: number;
-  started_at_ms: number;
-  prompt: string;
-  resume: string | null;
-}
-
-function readRecord(path: string): StartRecord[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as StartRecord);
 }
 
 describe('engine with the Claude Code stand-in', () => {
@@ -65,7 +57,9 @@ describe('engine with the Claude Code stand-in', () => {
   it('classifies a failure and does not retry a permanent one', async () => {
     harness = await openTestApp();
     const { app } = harness;
-    const created = await app.tasks.createTask(task(harness, '[fake:not_logged_in] hello'), { actor: 'test' });
+    const created = await app.tasks.createTask(task(harness, '[fake:not_logged_in] hello'), {
+      actor: 'test',
+    });
     const done = await waitForStatus(app, created.id, ['failed', 'completed']);
     expect(done.status).toBe('failed');
     expect(done.error?.code).toBe('auth');
@@ -76,9 +70,12 @@ describe('engine with the Claude Code stand-in', () => {
   it('retries a transient failure while attempts remain, recording each attempt', async () => {
     harness = await openTestApp({ retry_base_seconds: 0.2 });
     const { app } = harness;
-    const created = await app.tasks.createTask(task(harness, '[fake:exit code=3 stderr=boom] x', { max_attempts: 2 }), {
-      actor: 'test',
-    });
+    const created = await app.tasks.createTask(
+      task(harness, '[fake:exit code=3 stderr=boom] x', { max_attempts: 2 }),
+      {
+        actor: 'test',
+      },
+    );
     await waitForStatus(app, created.id, ['queued', 'failed']).then(async () => {
       const attempts = await waitFor(async () => {
         const list = await app.store.listAttempts(created.id);
@@ -100,8 +97,11 @@ describe('engine with the Claude Code stand-in', () => {
       task(harness, '[fake:slow steps=100 delay_ms=200] long job', { env: { FAKE_CLAUDE_RECORD: record } }),
       { actor: 'test' },
     );
-    await waitFor(async () => (await app.store.getTask(created.id))?.last_action?.startsWith('[tool'), 'progress');
-    const [start] = readRecord(record);
+    await waitFor(
+      async () => (await app.store.getTask(created.id))?.last_action?.startsWith('[tool'),
+      'progress',
+    );
+    const [start] = readStarts(record);
     expect(start && isProcessAlive(start.pid)).toBe(true);
 
     const requestedAt = Date.now();
@@ -128,13 +128,17 @@ describe('engine with the Claude Code stand-in', () => {
     const { app } = harness;
     const record = join(harness.workdir, 'starts.jsonl');
     const created = await app.tasks.createTask(
-      task(harness, '[fake:hang]', { timeout_seconds: 1, max_attempts: 1, env: { FAKE_CLAUDE_RECORD: record } }),
+      task(harness, '[fake:hang]', {
+        timeout_seconds: 1,
+        max_attempts: 1,
+        env: { FAKE_CLAUDE_RECORD: record },
+      }),
       { actor: 'test' },
     );
     const done = await waitForStatus(app, created.id, ['failed', 'completed'], 10_000);
     expect(done.error?.code).toBe('timeout');
     expect(done.error?.suggestion).toMatch(/timeout/);
-    const [start] = readRecord(record);
+    const [start] = readStarts(record);
     await waitFor(() => !isProcessAlive(start!.pid), 'the child to exit', 5_000);
   });
 
@@ -143,23 +147,33 @@ describe('engine with the Claude Code stand-in', () => {
     const { app } = harness;
     const record = join(harness.workdir, 'starts.jsonl');
     const env = { FAKE_CLAUDE_RECORD: record };
-    const low = await app.tasks.createTask(task(harness, '[fake:slow steps=3 delay_ms=100] low', { env }), { actor: 't' });
-    const high = await app.tasks.createTask(task(harness, '[fake:slow steps=3 delay_ms=100] high', { env, priority: 5 }), {
+    const low = await app.tasks.createTask(task(harness, '[fake:slow steps=3 delay_ms=100] low', { env }), {
       actor: 't',
     });
-    const mid = await app.tasks.createTask(task(harness, '[fake:slow steps=3 delay_ms=100] mid', { env, priority: 1 }), {
-      actor: 't',
-    });
+    const high = await app.tasks.createTask(
+      task(harness, '[fake:slow steps=3 delay_ms=100] high', { env, priority: 5 }),
+      {
+        actor: 't',
+      },
+    );
+    const mid = await app.tasks.createTask(
+      task(harness, '[fake:slow steps=3 delay_ms=100] mid', { env, priority: 1 }),
+      {
+        actor: 't',
+      },
+    );
     let peak = 0;
     const off = app.bus.subscribe(() => (peak = Math.max(peak, app.engine!.stats().running)));
     await app.start();
     for (const t of [low, high, mid]) await waitForStatus(app, t.id, ['completed'], 20_000);
     off();
     expect(peak).toBe(2);
-    const order = (await Promise.all([low, high, mid].map((t) => app.store.listAttempts(t.id)))).map((a, i) => ({
-      name: ['low', 'high', 'mid'][i],
-      started: a[0]!.started_at,
-    }));
+    const order = (await Promise.all([low, high, mid].map((t) => app.store.listAttempts(t.id)))).map(
+      (a, i) => ({
+        name: ['low', 'high', 'mid'][i],
+        started: a[0]!.started_at,
+      }),
+    );
     order.sort((a, b) => a.started.localeCompare(b.started));
     expect(order[2]!.name).toBe('low');
   });
@@ -171,7 +185,11 @@ describe('engine with the Claude Code stand-in', () => {
     const created = await app.tasks.createTask(task(harness, 'survive a crash'), { actor: 'test' });
     // A worker of a process that has exited claims it, then "dies".
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
-    const [claimed] = await app.store.claimTasks({ worker_id: `${hostname()}/${deadPid}/dead`, limit: 1, lease_ms: 600_000 });
+    const [claimed] = await app.store.claimTasks({
+      worker_id: `${hostname()}/${deadPid}/dead`,
+      limit: 1,
+      lease_ms: 600_000,
+    });
     expect(claimed?.task.id).toBe(created.id);
 
     await app.start();
@@ -185,7 +203,9 @@ describe('engine with the Claude Code stand-in', () => {
   it('on stop, interrupts running attempts and requeues them: nothing is left running', async () => {
     harness = await openTestApp();
     const { app } = harness;
-    const created = await app.tasks.createTask(task(harness, '[fake:slow steps=100 delay_ms=200] long'), { actor: 't' });
+    const created = await app.tasks.createTask(task(harness, '[fake:slow steps=100 delay_ms=200] long'), {
+      actor: 't',
+    });
     await waitForStatus(app, created.id, ['running']);
     await app.engine!.stop();
     const after = await app.store.getTask(created.id);

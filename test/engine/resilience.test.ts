@@ -3,11 +3,10 @@
  * model's tasks (without spending attempts), backoff after 529, permanent failures, the circuit breaker's
  * open → probe → close, resuming the Claude session after a crash, and memory admission and limits.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateTaskInput } from '../../src/contract/task-schemas.js';
-import { openTestApp, waitFor, waitForStatus, type TestApp } from '../helpers/harness.js';
+import { openTestApp, waitFor, waitForStatus, type TestApp, readStarts } from '../helpers/harness.js';
 
 let harness: TestApp | null = null;
 afterEach(async () => {
@@ -15,26 +14,14 @@ afterEach(async () => {
   harness = null;
 });
 
-interface StartRecord {
-  pid: number;
-  started_at_ms: number;
-  prompt: string;
-  model: string;
-  resume: string | null;
-}
-
-function starts(path: string): StartRecord[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as StartRecord);
-}
-
 function input(h: TestApp, prompt: string, extra: Partial<CreateTaskInput> = {}): CreateTaskInput {
   const record = join(h.workdir, 'starts.jsonl');
-  return { execution_prompt: prompt, working_directory: h.workdir, env: { FAKE_CLAUDE_RECORD: record }, ...extra };
+  return {
+    execution_prompt: prompt,
+    working_directory: h.workdir,
+    env: { FAKE_CLAUDE_RECORD: record },
+    ...extra,
+  };
 }
 
 describe('resilience', () => {
@@ -43,13 +30,20 @@ describe('resilience', () => {
     const { app, workdir } = harness;
     const state = join(workdir, 'state-429');
     const limited = await app.tasks.createTask(
-      input(harness, `[fake:fail_first n=1 state=${state} fail_as=rate_limit retry_after_s=2] A`, { max_attempts: 1 }),
+      input(harness, `[fake:fail_first n=1 state=${state} fail_as=rate_limit retry_after_s=2] A`, {
+        max_attempts: 1,
+      }),
       { actor: 't' },
     );
-    await waitFor(async () => (await app.store.listModelGates()).find((g) => g.cooldown_until), 'the cool-down');
+    await waitFor(
+      async () => (await app.store.listModelGates()).find((g) => g.cooldown_until),
+      'the cool-down',
+    );
     const cooledAt = Date.now();
     const sameModel = await app.tasks.createTask(input(harness, 'B same model'), { actor: 't' });
-    const otherModel = await app.tasks.createTask(input(harness, 'C other model', { model: 'haiku' }), { actor: 't' });
+    const otherModel = await app.tasks.createTask(input(harness, 'C other model', { model: 'haiku' }), {
+      actor: 't',
+    });
 
     const c = await waitForStatus(app, otherModel.id, ['completed']);
     const b = await waitForStatus(app, sameModel.id, ['completed']);
@@ -60,8 +54,9 @@ describe('resilience', () => {
     expect(attempts[0]!.error?.code).toBe('rate_limit');
     expect(attempts[0]!.error?.retry_after_ms).toBe(2000);
 
-    const record = starts(join(workdir, 'starts.jsonl'));
-    const startOf = (text: string) => record.filter((r) => r.prompt.includes(text)).map((r) => r.started_at_ms);
+    const record = readStarts(join(workdir, 'starts.jsonl'));
+    const startOf = (text: string) =>
+      record.filter((r) => r.prompt.includes(text)).map((r) => r.started_at_ms);
     // The other model ran during the cool-down; the same model waited for it (retry-after 2 s).
     expect(startOf('C other model')[0]!).toBeLessThan(cooledAt + 1500);
     expect(startOf('B same model')[0]!).toBeGreaterThanOrEqual(cooledAt + 1000);
@@ -74,7 +69,9 @@ describe('resilience', () => {
     harness = await openTestApp({ retry_base_seconds: 0.4 });
     const { app, workdir } = harness;
     const task = await app.tasks.createTask(
-      input(harness, `[fake:fail_first n=1 state=${join(workdir, 's529')} fail_as=overloaded] job`, { max_attempts: 3 }),
+      input(harness, `[fake:fail_first n=1 state=${join(workdir, 's529')} fail_as=overloaded] job`, {
+        max_attempts: 3,
+      }),
       { actor: 't' },
     );
     const done = await waitForStatus(app, task.id, ['completed', 'failed']);
@@ -91,7 +88,9 @@ describe('resilience', () => {
   it('a 401 fails at once, with the login suggestion, whatever max_attempts says', async () => {
     harness = await openTestApp();
     const { app } = harness;
-    const task = await app.tasks.createTask(input(harness, '[fake:auth_failed] job', { max_attempts: 3 }), { actor: 't' });
+    const task = await app.tasks.createTask(input(harness, '[fake:auth_failed] job', { max_attempts: 3 }), {
+      actor: 't',
+    });
     const done = await waitForStatus(app, task.id, ['completed', 'failed']);
     expect(done.status).toBe('failed');
     expect(done.attempt_count).toBe(1);
@@ -100,11 +99,18 @@ describe('resilience', () => {
   });
 
   it('the breaker opens after consecutive transient failures, holds the model, probes once, and closes', async () => {
-    harness = await openTestApp({ breaker_threshold: 2, breaker_cool_seconds: 1.5, retry_base_seconds: 0.05 });
-    const { app, workdir } = harness;
-    const failing = await app.tasks.createTask(input(harness, '[fake:overloaded] bad', { model: 'haiku', max_attempts: 2 }), {
-      actor: 't',
+    harness = await openTestApp({
+      breaker_threshold: 2,
+      breaker_cool_seconds: 1.5,
+      retry_base_seconds: 0.05,
     });
+    const { app, workdir } = harness;
+    const failing = await app.tasks.createTask(
+      input(harness, '[fake:overloaded] bad', { model: 'haiku', max_attempts: 2 }),
+      {
+        actor: 't',
+      },
+    );
     await waitForStatus(app, failing.id, ['failed']);
     const open = (await app.store.listModelGates()).find((g) => g.model === 'haiku');
     expect(open?.breaker_state).toBe('open');
@@ -114,7 +120,7 @@ describe('resilience', () => {
     await new Promise((done) => setTimeout(done, 300));
     expect((await app.store.getTask(probe.id))?.status).toBe('queued');
     await waitForStatus(app, probe.id, ['completed']);
-    const probeStart = starts(join(workdir, 'starts.jsonl')).find((r) => r.prompt.includes('probe me'))!;
+    const probeStart = readStarts(join(workdir, 'starts.jsonl')).find((r) => r.prompt.includes('probe me'))!;
     expect(probeStart.started_at_ms).toBeGreaterThanOrEqual(openUntil);
     const closed = (await app.store.listModelGates()).find((g) => g.model === 'haiku');
     expect(closed?.breaker_state).toBe('closed');
@@ -134,14 +140,16 @@ describe('resilience', () => {
     expect(attempts[0]!.error?.code).toBe('process_crashed');
     expect(attempts[0]!.session_id).toBeTruthy();
     expect(attempts[1]!.resumed_session_id).toBe(attempts[0]!.session_id);
-    const record = starts(join(workdir, 'starts.jsonl'));
+    const record = readStarts(join(workdir, 'starts.jsonl'));
     expect(record[1]!.resume).toBe(attempts[0]!.session_id);
   });
 
   it('a task over its memory limit is stopped and classified', async () => {
     harness = await openTestApp({ memory_limit_mb: 1, memory_sample_seconds: 0.2 });
     const { app } = harness;
-    const task = await app.tasks.createTask(input(harness, '[fake:slow steps=50 delay_ms=100] big'), { actor: 't' });
+    const task = await app.tasks.createTask(input(harness, '[fake:slow steps=50 delay_ms=100] big'), {
+      actor: 't',
+    });
     const done = await waitForStatus(app, task.id, ['failed', 'completed'], 10_000);
     expect(done.status).toBe('failed');
     expect(done.error?.code).toBe('memory_limit');

@@ -2,7 +2,7 @@
  * Test plumbing shared by engine, API and end-to-end tests: a temporary home, a Config pointing at the Claude Code
  * stand-in, an App on a real SQLite file, and polling helpers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from '../../src/app.js';
@@ -92,4 +92,22 @@ export function isProcessAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** One start of the Claude Code stand-in, as it records it in FAKE_CLAUDE_RECORD. */
+export interface StartRecord {
+  pid: number;
+  started_at_ms: number;
+  prompt: string;
+  model: string;
+  resume: string | null;
+}
+
+export function readStarts(path: string): StartRecord[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as StartRecord);
 }

@@ -15,7 +15,9 @@ const REPLAY_PAGE = 500;
 
 function frame(event: LiveEvent): string {
   const data = JSON.stringify(event);
-  return 'id' in event ? `id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n` : `event: ${event.type}\ndata: ${data}\n\n`;
+  return 'id' in event
+    ? `id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`
+    : `event: ${event.type}\ndata: ${data}\n\n`;
 }
 
 function lastEventId(header: string | string[] | undefined, afterId: number | undefined): number | null {
@@ -54,7 +56,11 @@ async function pumpEvents(app: App, stream: LiveStream, options: StreamOptions):
   let replayedUpTo = afterId;
   try {
     for (;;) {
-      const page: TaskEvent[] = await app.tasks.listEvents({ after_id: replayedUpTo, task_id: taskId, limit: REPLAY_PAGE });
+      const page: TaskEvent[] = await app.tasks.listEvents({
+        after_id: replayedUpTo,
+        task_id: taskId,
+        limit: REPLAY_PAGE,
+      });
       for (const event of page) {
         stream.write(frame(event));
         replayedUpTo = event.id;
@@ -99,10 +105,12 @@ export function eventRoutes(app: App, streams: LiveStreams, heartbeatMs: number)
       handler: async ({ query, request, reply }) => {
         const stream = streams.start(reply);
         const afterId = lastEventId(request.headers['last-event-id'], query.after_id);
-        pumpEvents(app, stream, { taskId: query.task_id, afterId, heartbeatMs, log: request.log }).catch((err: unknown) => {
-          request.log.error({ err }, 'event stream failed');
-          stream.fail(err instanceof Error ? err : new Error(String(err)));
-        });
+        pumpEvents(app, stream, { taskId: query.task_id, afterId, heartbeatMs, log: request.log }).catch(
+          (err: unknown) => {
+            request.log.error({ err }, 'event stream failed');
+            stream.fail(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
         return stream.send('text/event-stream; charset=utf-8');
       },
     }),

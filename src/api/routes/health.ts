@@ -10,7 +10,13 @@ import { HealthDetailedSchema, HealthSchema, type Health, type HealthDetailed } 
 
 function workerStatus(app: App): HealthDetailed['worker'] {
   if (!app.engine) {
-    return { running: false, state: 'none', worker_id: null, concurrency: app.config.concurrency, running_tasks: 0 };
+    return {
+      running: false,
+      state: 'none',
+      worker_id: null,
+      concurrency: app.config.concurrency,
+      running_tasks: 0,
+    };
   }
   const stats = app.engine.stats();
   return {
@@ -44,16 +50,19 @@ export function healthRoutes(app: App, streams: LiveStreams, startedAt: Date): R
       handler: async (): Promise<HealthDetailed> => {
         const memory = app.engine?.stats().memory;
         return {
-        ...health(),
-        started_at: startedAt.toISOString(),
-        uptime_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-        home: app.paths.home,
-        database: app.paths.database,
-        counts: await app.store.countByStatus(),
-        worker: workerStatus(app),
-        admission: { available_memory_mb: memory?.available_mb ?? null, blocked: memory?.admission_blocked ?? null },
-        models: await app.store.listModelGates(),
-        live_streams: streams.open,
+          ...health(),
+          started_at: startedAt.toISOString(),
+          uptime_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+          home: app.paths.home,
+          database: app.paths.database,
+          counts: await app.store.countByStatus(),
+          worker: workerStatus(app),
+          admission: {
+            available_memory_mb: memory?.available_mb ?? null,
+            blocked: memory?.admission_blocked ?? null,
+          },
+          models: await app.store.listModelGates(),
+          live_streams: streams.open,
         };
       },
     }),

@@ -10,7 +10,10 @@ import type { LiveStreams } from '../live-streams.js';
 import { defineRoute, type Route } from '../route-table.js';
 import { LogsQuery, TaskIdPath } from '../wire-schemas.js';
 
-const CONTENT_TYPES = { text: 'text/plain; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  text: 'text/plain; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+} as const;
 
 /** Where the last `maxBytes` of a file start, moved forward to the next line start. */
 async function tailOffset(path: string, maxBytes: number): Promise<number> {
@@ -46,7 +49,10 @@ export function logRoutes(app: App, streams: LiveStreams, followIntervalMs: numb
       params: TaskIdPath,
       query: LogsQuery,
       responses: {
-        200: { description: 'The log text (text/plain) or transcript (application/x-ndjson)', contentType: 'text/plain' },
+        200: {
+          description: 'The log text (text/plain) or transcript (application/x-ndjson)',
+          contentType: 'text/plain',
+        },
         404: { description: 'No task has this id' },
       },
       handler: async ({ params, query, reply }) => {
@@ -68,7 +74,14 @@ export function logRoutes(app: App, streams: LiveStreams, followIntervalMs: numb
           finishedSeen = isTerminal((await app.tasks.getTask(params.id)).status);
           return false;
         };
-        followLogFile(path, offset, (chunk) => stream.write(chunk), shouldStop, stream.signal, followIntervalMs).then(
+        followLogFile(
+          path,
+          offset,
+          (chunk) => stream.write(chunk),
+          shouldStop,
+          stream.signal,
+          followIntervalMs,
+        ).then(
           () => stream.end(),
           (err: unknown) => {
             reply.log.error({ err, task_id: params.id }, 'following a task log failed');

@@ -36,7 +36,10 @@ export function orchestrationRoutes(app: App): Route[] {
         'Validates the document (identifiers, dependencies, cycles, result references, directories) and creates the orchestration with all its tasks in one transaction. Tasks without dependencies are queued at once (after their initial_delay); the rest wait.',
       body: OrchestrationBody,
       responses: {
-        201: { description: 'The new orchestration with its tasks; Location names it', schema: OrchestrationDetailSchema },
+        201: {
+          description: 'The new orchestration with its tasks; Location names it',
+          schema: OrchestrationDetailSchema,
+        },
         400: invalid,
       },
       handler: async ({ body, actor, reply }) => {
@@ -54,7 +57,10 @@ export function orchestrationRoutes(app: App): Route[] {
       description:
         'A dry run: the same checks as creating, then the plan (levels that run in parallel, critical path, delays) as JSON and as the text `claude-worker orchestrate --dry-run` prints.',
       body: OrchestrationBody,
-      responses: { 200: { description: 'The document is valid; its plan', schema: OrchestrationValidationSchema }, 400: invalid },
+      responses: {
+        200: { description: 'The document is valid; its plan', schema: OrchestrationValidationSchema },
+        400: invalid,
+      },
       handler: async ({ body }) => {
         const plan = await app.orchestrations.plan(body);
         return { valid: true, plan, text: formatPlan(plan) };
@@ -66,9 +72,15 @@ export function orchestrationRoutes(app: App): Route[] {
       tag: TAG,
       auth: true,
       summary: 'List orchestrations, newest first',
-      description: 'Filter by status (comma-separated: pending, running, completed, failed, cancelled); pass next_cursor as cursor for the next page.',
+      description:
+        'Filter by status (comma-separated: pending, running, completed, failed, cancelled); pass next_cursor as cursor for the next page.',
       query: ListOrchestrationsQuery,
-      responses: { 200: { description: 'One page of orchestrations (without their tasks)', schema: OrchestrationListSchema } },
+      responses: {
+        200: {
+          description: 'One page of orchestrations (without their tasks)',
+          schema: OrchestrationListSchema,
+        },
+      },
       handler: ({ query }) => app.orchestrations.list(query),
     }),
     defineRoute({
@@ -77,9 +89,13 @@ export function orchestrationRoutes(app: App): Route[] {
       tag: TAG,
       auth: true,
       summary: 'Get an orchestration with its tasks',
-      description: 'Its derived status, counts per task status, total cost, and every task with the identifiers it depends on.',
+      description:
+        'Its derived status, counts per task status, total cost, and every task with the identifiers it depends on.',
       params: OrchestrationIdPath,
-      responses: { 200: { description: 'The orchestration', schema: OrchestrationDetailSchema }, 404: notFound },
+      responses: {
+        200: { description: 'The orchestration', schema: OrchestrationDetailSchema },
+        404: notFound,
+      },
       handler: ({ params }) => app.orchestrations.get(params.id),
     }),
     defineRoute({

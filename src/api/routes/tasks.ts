@@ -2,7 +2,13 @@
  * Task routes: create, list, get (with attempts), cancel, retry, attempts and stored events of one task.
  * Handlers validate with the shared schemas, call the task service and shape the output; nothing more.
  */
-import { AttemptListSchema, EventListSchema, TaskEventsQuery, TaskIdPath, TaskWithAttemptsSchema } from '../wire-schemas.js';
+import {
+  AttemptListSchema,
+  EventListSchema,
+  TaskEventsQuery,
+  TaskIdPath,
+  TaskWithAttemptsSchema,
+} from '../wire-schemas.js';
 import { CreateTaskInput, ListTasksQuery, TaskListSchema, TaskSchema } from '../../contract/task-schemas.js';
 import type { App } from '../../app.js';
 import { defineRoute, type ResponseDoc, type Route } from '../route-table.js';
@@ -19,7 +25,8 @@ export function taskRoutes(app: App): Route[] {
       tag: TAG,
       auth: true,
       summary: 'Create a task',
-      description: 'Queues one prompt to run as a Claude Code session. Omitted fields take the configured defaults.',
+      description:
+        'Queues one prompt to run as a Claude Code session. Omitted fields take the configured defaults.',
       body: CreateTaskInput,
       bodyLabel: 'The task',
       responses: {
@@ -38,7 +45,8 @@ export function taskRoutes(app: App): Route[] {
       tag: TAG,
       auth: true,
       summary: 'List tasks, newest first',
-      description: 'Filter by status (comma-separated), tag or orchestration; pass next_cursor as cursor for the next page.',
+      description:
+        'Filter by status (comma-separated), tag or orchestration; pass next_cursor as cursor for the next page.',
       query: ListTasksQuery,
       responses: { 200: { description: 'One page of tasks', schema: TaskListSchema } },
       handler: ({ query }) => app.tasks.listTasks(query),
@@ -94,7 +102,10 @@ export function taskRoutes(app: App): Route[] {
       auth: true,
       summary: 'List the attempts of a task',
       params: TaskIdPath,
-      responses: { 200: { description: 'Attempts, first to last', schema: AttemptListSchema }, 404: notFound },
+      responses: {
+        200: { description: 'Attempts, first to last', schema: AttemptListSchema },
+        404: notFound,
+      },
       handler: async ({ params }) => ({ attempts: await app.tasks.listAttempts(params.id) }),
     }),
     defineRoute({

@@ -120,7 +120,7 @@ export function prepareFinishAttempts(
         if (row.orchestration_id !== null) {
           const cause = { actor: workerActor(finish.worker_id), correlation_id: null, now };
           // The cost first: at the budget, the tasks not started are skipped before any dependent is queued.
-          resolution.attemptEnded(row.orchestration_id, attemptRow?.cost_usd ?? null, cause);
+          resolution.attemptEnded(row.orchestration_id, attemptRow?.cost_usd ?? null, ending.task === 'queued', cause);
           if (isTerminal(ending.task)) resolution.taskEnded(row, ending.task, cause);
         }
       }

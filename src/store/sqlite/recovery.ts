@@ -115,7 +115,7 @@ export function prepareRecoverTasks(
           );
         }
         if (updated.orchestration_id !== null) {
-          resolution.attemptEnded(updated.orchestration_id, attemptRow?.cost_usd ?? null, cause);
+          resolution.attemptEnded(updated.orchestration_id, attemptRow?.cost_usd ?? null, status === 'queued', cause);
           if (isTerminal(status)) resolution.taskEnded(updated, status, cause);
         }
         return updated;

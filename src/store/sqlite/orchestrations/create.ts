@@ -10,7 +10,8 @@ import type { StoreContext } from '../context.js';
 import { prepareInsertTasks, type ExistingTask } from './insert.js';
 import type { OrchestrationReads } from './reads.js';
 import type { Cause, Resolver } from './resolution.js';
-import { dollars } from './summary.js';
+import type { OrchestrationRow } from '../schema.js';
+import { dollars, emptyCounts, rowToOrchestration } from './summary.js';
 
 export interface OrchestrationWrites {
   create(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): OrchestrationDetail;
@@ -74,8 +75,24 @@ export function prepareOrchestrationWrites(
           cause.now,
         );
         // A new graph has no finished dependency: every trigger rule says wait, nothing to resolve yet.
-        insertTasks(id, tasks, new Map(), cause);
-        return detail(id);
+        const inserted = insertTasks(id, tasks, new Map(), cause);
+        const counts = emptyCounts();
+        for (const { task } of inserted) counts[task.status] += 1;
+        const row: OrchestrationRow = {
+          id,
+          name: orchestration.name,
+          max_parallel: orchestration.max_parallel,
+          budget_usd: orchestration.budget_usd,
+          cost_usd: 0,
+          cancel_requested: 0,
+          budget_exhausted: 0,
+          status_reason: null,
+          created_at: cause.now,
+          updated_at: cause.now,
+          finished_at: null,
+        };
+        // Built from what was written (reading 10,000 tasks back would double the cost of accepting them).
+        return { ...rowToOrchestration(row, counts), tasks: inserted.map((t) => t.task) };
       }),
 
     addTasks: (orchestrationId, tasks, actor) =>
@@ -115,15 +132,15 @@ export function prepareOrchestrationWrites(
             to_status: null,
             actor: cause.actor,
             correlation_id: cause.correlation_id,
-            data: { identifiers: inserted.map((t) => t.identifier) },
+            data: { identifiers: inserted.map((t) => t.task.identifier) },
           },
           cause.now,
         );
         const resolution = resolver.begin();
         // A finished orchestration is open again with new unfinished tasks (settle clears finished_at).
         resolution.touch(orchestrationId, cause);
-        for (const task of inserted) {
-          if (task.finishedDependencies > 0) resolution.evaluate(task.id, cause);
+        for (const { task, finishedDependencies } of inserted) {
+          if (finishedDependencies > 0) resolution.evaluate(task.id, cause);
         }
         resolution.settle();
         return detail(orchestrationId);

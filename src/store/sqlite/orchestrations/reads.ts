@@ -55,9 +55,11 @@ export function prepareOrchestrationReads(ctx: StoreContext, summaries: Summarie
       }
       const counts = emptyCounts();
       const detailTasks = taskRows.map((t): OrchestrationTask => {
-        const task = rowToTask(t);
+        // Adding the one field is much cheaper than spreading forty into a new object, 10,000 times.
+        const task = rowToTask(t) as OrchestrationTask;
+        task.depends_on = dependsOn.get(t.id) ?? [];
         counts[task.status] += 1;
-        return { ...task, depends_on: dependsOn.get(t.id) ?? [] };
+        return task;
       });
       return { ...rowToOrchestration(row, counts), tasks: detailTasks };
     },

@@ -95,8 +95,14 @@ export class Resolution {
     this.drain();
   }
 
-  /** An attempt of an orchestration's task ended having cost `cost`: recorded; at the budget, the rest is skipped. */
-  attemptEnded(orchestrationId: number, cost: number | null, cause: Cause): void {
+  /**
+   * An attempt of an orchestration's task ended having cost `cost`: recorded; at the budget, the rest is skipped.
+   * `requeued`: the task goes back to `queued` — in an orchestration out of budget it is skipped at once.
+   */
+  attemptEnded(orchestrationId: number, cost: number | null, requeued: boolean, cause: Cause): void {
+    // Nothing to add, and nothing new that could start: once the budget is out every task not started is skipped,
+    // and only a requeue (not a retry or an addition: both are refused then) brings one back. The common case.
+    if (!cost && !requeued) return;
     this.touch(orchestrationId, cause);
     const skipped = this.budget.record(orchestrationId, cost ?? 0, cause, this.changed);
     // Every not-started task was skipped first, so their dependents only update counters: nothing cascades.
