@@ -8,14 +8,13 @@ import type { App } from '../src/app.js';
 import type { NewTask } from '../src/store/store.js';
 import { countEvents, openBenchApp, percentile, type BenchResult } from './harness.js';
 
-/** A task through the service's defaults, without log files: the benchmark measures the engine and store. */
+/** A task through the service's defaults (the bench app writes no per-task log files). */
 export function benchTask(app: App, workingDirectory: string, i: number): NewTask {
-  const task = app.tasks.withDefaults({
+  return app.tasks.withDefaults({
     execution_prompt: `noop ${i}`,
     working_directory: workingDirectory,
     max_attempts: 1,
   });
-  return { ...task, log_path: null, transcript_path: null };
 }
 
 export async function benchThroughput(total: number, concurrency: number): Promise<BenchResult> {

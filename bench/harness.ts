@@ -27,11 +27,11 @@ export interface BenchApp {
   dispose(): Promise<void>;
 }
 
-export async function openBenchApp(overrides: Partial<Config> = {}): Promise<BenchApp> {
+export async function openBenchApp(overrides: Partial<Config> = {}, taskLogFiles = false): Promise<BenchApp> {
   const home = mkdtempSync(join(tmpdir(), 'cw-bench-'));
   const executor = new NoopExecutor();
   const config: Config = { ...DEFAULTS, home, poll_seconds: 1, ...overrides };
-  const app = await App.open({ config, executor });
+  const app = await App.open({ config, executor, taskLogFiles });
   return {
     app,
     executor,

@@ -13,5 +13,6 @@ results.push(await benchThroughput(quick ? 5_000 : 30_000, 8));
 results.push(await benchThroughput(quick ? 2_000 : 10_000, 1));
 results.push(...(await benchLatency(quick ? 300 : 2_000)));
 results.push(...(await benchDag(quick ? 20 : 100, quick ? 50 : 100)));
+results.push(...(await benchDag(quick ? 20 : 100, quick ? 50 : 100, true)));
 results.push(await benchIdleServerRss());
 printResults(results);

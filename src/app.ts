@@ -25,6 +25,8 @@ export interface AppOptions {
   worker?: boolean;
   /** Use this store instead of the SQLite file in the home folder. */
   store?: Store;
+  /** Write a log and transcript file per task (default true). Benchmarks turn it off to measure the engine alone. */
+  taskLogFiles?: boolean;
   /** Where the engine reports what goes wrong (the server passes its pino file logger); default stderr. */
   logger?: Logger;
 }
@@ -56,7 +58,7 @@ export class App {
     const tasks = new TaskService(
       store,
       config,
-      logFiles,
+      options.taskLogFiles === false ? null : logFiles,
       () => engine?.wake(),
       () => engine?.stats().memory.admission_blocked ?? null,
     );

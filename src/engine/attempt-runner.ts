@@ -122,7 +122,11 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
       null,
     );
   } finally {
-    await recorder.close();
+    // The outcome is committed: free the slot now and let the log files flush and close behind it (their last
+    // lines are already queued; the app closes every stream on shutdown).
+    recorder.close().catch((err: unknown) => {
+      deps.logger.warn({ task_id: task.id, err: String(err) }, 'could not close the task log files');
+    });
   }
 }
 

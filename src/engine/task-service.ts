@@ -19,7 +19,8 @@ export class TaskService {
   constructor(
     private readonly store: Store,
     private readonly config: Config,
-    private readonly logFiles: TaskLogFiles,
+    /** Names each task's log files; null: tasks get none. */
+    private readonly logFiles: TaskLogFiles | null,
     /** Called after a task became ready, so a worker wakes at once. */
     private readonly onReady: () => void,
     /** Why new tasks cannot start on this node now (memory admission), or null. */
@@ -36,7 +37,10 @@ export class TaskService {
 
   /** Applies configured defaults and names the log files. Shared with orchestrations. */
   withDefaults(input: CreateTaskInput): NewTask {
-    const files = this.logFiles.namesFor(input.working_directory, new Date());
+    const files = this.logFiles?.namesFor(input.working_directory, new Date()) ?? {
+      log_path: null,
+      transcript_path: null,
+    };
     return {
       execution_prompt: input.execution_prompt,
       working_directory: input.working_directory,

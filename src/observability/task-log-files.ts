@@ -2,10 +2,11 @@
  * Per-task files under `<home>/logs/tasks/`: a human log (one line per Claude Code message and per lifecycle step)
  * and a JSONL transcript (every raw SDK message). Names carry the task id, a short context from the working
  * directory and the creation time: `12-proj-api-20261124T233000Z.log`. Also the global lifecycle log.
- * Writes are appends through one open stream per running task, closed when the attempt ends.
+ * Lines are buffered briefly and appended per file (one write per file per 100 ms), in order; an attempt's end
+ * writes its lines at once. The global log is one append stream.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Folder names that say little on their own: the parent's name is added for context. */
@@ -64,11 +65,20 @@ export interface TaskLogNames {
   transcript_path: string;
 }
 
+/** How long appended lines may wait before they are written (keeps `logs -f` close to live). */
+const FLUSH_MS = 100;
+
 export class TaskLogFiles {
   readonly tasksDir: string;
   private readonly globalLogPath: string;
-  private readonly open = new Map<string, WriteStream>();
   private globalStream: WriteStream | null = null;
+  /** Text waiting to be appended, per file. */
+  private pending = new Map<string, string[]>();
+  /** The last write of each file, so appends to one file stay in order. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  /** Folders known to exist, so writing a task's log does not ask the file system each time. */
+  private readonly madeDirs = new Set<string>();
 
   constructor(logsDir: string) {
     this.tasksDir = join(logsDir, 'tasks');
@@ -88,11 +98,11 @@ export class TaskLogFiles {
   }
 
   appendLine(path: string, line: string): void {
-    this.stream(path).write(`${new Date().toISOString()} ${line}\n`);
+    this.enqueue(path, `${new Date().toISOString()} ${line}\n`);
   }
 
   appendJson(path: string, value: unknown): void {
-    this.stream(path).write(`${JSON.stringify(value)}\n`);
+    this.enqueue(path, `${JSON.stringify(value)}\n`);
   }
 
   /** A lifecycle line in the global log: `2026-… task 12 completed (sonnet, 3 turns, $0.01)`. */
@@ -104,21 +114,26 @@ export class TaskLogFiles {
     this.globalStream.write(`${new Date().toISOString()} ${line}\n`);
   }
 
-  /** Flushes and closes the streams of one task's files. */
+  /** Writes what is pending for these files now; resolves when it is on disk (in the OS's hands). */
   async close(...paths: (string | null)[]): Promise<void> {
-    await Promise.all(
-      paths.map(async (path) => {
-        if (!path) return;
-        const stream = this.open.get(path);
-        if (!stream) return;
-        this.open.delete(path);
-        await new Promise<void>((done) => stream.end(done));
-      }),
-    );
+    const writes: Promise<void>[] = [];
+    for (const path of paths) {
+      if (!path) continue;
+      const parts = this.pending.get(path);
+      if (parts) {
+        this.pending.delete(path);
+        this.write(path, parts.join(''));
+      }
+      const last = this.writes.get(path);
+      if (last) writes.push(last);
+    }
+    await Promise.all(writes);
   }
 
   async closeAll(): Promise<void> {
-    await this.close(...this.open.keys());
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.close(...this.pending.keys(), ...this.writes.keys());
     if (this.globalStream) {
       const stream = this.globalStream;
       this.globalStream = null;
@@ -126,14 +141,39 @@ export class TaskLogFiles {
     }
   }
 
-  private stream(path: string): WriteStream {
-    let stream = this.open.get(path);
-    if (!stream) {
-      mkdirSync(dirname(path), { recursive: true });
-      stream = createWriteStream(path, { flags: 'a' });
-      this.open.set(path, stream);
-    }
-    return stream;
+  private enqueue(path: string, text: string): void {
+    const parts = this.pending.get(path);
+    if (parts) parts.push(text);
+    else this.pending.set(path, [text]);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = new Map();
+    for (const [path, parts] of batch) this.write(path, parts.join(''));
+  }
+
+  /** Appends after the file's previous write; a failure is reported once on stderr and does not stop later lines. */
+  private write(path: string, text: string): void {
+    const dir = dirname(path);
+    const previous = this.writes.get(path) ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        if (!this.madeDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          this.madeDirs.add(dir);
+        }
+        await appendFile(path, text);
+      })
+      .catch((err: unknown) => {
+        process.emitWarning(`claude-worker: could not write the task log ${path}: ${String(err)}`);
+      })
+      .finally(() => {
+        if (this.writes.get(path) === next) this.writes.delete(path);
+      });
+    this.writes.set(path, next);
   }
 }
 

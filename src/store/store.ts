@@ -20,7 +20,6 @@ import type {
   Usage,
 } from '../domain/vocabulary.js';
 
-
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
   log_path?: string | null;
@@ -220,7 +219,10 @@ export interface Store {
    * finishAttempts, then claimTasks for the slots those finishes freed, in ONE transaction (group commit: the hot
    * loop of a busy worker commits once per batch instead of twice).
    */
-  finishAndClaim(finishes: AttemptFinish[], claim: ClaimRequest | null): Promise<{ finished: Task[]; claimed: ClaimedTask[] }>;
+  finishAndClaim(
+    finishes: AttemptFinish[],
+    claim: ClaimRequest | null,
+  ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }>;
   renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal>;
   /** Earliest `run_after` of a queued task in the future, so a worker can sleep until then. */
   nextRunAfter(): Promise<Date | null>;
@@ -239,12 +241,20 @@ export interface Store {
    * One transaction: the orchestration, its tasks, their dependency edges and events. Tasks whose dependencies are
    * all satisfied (none, for a new graph) are `queued` with run_after = now + initial_delay; the rest `waiting`.
    */
-  createOrchestration(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): Promise<OrchestrationDetail>;
+  createOrchestration(
+    orchestration: NewOrchestration,
+    tasks: NewOrchestrationTask[],
+    actor: Actor,
+  ): Promise<OrchestrationDetail>;
   /**
    * Adds tasks to an existing orchestration (they may depend on its finished tasks; trigger rules apply at once).
    * Throws `conflict` when the orchestration was cancelled, `not_found` for an unknown id.
    */
-  addOrchestrationTasks(orchestrationId: number, tasks: NewOrchestrationTask[], actor: Actor): Promise<OrchestrationDetail>;
+  addOrchestrationTasks(
+    orchestrationId: number,
+    tasks: NewOrchestrationTask[],
+    actor: Actor,
+  ): Promise<OrchestrationDetail>;
   getOrchestration(id: number): Promise<OrchestrationDetail | undefined>;
   listOrchestrations(query: OrchestrationQuery): Promise<OrchestrationPage>;
   /** waiting/queued tasks → cancelled, running ones → cancel requested. Throws `conflict` when already finished. */
@@ -254,7 +264,12 @@ export interface Store {
    * Stages one task in a group; returns the group's staged tasks, oldest first. Throws `conflict` when the
    * identifier is already staged in that group, or the group was submitted already (naming its orchestration).
    */
-  stageTask(group: string, identifier: string, document: Record<string, unknown>, actor: Actor): Promise<StagedTask[]>;
+  stageTask(
+    group: string,
+    identifier: string,
+    document: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<StagedTask[]>;
   /** The tasks staged in a group, oldest first (stamped with the orchestration once submitted); empty when none. */
   listStagedTasks(group: string): Promise<StagedTask[]>;
   /**

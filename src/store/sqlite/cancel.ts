@@ -12,7 +12,10 @@ import { storeFailure } from './failures.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import { rowToTask } from './task-rows.js';
 
-export function prepareRequestCancel(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
+export function prepareRequestCancel(
+  ctx: StoreContext,
+  resolver: Resolver,
+): (id: number, actor: Actor) => Task {
   const k = ctx.sql.builder;
 
   return (id, actor) =>

@@ -120,13 +120,20 @@ export function prepareFinishAttempts(
         if (row.orchestration_id !== null) {
           const cause = { actor: workerActor(finish.worker_id), correlation_id: null, now };
           // The cost first: at the budget, the tasks not started are skipped before any dependent is queued.
-          resolution.attemptEnded(row.orchestration_id, attemptRow?.cost_usd ?? null, ending.task === 'queued', cause);
+          resolution.attemptEnded(
+            row.orchestration_id,
+            attemptRow?.cost_usd ?? null,
+            ending.task === 'queued',
+            cause,
+          );
           if (isTerminal(ending.task)) resolution.taskEnded(row, ending.task, cause);
         }
       }
       resolution.settle();
       // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
-      return finished.map((row) => rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row));
+      return finished.map((row) =>
+        rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
+      );
     });
   };
 }

@@ -37,7 +37,9 @@ export function prepareRecoverTasks(
   resolver: Resolver,
 ): (request: RecoveryRequest) => Task[] {
   const recoverable = ctx.db.prepare<[Record<string, unknown>], TaskRow>(RECOVERABLE);
-  const interruptAttempt = ctx.db.prepare<[Record<string, unknown>], { cost_usd: number | null }>(INTERRUPT_ATTEMPT);
+  const interruptAttempt = ctx.db.prepare<[Record<string, unknown>], { cost_usd: number | null }>(
+    INTERRUPT_ATTEMPT,
+  );
   const endTask = ctx.db.prepare<[Record<string, unknown>], TaskRow>(END_TASK);
 
   return (request) => {
@@ -115,7 +117,12 @@ export function prepareRecoverTasks(
           );
         }
         if (updated.orchestration_id !== null) {
-          resolution.attemptEnded(updated.orchestration_id, attemptRow?.cost_usd ?? null, status === 'queued', cause);
+          resolution.attemptEnded(
+            updated.orchestration_id,
+            attemptRow?.cost_usd ?? null,
+            status === 'queued',
+            cause,
+          );
           if (isTerminal(status)) resolution.taskEnded(updated, status, cause);
         }
         return updated;

@@ -72,7 +72,11 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
       );
       if (row.orchestration_id !== null) {
         const resolution = resolver.begin();
-        resolution.taskReopened(updated, from, { actor: actor.actor, correlation_id: actor.correlation_id ?? null, now });
+        resolution.taskReopened(updated, from, {
+          actor: actor.actor,
+          correlation_id: actor.correlation_id ?? null,
+          now,
+        });
         resolution.settle();
       }
       return rowToTask(updated);

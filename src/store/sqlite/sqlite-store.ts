@@ -190,7 +190,12 @@ export class SqliteStore implements Store {
     return this.ops.orchestrations.cancel(id, actor);
   }
 
-  async stageTask(group: string, identifier: string, document: Record<string, unknown>, actor: Actor): Promise<StagedTask[]> {
+  async stageTask(
+    group: string,
+    identifier: string,
+    document: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<StagedTask[]> {
     return this.ops.staging.stage(group, identifier, document, actor);
   }
 

@@ -43,11 +43,11 @@ export function describeOrchestrationControl(h: StoreHandle): void {
     it('skips every task not started once the recorded cost reaches the budget; running ones finish', async () => {
       const o = await h.store.createOrchestration(
         { name: 'capped', max_parallel: null, budget_usd: 1 },
-        [node('a'), node('b'), node('e'), node('c', ['a']), node('d', ['b'])],
+        [node('a'), node('b'), node('e'), node('f'), node('c', ['a']), node('d', ['b'])],
         CLI,
       );
       const driver = new Driver(h.store, o.id);
-      expect(await driver.claim()).toEqual(['a', 'b', 'e']);
+      expect(await driver.claim()).toEqual(['a', 'b', 'e', 'f']);
       await driver.end('a', COMPLETED, { cost_usd: 0.6 });
       expect(statuses(await reload(h.store, o.id))).toMatchObject({ c: 'queued', d: 'waiting' });
       await driver.end('b', COMPLETED, { cost_usd: 0.6 });
@@ -57,6 +57,7 @@ export function describeOrchestrationControl(h: StoreHandle): void {
         a: 'completed',
         b: 'completed',
         e: 'running',
+        f: 'running',
         c: 'skipped',
         d: 'skipped',
       });
@@ -67,6 +68,16 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       });
       expect(await claimReady(h.store)).toEqual([]);
 
+      // A task that would run again later does not: it is skipped too, and returned as such.
+      const requeued = await driver.end('f', {
+        kind: 'requeued',
+        failure: failure('rate_limit'),
+        run_after: new Date(),
+      });
+      expect(requeued).toMatchObject({
+        status: 'skipped',
+        status_reason: 'budget exhausted: $1.20 of $1.00',
+      });
       await driver.end('e', COMPLETED, { cost_usd: 0.1 });
       detail = await reload(h.store, o.id);
       expect(detail).toMatchObject({ status: 'failed', status_reason: 'budget exhausted: $1.30 of $1.00' });
@@ -74,7 +85,7 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       expect(detail.finished_at).not.toBeNull();
       const types = (await h.store.listEvents({ orchestration_id: o.id, limit: 100 })).map((e) => e.type);
       expect(types.filter((t) => t === 'orchestration_budget_exhausted')).toHaveLength(1);
-      expect(types.filter((t) => t === 'task_skipped')).toHaveLength(2);
+      expect(types.filter((t) => t === 'task_skipped')).toHaveLength(3);
 
       const retry = await rejection(h.store.retryTask(task(detail, 'c').id, CLI));
       expect(retry.code).toBe('conflict');

@@ -25,7 +25,17 @@ export function describeOrchestrations(h: StoreHandle): void {
       const created = await h.store.createOrchestration(
         { name: 'release', max_parallel: 3, budget_usd: 5 },
         [
-          node('build'),
+          node('build', [], {
+            allowed_tools: ['Read', 'Bash(npm test)'],
+            env: { CI: '1' },
+            tags: ['release'],
+            system_prompt: 'Be brief.',
+            max_turns: 5,
+            max_budget_usd: 2.5,
+            timeout_seconds: 600,
+            priority: 3,
+            execution_prompt: 'Build {{ not a template }}',
+          }),
           node('docs', [], { initial_delay_seconds: 60 }),
           node('test', ['build'], { initial_delay_seconds: 5 }),
           node('ship', ['test', 'docs'], { rule: 'all_done' }),
@@ -48,6 +58,13 @@ export function describeOrchestrations(h: StoreHandle): void {
         docs: 'queued',
         test: 'waiting',
         ship: 'waiting',
+      });
+      // What create returns is what is stored.
+      expect(await h.store.getOrchestration(created.id)).toEqual(created);
+      expect(task(created, 'build')).toMatchObject({
+        allowed_tools: ['Read', 'Bash(npm test)'],
+        env: { CI: '1' },
+        priority: 3,
       });
       expect(task(created, 'ship')).toMatchObject({
         depends_on: ['test', 'docs'],

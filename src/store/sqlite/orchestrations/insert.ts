@@ -105,7 +105,16 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
       const id = Number(lastInsertRowid);
       ids.set(task.identifier, id);
       inserted.push({
-        task: storedTask(task, { id, orchestrationId, status, prompt, runAfter, now: cause.now, deps, counts }),
+        task: storedTask(task, {
+          id,
+          orchestrationId,
+          status,
+          prompt,
+          runAfter,
+          now: cause.now,
+          deps,
+          counts,
+        }),
         finishedDependencies: counts.finished,
       });
       ctx.tx.append(
