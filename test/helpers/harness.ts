@@ -7,10 +7,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from '../../src/app.js';
 import { DEFAULTS, type Config } from '../../src/config/schema.js';
+import type { Logger } from '../../src/observability/logger.js';
 import type { Executor } from '../../src/executor/executor.js';
 import type { TaskStatus } from '../../src/domain/vocabulary.js';
 
 export const FAKE_CLAUDE = resolve('test/fixtures/fake-claude.mjs');
+
+/** Tests provoke warnings on purpose (rate limits, breakers, recovery); only errors are printed. */
+export const quietLogger: Logger = {
+  info: () => {},
+  warn: () => {},
+  error: (obj, msg) => process.stderr.write(`engine error: ${msg ?? ''} ${JSON.stringify(obj)}\n`),
+};
 
 export function tempDir(prefix = 'cw-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -45,7 +53,7 @@ export async function openTestApp(
 ): Promise<TestApp> {
   const home = options.home ?? tempDir('cw-home-');
   const workdir = tempDir('cw-work-');
-  const app = await App.open({ config: testConfig(home, overrides), executor: options.executor });
+  const app = await App.open({ config: testConfig(home, overrides), executor: options.executor, logger: quietLogger });
   if (options.start !== false) await app.start();
   return {
     app,
