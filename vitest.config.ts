@@ -9,5 +9,8 @@ export default defineConfig({
     // Two cores: end-to-end files spawn servers and Claude Code stand-ins; keep parallelism modest.
     maxWorkers: 2,
     minWorkers: 1,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.tmp/vitest-results.json' },
   },
 });

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { query, type Options, type SpawnedProcess, type SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import type { Options, SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import type { Failure, Task } from '../domain/vocabulary.js';
 import { AttemptEvidence } from './attempt-evidence.js';
 import { buildChildEnv } from './child-env.js';
@@ -39,6 +39,8 @@ export class ClaudeExecutor implements Executor {
     signal.addEventListener('abort', forwardAbort, { once: true });
     let thrown: unknown;
     try {
+      // Loaded on the first attempt: an idle server does not pay the SDK's memory.
+      const { query } = await import('@anthropic-ai/claude-agent-sdk');
       const messages = query({
         prompt: task.execution_prompt,
         options: this.sdkOptions(request, controller, recorder),

@@ -4,14 +4,28 @@
  * GET and DELETE (session streams and session ends) are answered 405, as the protocol asks of a stateless server.
  * MCP exchanges still open when the REST server closes are ended, so a long wait_for_task cannot hold up shutdown.
  */
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { App } from '../app.js';
 import type { Logger } from '../observability/logger.js';
 import { stderrLogger } from '../observability/logger.js';
 import { AppBackend } from './app-backend.js';
 import { MCP_ACTOR } from './backend.js';
-import { createMcpServer } from './server.js';
+
+/** The MCP SDK is loaded on the first /mcp request: an idle server does not pay its memory. */
+let modules: Promise<{
+  StreamableHTTPServerTransport: typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js').StreamableHTTPServerTransport;
+  createMcpServer: typeof import('./server.js').createMcpServer;
+}> | null = null;
+function loadMcp() {
+  modules ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('./server.js'),
+  ]).then(([http, server]) => ({
+    StreamableHTTPServerTransport: http.StreamableHTTPServerTransport,
+    createMcpServer: server.createMcpServer,
+  }));
+  return modules;
+}
 
 export const MCP_PATH = '/mcp';
 
@@ -28,7 +42,7 @@ export function registerMcpRoute(
   logger: Logger = stderrLogger,
 ): void {
   const backend = new AppBackend(app, 'server', MCP_ACTOR);
-  const open = new Set<StreamableHTTPServerTransport>();
+  const open = new Set<{ close(): Promise<void> }>();
   fastify.addHook('preClose', async () => {
     await Promise.all([...open].map((transport) => transport.close()));
   });
@@ -38,6 +52,7 @@ export function registerMcpRoute(
     url: MCP_PATH,
     onRequest: authenticate,
     handler: async (request, reply) => {
+      const { StreamableHTTPServerTransport, createMcpServer } = await loadMcp();
       const server = createMcpServer(backend, logger);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       open.add(transport);
