@@ -31,6 +31,7 @@ import type {
   TaskQuery,
 } from '../store.js';
 import { prepareRequestCancel } from './cancel.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 import { prepareClaimTasks } from './claim.js';
 import { openDatabase } from './connection.js';
 import { taskRowReader, type StoreContext } from './context.js';
@@ -75,17 +76,27 @@ export class SqliteStore implements Store {
   private readonly listeners = new EventListeners();
   private prepared: Operations | null = null;
   private transactions!: Transactions;
+  private readonly checkpointer: Checkpointer | null = null;
 
   /** Opens (and creates) the database file; call `migrate()` before anything else. */
   constructor(readonly filePath: string) {
     this.db = openDatabase(filePath);
     this.sql = new SqlRunner(this.db);
+    if (filePath !== ':memory:' && filePath !== '') {
+      this.checkpointer = new Checkpointer(filePath);
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    }
   }
 
   async migrate(): Promise<void> {
     migrate(this.db, this.sql, this.filePath);
     if (!this.prepared) {
-      this.transactions = new Transactions(this.db, this.listeners);
+      const checkpointer = this.checkpointer;
+      this.transactions = new Transactions(
+        this.db,
+        this.listeners,
+        checkpointer ? () => checkpointer.ensureStarted() : null,
+      );
       this.prepared = prepareOperations({
         db: this.db,
         tx: this.transactions,
@@ -96,6 +107,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 

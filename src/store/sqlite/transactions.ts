@@ -52,6 +52,8 @@ export class Transactions {
   constructor(
     db: BetterSqlite3.Database,
     private readonly listeners: EventListeners,
+    /** Called before each outermost write (starts the checkpoint thread). */
+    private readonly beforeWrite: (() => void) | null = null,
   ) {
     this.insertEvent = db.prepare(INSERT_EVENT);
     this.immediate = db.transaction((work: () => unknown) => work());
@@ -64,6 +66,7 @@ export class Transactions {
   write<T>(work: () => T): T {
     // Inside another write, the work joins it: composite operations (finish then claim) commit once, together.
     if (this.collecting) return work();
+    this.beforeWrite?.();
     const appended: TaskEvent[] = [];
     this.collecting = appended;
     let result: T;
