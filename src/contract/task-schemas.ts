@@ -49,6 +49,8 @@ export const CreateTaskInput = z.strictObject({
   priority: z.int().min(-1000).max(1000).optional(),
   tags: z.array(TaskTag).max(32).optional(),
   max_attempts: z.int().min(1).max(20).optional(),
+  retry_base_seconds: z.number().min(0).max(3600).nullable().optional(),
+  retry_cap_seconds: z.number().min(0).max(86_400).nullable().optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
@@ -104,6 +106,8 @@ export const TaskSchema = z.object({
   priority: z.number(),
   tags: z.array(z.string()),
   max_attempts: z.number(),
+  retry_base_seconds: z.number().nullable(),
+  retry_cap_seconds: z.number().nullable(),
   orchestration_id: z.number().nullable(),
   identifier: z.string().nullable(),
   trigger_rule: z.enum(TRIGGER_RULES),

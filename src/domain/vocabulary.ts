@@ -105,6 +105,10 @@ export interface TaskOptions {
   priority: number;
   tags: string[];
   max_attempts: number;
+  /** First retry backoff for this task (doubles per attempt); null: the configured `retry_base_seconds`. */
+  retry_base_seconds: number | null;
+  /** Largest retry backoff for this task; null: the configured `retry_cap_seconds`. */
+  retry_cap_seconds: number | null;
 }
 
 export interface Task extends TaskOptions {

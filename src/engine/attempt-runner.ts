@@ -87,7 +87,12 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
     : abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000));
   const durationMs = Date.now() - startedAt;
   await deps.gates.onAttemptEnd(task.model, failure);
-  const decision = decideOutcome(failure, attempt, task.max_attempts, deps.retry, {
+  const retry = {
+    ...deps.retry,
+    ...(task.retry_base_seconds !== null ? { base_ms: task.retry_base_seconds * 1000 } : {}),
+    ...(task.retry_cap_seconds !== null ? { cap_ms: task.retry_cap_seconds * 1000 } : {}),
+  };
+  const decision = decideOutcome(failure, attempt, task.max_attempts, retry, {
     cooldownUntil: deps.gates.cooldownUntil(task.model),
   });
   const result = outcome.result;

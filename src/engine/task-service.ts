@@ -56,6 +56,8 @@ export class TaskService {
       priority: input.priority ?? 0,
       tags: input.tags ?? [],
       max_attempts: input.max_attempts ?? this.config.max_attempts,
+      retry_base_seconds: input.retry_base_seconds ?? null,
+      retry_cap_seconds: input.retry_cap_seconds ?? null,
       log_path: files.log_path,
       transcript_path: files.transcript_path,
     };

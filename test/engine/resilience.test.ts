@@ -85,6 +85,26 @@ describe('resilience', () => {
     expect(Date.parse(attempts[1]!.started_at)).toBeGreaterThanOrEqual(runAfter);
   });
 
+  it("a task's own retry backoff overrides the configured one", async () => {
+    harness = await openTestApp({ retry_base_seconds: 600 });
+    const { app, workdir } = harness;
+    const task = await app.tasks.createTask(
+      input(harness, `[fake:fail_first n=1 state=${join(workdir, 'sown')} fail_as=overloaded] job`, {
+        retry_base_seconds: 0.2,
+        retry_cap_seconds: 0.2,
+      }),
+      { actor: 't' },
+    );
+    const done = await waitForStatus(app, task.id, ['completed', 'failed'], 10_000);
+    expect(done.status).toBe('completed');
+    expect(done.retry_base_seconds).toBe(0.2);
+    const events = await app.store.listEvents({ task_id: task.id, limit: 50 });
+    const requeued = events.find((e) => e.type === 'task_requeued')!;
+    expect(
+      Date.parse(String(requeued.data['run_after'])) - Date.parse(requeued.created_at),
+    ).toBeLessThanOrEqual(200);
+  });
+
   it('a 401 fails at once, with the login suggestion, whatever max_attempts says', async () => {
     harness = await openTestApp();
     const { app } = harness;

@@ -3,26 +3,14 @@
  * names what it is about.
  */
 import type { Task } from '../../src/domain/vocabulary.js';
+import { taskOptions } from '../helpers/task-options.js';
 
 export function makeTask(overrides: Partial<Task> = {}): Task {
   const now = new Date().toISOString();
   return {
     id: 1,
     status: 'running',
-    execution_prompt: 'Add input validation to src/api/users.ts',
-    working_directory: process.cwd(),
-    model: 'sonnet',
-    system_prompt: null,
-    permission_mode: 'bypassPermissions',
-    allowed_tools: null,
-    disallowed_tools: null,
-    max_turns: null,
-    max_budget_usd: null,
-    env: {},
-    timeout_seconds: null,
-    priority: 0,
-    tags: [],
-    max_attempts: 3,
+    ...taskOptions({ working_directory: process.cwd() }),
     orchestration_id: null,
     identifier: null,
     trigger_rule: 'all_success',

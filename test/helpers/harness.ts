@@ -53,7 +53,11 @@ export async function openTestApp(
 ): Promise<TestApp> {
   const home = options.home ?? tempDir('cw-home-');
   const workdir = tempDir('cw-work-');
-  const app = await App.open({ config: testConfig(home, overrides), executor: options.executor, logger: quietLogger });
+  const app = await App.open({
+    config: testConfig(home, overrides),
+    executor: options.executor,
+    logger: quietLogger,
+  });
   if (options.start !== false) await app.start();
   return {
     app,

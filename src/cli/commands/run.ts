@@ -29,6 +29,8 @@ interface RunOptions {
   priority?: number;
   tag?: string[];
   maxAttempts?: number;
+  retryBase?: number;
+  retryCap?: number;
   watch?: boolean;
   json?: boolean;
   stdin: boolean;
@@ -59,6 +61,12 @@ export function registerRun(program: Command, run: CliRun): void {
     .option('--priority <n>', 'higher runs first (-1000 to 1000; default 0)', wholeNumber)
     .option('--tag <tag>', 'a label to find the task by (repeatable)', collect)
     .option('--max-attempts <n>', 'attempts before the task fails (1 to 20)', wholeNumber)
+    .option(
+      '--retry-base <duration>',
+      'first retry backoff for this task, doubling per attempt (e.g. 10s)',
+      durationSeconds,
+    )
+    .option('--retry-cap <duration>', 'largest retry backoff for this task (e.g. 10m)', durationSeconds)
     .option('-w, --watch', 'follow the task until it ends; exit like `watch`')
     .option('--json', 'print the created task (with --watch: the finished task) as JSON')
     .option('--no-stdin', 'do not read stdin')
@@ -108,6 +116,8 @@ function buildRequest(context: CliContext, prompt: string, options: RunOptions):
   if (permission !== undefined) request.permission_mode = permission as PermissionMode;
   const attempts = options.maxAttempts ?? (configured('max_attempts') ? config.max_attempts : undefined);
   if (attempts !== undefined) request.max_attempts = attempts;
+  if (options.retryBase !== undefined) request.retry_base_seconds = options.retryBase;
+  if (options.retryCap !== undefined) request.retry_cap_seconds = options.retryCap;
   const timeout =
     options.timeout ?? (configured('task_timeout_seconds') ? config.task_timeout_seconds : undefined);
   if (timeout !== undefined) request.timeout_seconds = timeout;

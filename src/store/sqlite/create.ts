@@ -13,11 +13,11 @@ const INSERT_TASK = `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, model, system_prompt, permission_mode, allowed_tools,
     disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts,
-    run_after, created_at, updated_at, log_path, transcript_path
+    run_after, created_at, updated_at, log_path, transcript_path, retry_base_seconds, retry_cap_seconds
   ) VALUES (
     'queued', @execution_prompt, @working_directory, @model, @system_prompt, @permission_mode, @allowed_tools,
     @disallowed_tools, @max_turns, @max_budget_usd, @env, @timeout_seconds, @priority, @tags, @max_attempts,
-    @now, @now, @now, @log_path, @transcript_path
+    @now, @now, @now, @log_path, @transcript_path, @retry_base_seconds, @retry_cap_seconds
   )`;
 
 /** Fills the `{id}` placeholder of the log file names from the row's id (orchestrations reuse it for many rows). */
@@ -55,6 +55,8 @@ export function prepareCreateTask(ctx: StoreContext): (task: NewTask, actor: Act
         now,
         log_path: task.log_path ?? null,
         transcript_path: task.transcript_path ?? null,
+        retry_base_seconds: task.retry_base_seconds ?? null,
+        retry_cap_seconds: task.retry_cap_seconds ?? null,
       });
       const row = nameFiles.get(Number(lastInsertRowid));
       if (!row)

@@ -10,6 +10,7 @@ import { migration001 } from './migrations/001_initial.js';
 import { migration002 } from './migrations/002_orchestrations.js';
 import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
+import { migration005 } from './migrations/005_task_retry_settings.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -20,7 +21,13 @@ export interface Migration {
 }
 
 /** In order; a new migration is appended here with the next number. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 export interface MigrationResult {
   applied: number[];

@@ -25,6 +25,8 @@ export interface TasksTable {
   /** JSON array. */
   tags: string;
   max_attempts: number;
+  retry_base_seconds: number | null;
+  retry_cap_seconds: number | null;
   orchestration_id: number | null;
   identifier: string | null;
   trigger_rule: string;

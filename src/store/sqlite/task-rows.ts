@@ -51,6 +51,8 @@ export function rowToTask(row: TaskRow): Task {
     priority: row.priority,
     tags: parseJson<string[]>(row.tags) ?? [],
     max_attempts: row.max_attempts,
+    retry_base_seconds: row.retry_base_seconds,
+    retry_cap_seconds: row.retry_cap_seconds,
     orchestration_id: row.orchestration_id,
     identifier: row.identifier,
     trigger_rule: row.trigger_rule as TriggerRule,

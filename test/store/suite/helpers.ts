@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, expect } from 'vitest';
 import { FAILURE_CLASSES } from '../../../src/domain/failure-codes.js';
+import { taskOptions } from '../../helpers/task-options.js';
 import type { Actor, Failure, FailureCode } from '../../../src/domain/vocabulary.js';
 import type { AttemptFinish, AttemptOutcome, ClaimedTask, NewTask, Store } from '../../../src/store/store.js';
 
@@ -38,20 +39,7 @@ export function useStore(open: OpenStore): StoreHandle {
 
 export function newTask(overrides: Partial<NewTask> = {}): NewTask {
   return {
-    execution_prompt: 'Add input validation to src/api/users.ts',
-    working_directory: '/tmp/project',
-    model: 'sonnet',
-    system_prompt: null,
-    permission_mode: 'bypassPermissions',
-    allowed_tools: null,
-    disallowed_tools: null,
-    max_turns: null,
-    max_budget_usd: null,
-    env: {},
-    timeout_seconds: null,
-    priority: 0,
-    tags: [],
-    max_attempts: 3,
+    ...taskOptions(),
     log_path: '/home/me/.claude-worker/logs/tasks/{id}-project-20260101T000000Z.log',
     transcript_path: '/home/me/.claude-worker/logs/tasks/{id}-project-20260101T000000Z.jsonl',
     ...overrides,

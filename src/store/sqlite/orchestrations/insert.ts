@@ -24,8 +24,8 @@ const INSERT_TASK = `
     disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts,
     run_after, created_at, updated_at, log_path, transcript_path, orchestration_id, identifier, trigger_rule,
     initial_delay_seconds, prompt_template, pending_dependencies, deps_succeeded, deps_failed, deps_skipped,
-    deps_cancelled
-  ) VALUES (${Array.from({ length: 30 }, () => '?').join(', ')})`;
+    deps_cancelled, retry_base_seconds, retry_cap_seconds
+  ) VALUES (${Array.from({ length: 32 }, () => '?').join(', ')})`;
 
 /** A task of the orchestration that new tasks may depend on. */
 export interface ExistingTask {
@@ -101,6 +101,8 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
         counts.failed,
         counts.skipped,
         counts.cancelled,
+        task.retry_base_seconds ?? null,
+        task.retry_cap_seconds ?? null,
       );
       const id = Number(lastInsertRowid);
       ids.set(task.identifier, id);
@@ -174,6 +176,8 @@ function storedTask(task: NewOrchestrationTask, s: Stored): OrchestrationTask {
     priority: task.priority,
     tags: task.tags,
     max_attempts: task.max_attempts,
+    retry_base_seconds: task.retry_base_seconds ?? null,
+    retry_cap_seconds: task.retry_cap_seconds ?? null,
     orchestration_id: s.orchestrationId,
     identifier: task.identifier,
     trigger_rule: task.trigger_rule,
