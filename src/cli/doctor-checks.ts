@@ -34,6 +34,8 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   checks.push(check);
   checks.push(await claudeCheck(config));
   checks.push(credentialsCheck(context));
+  const root = rootCheck(config, context.io.env);
+  if (root) checks.push(root);
   const home = homeCheck(config);
   checks.push(home);
   if (home.status === 'ok') checks.push(await databaseCheck(config));
@@ -88,6 +90,23 @@ function configCheck(context: CliContext): { config: Config; check: Check } {
       },
     };
   }
+}
+
+/**
+ * Claude Code refuses bypassPermissions (our default) when it runs as root, unless IS_SANDBOX=1 (or its bubblewrap
+ * sandbox) says the machine is disposable: every task would fail at once.
+ */
+function rootCheck(config: Config, env: NodeJS.ProcessEnv): Check | null {
+  if (process.platform === 'win32' || process.getuid?.() !== 0) return null;
+  if (config.permission_mode !== 'bypassPermissions') return null;
+  if (env['IS_SANDBOX'] === '1' || env['CLAUDE_CODE_BUBBLEWRAP'] === '1') return null;
+  return {
+    name: 'permissions',
+    status: 'warn',
+    message:
+      'running as root with permission_mode bypassPermissions: Claude Code refuses that, so tasks would fail',
+    fix: 'Run claude-worker as a normal user; or set permission_mode (e.g. CLAUDE_WORKER_PERMISSION_MODE=acceptEdits); or, only on a disposable sandbox, set IS_SANDBOX=1 for the server.',
+  };
 }
 
 async function claudeCheck(config: Config): Promise<Check> {

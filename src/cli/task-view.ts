@@ -36,7 +36,7 @@ export function endLines(task: Task): string[] {
   const elapsed = elapsedMs(task);
   const facts = [
     elapsed === null ? null : `in ${formatDuration(elapsed)}`,
-    task.num_turns === null ? null : `${task.num_turns} turns`,
+    task.num_turns === null ? null : `${task.num_turns} turn${task.num_turns === 1 ? '' : 's'}`,
     task.cost_usd === null ? null : formatCost(task.cost_usd),
   ].filter((fact): fact is string => fact !== null);
   const lines = [`Task ${task.id} ${task.status}${facts.length ? ` ${facts.join(' · ')}` : ''}`];
@@ -82,7 +82,12 @@ export function statusLines(task: TaskWithAttempts, now: number = Date.now()): s
   lines.push(field('attempts', `${task.attempt_count} of ${task.max_attempts}`));
   if (task.tags.length) lines.push(field('tags', task.tags.join(', ')));
   if (task.num_turns !== null || task.cost_usd !== null) {
-    lines.push(field('usage', `${task.num_turns ?? 0} turns · ${formatCost(task.cost_usd)}`));
+    lines.push(
+      field(
+        'usage',
+        `${task.num_turns ?? 0} turn${task.num_turns === 1 ? '' : 's'} · ${formatCost(task.cost_usd)}`,
+      ),
+    );
   }
   if (task.session_id) lines.push(field('session', task.session_id));
   if (task.last_action) lines.push(field('last action', truncate(oneLine(task.last_action), 200)));

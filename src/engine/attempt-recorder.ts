@@ -79,7 +79,7 @@ export class AttemptRecorder {
   finished(outcome: string, durationMs: number, failure: Failure | null, costUsd: number | null): void {
     const seconds = (durationMs / 1000).toFixed(1);
     const cost = costUsd === null ? '' : `, $${costUsd.toFixed(4)}`;
-    const turns = this.numTurns === null ? '' : `, ${this.numTurns} turns`;
+    const turns = this.numTurns === null ? '' : `, ${this.numTurns} turn${this.numTurns === 1 ? '' : 's'}`;
     if (failure) {
       this.taskLine(
         `[attempt ${this.attempt}] ${outcome} after ${seconds} s: ${failure.code}: ${failure.message}`,

@@ -127,6 +127,14 @@ function fromApiError(
   );
 }
 
+/** Claude Code's guard: bypassPermissions is refused when it runs as root, unless IS_SANDBOX=1 declares a sandbox. */
+const ROOT_BYPASS_REFUSAL = /cannot be used with root\/sudo privileges/i;
+const ROOT_BYPASS_SUGGESTION =
+  'Claude Code refuses permission mode bypassPermissions when it runs as root. Run the claude-worker server as a ' +
+  'normal user; or give the task another mode (--permission-mode acceptEdits, or permission_mode in the ' +
+  "configuration); or, only if this machine is a disposable sandbox, set IS_SANDBOX=1 in the server's environment. " +
+  'Then `claude-worker retry <id>`.';
+
 function fromExit(exitCode: number, sdkMessage: string, stderr: string, now: number): Failure {
   const meaning = exitCodeMeaning(exitCode);
   const said = stderr.trim() ? tail(stderr, 400) : oneLine(sdkMessage);
@@ -134,6 +142,9 @@ function fromExit(exitCode: number, sdkMessage: string, stderr: string, now: num
   const explained = meaning && meaning !== `exit code ${exitCode}` ? ` (${meaning})` : '';
   const message = `Claude Code exited with code ${exitCode}${explained}: ${said}`;
   if (exitCode === 126 || exitCode === 127) return makeFailure('cli_not_found', message, details);
+  if (ROOT_BYPASS_REFUSAL.test(stderr)) {
+    return { ...makeFailure('invalid_request', message, details), suggestion: ROOT_BYPASS_SUGGESTION };
+  }
   const byText = codeForText(`${stderr}\n${sdkMessage}`);
   if (byText && exitCode < 128) {
     return makeFailure(byText, message, { ...details, retry_after_ms: retryAfterMs(stderr, now) });

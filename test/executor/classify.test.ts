@@ -328,3 +328,26 @@ describe('classifyFailure', () => {
     expect(failure).toMatchObject({ code: 'auth', retry_after_ms: null });
   });
 });
+
+describe('Claude Code refusing bypassPermissions as root', () => {
+  it('is not retried, and says how to run instead', () => {
+    const failure = classifyFailure({
+      result: null,
+      assistantErrors: [],
+      thrown: sdkError('Claude Code process exited with code 1', {
+        errorClass: 'process_exited_nonzero',
+        exitCode: 1,
+      }),
+      aborted: false,
+      abortReason: undefined,
+      stderr:
+        '--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n',
+      messageCount: 0,
+      timeoutSeconds: null,
+    });
+    expect(failure.retryable).toBe(false);
+    expect(failure.suggestion).toMatch(/normal user/);
+    expect(failure.suggestion).toMatch(/--permission-mode acceptEdits/);
+    expect(failure.suggestion).toMatch(/IS_SANDBOX=1/);
+  });
+});
