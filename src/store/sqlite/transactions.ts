@@ -52,8 +52,8 @@ export class Transactions {
   constructor(
     db: BetterSqlite3.Database,
     private readonly listeners: EventListeners,
-    /** Called before each outermost write (starts the checkpoint thread). */
-    private readonly beforeWrite: (() => void) | null = null,
+    /** Called after a commit that recorded events, i.e. real activity (starts the checkpoint thread). */
+    private readonly afterActivity: (() => void) | null = null,
   ) {
     this.insertEvent = db.prepare(INSERT_EVENT);
     this.immediate = db.transaction((work: () => unknown) => work());
@@ -66,7 +66,6 @@ export class Transactions {
   write<T>(work: () => T): T {
     // Inside another write, the work joins it: composite operations (finish then claim) commit once, together.
     if (this.collecting) return work();
-    this.beforeWrite?.();
     const appended: TaskEvent[] = [];
     this.collecting = appended;
     let result: T;
@@ -75,7 +74,10 @@ export class Transactions {
     } finally {
       this.collecting = null;
     }
-    if (appended.length > 0) this.listeners.emit(appended);
+    if (appended.length > 0) {
+      this.afterActivity?.();
+      this.listeners.emit(appended);
+    }
     return result;
   }
 
