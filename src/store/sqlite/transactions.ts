@@ -4,20 +4,12 @@
  * handed to listeners only after COMMIT. A transaction that throws is rolled back and its events are never seen.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { EventType, TaskEvent, TaskStatus } from '../../domain/vocabulary.js';
+import type { TaskEvent } from '../../domain/vocabulary.js';
 import type { EventListener } from '../store.js';
 import { isoTime } from './task-rows.js';
 
-export interface NewEvent {
-  type: EventType;
-  task_id: number | null;
-  orchestration_id: number | null;
-  from_status: TaskStatus | null;
-  to_status: TaskStatus | null;
-  actor: string;
-  correlation_id: string | null;
-  data: Record<string, unknown>;
-}
+/** An event to append: the stored event without what the store assigns (id, time). */
+export type NewEvent = Omit<TaskEvent, 'id' | 'created_at'>;
 
 const INSERT_EVENT = `
   INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data, created_at)
