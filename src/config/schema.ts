@@ -28,10 +28,23 @@ export const ConfigSchema = z.strictObject({
   task_timeout_seconds: z
     .int()
     .positive()
+    .max(7 * 24 * 3600)
     .describe('Attempt timeout for tasks that set none and whose model has no default below'),
-  timeout_haiku_seconds: z.int().positive().describe('Default attempt timeout for haiku models'),
-  timeout_sonnet_seconds: z.int().positive().describe('Default attempt timeout for sonnet models'),
-  timeout_opus_seconds: z.int().positive().describe('Default attempt timeout for opus models'),
+  timeout_haiku_seconds: z
+    .int()
+    .positive()
+    .max(7 * 24 * 3600)
+    .describe('Default attempt timeout for haiku models'),
+  timeout_sonnet_seconds: z
+    .int()
+    .positive()
+    .max(7 * 24 * 3600)
+    .describe('Default attempt timeout for sonnet models'),
+  timeout_opus_seconds: z
+    .int()
+    .positive()
+    .max(7 * 24 * 3600)
+    .describe('Default attempt timeout for opus models'),
   max_attempts: z.int().min(1).max(20).describe('Attempts per task (recovery after a crash uses one)'),
   retry_base_seconds: z
     .number()

@@ -86,7 +86,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
     ? null
     : abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000));
   const durationMs = Date.now() - startedAt;
-  await deps.gates.onAttemptEnd(task.model, failure);
+  await deps.gates.onAttemptEnd(task.model, task.id, failure);
   const retry = {
     ...deps.retry,
     ...(task.retry_base_seconds !== null ? { base_ms: task.retry_base_seconds * 1000 } : {}),
@@ -94,6 +94,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
   };
   const decision = decideOutcome(failure, attempt, task.max_attempts, retry, {
     cooldownUntil: deps.gates.cooldownUntil(task.model),
+    shutdown: controller.signal.aborted && controller.signal.reason === 'shutdown',
   });
   const result = outcome.result;
   await recorder.flush();

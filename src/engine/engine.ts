@@ -59,6 +59,8 @@ const WAKE_EVENTS = new Set([
 export class Engine {
   readonly workerId: string;
   private readonly running = new Map<number, RunningAttempt>();
+  /** Attempts superseded by a new claim of the same task (lease lost meanwhile): aborted, awaited until they end. */
+  private readonly draining = new Set<RunningAttempt>();
   private readonly finisher: FinishBatcher;
   private readonly logger: Logger;
   private readonly retry: RetrySettings;
@@ -102,6 +104,7 @@ export class Engine {
           for (const task of claimed) this.launch(task);
         },
       },
+      () => this.state !== 'running',
     );
   }
 
@@ -138,15 +141,15 @@ export class Engine {
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
-    for (const timer of [this.heartbeatTimer, this.pollTimer, this.delayedTimer, this.memoryTimer]) {
-      if (timer) clearTimeout(timer);
-    }
-    const allDone = () => Promise.all([...this.running.values()].map((r) => r.done));
+    // Heartbeats go on until the last attempt ends: its lease must not expire during the grace period.
+    for (const timer of [this.pollTimer, this.delayedTimer, this.memoryTimer]) if (timer) clearTimeout(timer);
+    const allDone = () => Promise.all([...this.running.values(), ...this.draining].map((r) => r.done));
     if (options.graceMs && options.graceMs > 0 && this.running.size > 0) {
       await Promise.race([allDone(), sleep(options.graceMs)]);
     }
     for (const attempt of this.running.values()) attempt.controller.abort('shutdown');
     await allDone();
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.unsubscribe?.();
     this.state = 'stopped';
   }
@@ -228,6 +231,7 @@ export class Engine {
         only_models: [model],
       });
       if (probe) {
+        this.gates.probeTask(model, probe.task.id);
         this.logger.info(
           { model, task_id: probe.task.id },
           'circuit breaker half-open: probing with one task',
@@ -256,9 +260,17 @@ export class Engine {
       onDone: (ended) => {
         // The same task may already run again (requeued and re-claimed in the batch that recorded this attempt).
         if (this.running.get(ended.task.id) === ended) this.running.delete(ended.task.id);
+        this.draining.delete(ended);
         this.wake();
       },
     });
+    // A task this worker still tracks was claimed again: its earlier attempt has ended (re-claimed in the batch that
+    // recorded it) or lost its lease meanwhile. Either way it must not go on; abort it and wait for it at shutdown.
+    const previous = this.running.get(claimed.task.id);
+    if (previous) {
+      previous.controller.abort('lease_lost');
+      this.draining.add(previous);
+    }
     this.running.set(claimed.task.id, attempt);
   }
 

@@ -1,8 +1,8 @@
 /**
  * Group commit for attempt finishes: finishes that arrive in the same turn of the event loop are written in one
- * store transaction, which also claims the tasks for the slots they free. Each caller's promise resolves only after its finish is committed, so a slot is freed (and a
- * new task claimed) only once the previous outcome is durable. A failed write is retried with backoff; a finish
- * is never dropped — if the store stays unreachable, the task keeps its lease and recovery requeues it.
+ * store transaction, which also claims the tasks for the slots they free. Each caller's promise resolves only after
+ * its finish is committed, so a slot is freed (and a new task claimed) only once the previous outcome is durable. A
+ * failed write is retried, finish by finish, for as long as the worker runs; a finish is never dropped.
  */
 import type { Task } from '../domain/vocabulary.js';
 import type { AttemptFinish, ClaimedTask, ClaimRequest, Store } from '../store/store.js';
@@ -21,7 +21,7 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
-const RETRY_DELAYS_MS = [50, 200, 1000, 3000];
+const RETRY_DELAYS_MS = [50, 200, 1000, 3000, 5000];
 
 export class FinishBatcher {
   private queue: Waiting[] = [];
@@ -31,6 +31,8 @@ export class FinishBatcher {
     private readonly store: Store,
     private readonly onError: (err: unknown, attempt: number) => void,
     private readonly claimer: BatchClaimer | null = null,
+    /** True once the worker is stopping: then a finish that cannot be recorded is given up on. */
+    private readonly isStopping: () => boolean = () => false,
   ) {}
 
   /** Resolves with the task as stored after the finish (undefined when fenced out: the task was taken over). */
@@ -48,24 +50,46 @@ export class FinishBatcher {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
+    // The batch together, with the claim for the slots it frees: the fast path.
+    try {
+      await this.commit(batch, this.claimer?.request(batch.length) ?? null);
+      return;
+    } catch (err) {
+      this.onError(err, 1);
+    }
+    // Something failed: record each finish on its own, without claims, so one bad finish cannot hold up the others.
+    // While the worker runs this never gives up (the attempt keeps its slot and its lease is renewed meanwhile);
+    // when it is stopping, it gives up after a few tries and recovery requeues the task at the next start.
+    await Promise.all(batch.map((waiting) => this.commitAlone(waiting)));
+  }
+
+  private async commitAlone(waiting: Waiting): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      await sleep(RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!);
       try {
-        const finishes = batch.map((w) => w.finish);
-        const request = this.claimer?.request(batch.length) ?? null;
-        const { finished, claimed } = await this.store.finishAndClaim(finishes, request);
-        this.claimer?.launch(claimed);
-        const byId = new Map(finished.map((t) => [t.id, t]));
-        for (const waiting of batch) waiting.resolve(byId.get(waiting.finish.task_id));
+        await this.commit([waiting], null);
         return;
       } catch (err) {
-        this.onError(err, attempt + 1);
-        const delay = RETRY_DELAYS_MS[attempt];
-        if (delay === undefined) {
-          for (const waiting of batch) waiting.reject(err);
+        this.onError(err, attempt + 2);
+        if (this.isStopping() && attempt + 1 >= RETRY_DELAYS_MS.length) {
+          waiting.reject(err);
           return;
         }
-        await new Promise((done) => setTimeout(done, delay));
       }
     }
   }
+
+  private async commit(batch: Waiting[], request: ClaimRequest | null): Promise<void> {
+    const { finished, claimed } = await this.store.finishAndClaim(
+      batch.map((w) => w.finish),
+      request,
+    );
+    this.claimer?.launch(claimed);
+    const byId = new Map(finished.map((t) => [t.id, t]));
+    for (const waiting of batch) waiting.resolve(byId.get(waiting.finish.task_id));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
 }

@@ -16,8 +16,8 @@ const BREAKER_CODES: ReadonlySet<FailureCode> = new Set(['overloaded', 'server_e
 
 export class ModelGates {
   private gates = new Map<string, ModelGate>();
-  /** Models whose breaker probe this worker holds, until its attempt ends. */
-  private readonly probing = new Set<string>();
+  /** Model → the task probing its breaker on this worker, until that attempt ends. */
+  private readonly probing = new Map<string, number | null>();
 
   constructor(
     private readonly store: Store,
@@ -54,8 +54,13 @@ export class ModelGates {
 
   async acquireProbe(model: string, ttlMs: number): Promise<boolean> {
     const ok = await this.store.acquireProbe(model, this.workerId, ttlMs);
-    if (ok) this.probing.add(model);
+    if (ok) this.probing.set(model, null);
     return ok;
+  }
+
+  /** Names the task that runs as the model's probe (once claimed). */
+  probeTask(model: string, taskId: number): void {
+    if (this.probing.has(model)) this.probing.set(model, taskId);
   }
 
   async releaseProbe(model: string): Promise<void> {
@@ -70,13 +75,17 @@ export class ModelGates {
   }
 
   /** Updates the gates from how an attempt of `model` ended. Never throws: gates are advice, outcomes are truth. */
-  async onAttemptEnd(model: string, failure: Failure | null): Promise<void> {
-    const wasProbe = this.probing.delete(model);
+  async onAttemptEnd(model: string, taskId: number, failure: Failure | null): Promise<void> {
+    // Only the probe's own attempt decides the breaker: another attempt of the model may still have been running.
+    const wasProbe = this.probing.get(model) === taskId;
+    if (wasProbe) this.probing.delete(model);
     try {
       let gate: ModelGate | null = null;
       if (failure?.code === 'rate_limit') {
         const waitMs = failure.retry_after_ms ?? this.config.rate_limit_cooldown_seconds * 1000;
         gate = await this.store.setModelCooldown(model, new Date(Date.now() + waitMs), failure.message);
+        // A rate-limited probe proved nothing about the breaker; free the probe for after the cool-down.
+        if (wasProbe) await this.store.releaseProbe(model, this.workerId);
         this.logger.warn({ model, until: gate.cooldown_until }, 'rate limited: model cooling down');
       } else if (failure && BREAKER_CODES.has(failure.code)) {
         gate = await this.store.recordModelFailure(

@@ -33,13 +33,18 @@ export function backoffMs(
   return Math.floor(random() * ceiling);
 }
 
-/** Rate-limited attempts do not count against max_attempts, up to this many attempts in all: never forever. */
+/**
+ * Rate-limited attempts and attempts stopped by a shutdown do not count against max_attempts, up to this many
+ * attempts in all: never forever.
+ */
 export const RATE_LIMIT_ATTEMPT_CEILING = 20;
 
 export interface OutcomeContext {
   now?: number;
   /** The model's cool-down, when it has one (a rate-limited task waits for it without spending an attempt). */
   cooldownUntil?: Date | null;
+  /** The worker stopped the attempt to shut down: not the task's fault, so the attempt does not count. */
+  shutdown?: boolean;
 }
 
 export function decideOutcome(
@@ -56,6 +61,9 @@ export function decideOutcome(
     const waitMs = failure.retry_after_ms ?? settings.rate_limit_default_ms;
     const until = Math.max(now + waitMs, context.cooldownUntil?.getTime() ?? 0);
     return { kind: 'requeued', failure, run_after: new Date(until), refund_attempt: true };
+  }
+  if (failure.code === 'interrupted' && context.shutdown && attempt < RATE_LIMIT_ATTEMPT_CEILING) {
+    return { kind: 'requeued', failure, run_after: new Date(now), refund_attempt: true };
   }
   if (!failure.retryable || attempt >= maxAttempts) return { kind: 'failed', failure };
   const delay = failure.code === 'interrupted' ? 0 : backoffMs(attempt, settings);

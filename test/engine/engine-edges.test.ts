@@ -1,0 +1,154 @@
+/**
+ * Edge cases found in review, through the real SDK and the stand-in: a task re-claimed while this worker still runs
+ * it (lease lost) never runs twice; outcomes are recorded even when the store refuses writes for a while; leases are
+ * renewed through the shutdown grace period; a graceful stop does not spend a task's last attempt; a rate-limited
+ * breaker probe frees the probe for after the cool-down.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/app.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { AttemptFinish, ClaimRequest } from '../../src/store/store.js';
+import {
+  isProcessAlive,
+  openTestApp,
+  quietLogger,
+  readStarts,
+  tempDir,
+  testConfig,
+  waitFor,
+  waitForStatus,
+  type TestApp,
+} from '../helpers/harness.js';
+
+let harness: TestApp | null = null;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe('engine edge cases', () => {
+  it('a task re-claimed after its lease was lost stops the earlier attempt: never two at once', async () => {
+    harness = await openTestApp({ heartbeat_seconds: 600, lease_seconds: 2 });
+    const { app, workdir } = harness;
+    const record = join(workdir, 'starts.jsonl');
+    const task = await app.tasks.createTask(
+      {
+        execution_prompt: '[fake:slow steps=20 delay_ms=200] long',
+        working_directory: workdir,
+        env: { FAKE_CLAUDE_RECORD: record },
+      },
+      { actor: 't' },
+    );
+    await waitFor(() => readStarts(record).length === 1, 'the first start');
+    await sleep(2300); // no heartbeat renews it: the lease expires
+    expect(await app.store.recoverTasks({ expired_leases: true, actor: { actor: 'test' } })).toHaveLength(1);
+    await waitFor(() => readStarts(record).length === 2, 'the second start');
+    const [first] = readStarts(record);
+    await waitFor(() => !isProcessAlive(first!.pid), 'the first attempt to be stopped', 6000);
+    const done = await waitForStatus(app, task.id, ['completed', 'failed'], 15_000);
+    expect(done.status).toBe('completed');
+    expect((await app.store.listAttempts(task.id)).map((a) => a.status)).toEqual([
+      'interrupted',
+      'succeeded',
+    ]);
+  });
+
+  it('records a success even when the store refuses the first writes of its outcome', async () => {
+    const home = tempDir('cw-home-');
+    let refusals = 3;
+    class FlakyStore extends SqliteStore {
+      override async finishAndClaim(finishes: AttemptFinish[], claim: ClaimRequest | null) {
+        if (refusals-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+        return super.finishAndClaim(finishes, claim);
+      }
+    }
+    const config = testConfig(home, { max_attempts: 1 });
+    const app = await App.open({
+      config,
+      store: new FlakyStore(join(home, 'db.sqlite')),
+      logger: quietLogger,
+    });
+    cleanups.push(() => app.close());
+    await app.start();
+    const task = await app.tasks.createTask(
+      { execution_prompt: 'fine', working_directory: home },
+      { actor: 't' },
+    );
+    const done = await waitForStatus(app, task.id, ['completed', 'failed'], 15_000);
+    expect(done.status).toBe('completed');
+    expect(done.result).toContain('done: fine');
+  });
+
+  it('keeps renewing leases through the shutdown grace period, so nobody recovers a task that is finishing', async () => {
+    harness = await openTestApp({ heartbeat_seconds: 0.3, lease_seconds: 1 });
+    const { app, workdir } = harness;
+    const task = await app.tasks.createTask(
+      { execution_prompt: '[fake:slow steps=10 delay_ms=200] finishing', working_directory: workdir },
+      { actor: 't' },
+    );
+    await waitForStatus(app, task.id, ['running']);
+    const stopping = app.engine!.stop({ graceMs: 8000 });
+    await sleep(1500); // past the lease: only heartbeats keep it
+    expect(await app.store.recoverTasks({ expired_leases: true, actor: { actor: 'test' } })).toHaveLength(0);
+    await stopping;
+    expect((await app.store.getTask(task.id))?.status).toBe('completed');
+  });
+
+  it('a graceful stop requeues a task on its last attempt instead of failing it', async () => {
+    harness = await openTestApp();
+    const { app, workdir } = harness;
+    const task = await app.tasks.createTask(
+      {
+        execution_prompt: '[fake:slow steps=50 delay_ms=200] last try',
+        working_directory: workdir,
+        max_attempts: 1,
+      },
+      { actor: 't' },
+    );
+    await waitForStatus(app, task.id, ['running']);
+    await app.engine!.stop();
+    const after = await app.store.getTask(task.id);
+    expect(after?.status).toBe('queued');
+    expect(after?.max_attempts).toBe(2);
+  });
+
+  it('a rate-limited breaker probe frees the probe, so the model recovers after the cool-down', async () => {
+    harness = await openTestApp({
+      breaker_threshold: 1,
+      breaker_cool_seconds: 0.5,
+      retry_base_seconds: 0.05,
+    });
+    const { app, workdir } = harness;
+    const failing = await app.tasks.createTask(
+      {
+        execution_prompt: '[fake:overloaded] x',
+        working_directory: workdir,
+        model: 'haiku',
+        max_attempts: 1,
+      },
+      { actor: 't' },
+    );
+    await waitForStatus(app, failing.id, ['failed']);
+    const probe = await app.tasks.createTask(
+      {
+        execution_prompt: `[fake:fail_first n=1 state=${join(workdir, 'probe')} fail_as=rate_limit retry_after_s=1] p`,
+        working_directory: workdir,
+        model: 'haiku',
+      },
+      { actor: 't' },
+    );
+    const done = await waitForStatus(app, probe.id, ['completed', 'failed'], 15_000);
+    expect(done.status).toBe('completed');
+    expect((await app.store.listAttempts(probe.id)).map((a) => a.error?.code ?? 'ok')).toEqual([
+      'rate_limit',
+      'ok',
+    ]);
+    const gate = (await app.store.listModelGates()).find((g) => g.model === 'haiku');
+    expect(gate?.breaker_state).toBe('closed');
+  });
+});
