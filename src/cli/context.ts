@@ -3,6 +3,7 @@
  * the effective configuration (loaded once, on first use) and a connection to the server. Commands get one of
  * these from the program and never read process globals themselves.
  */
+import { stripControl } from './format.js';
 import type { Command } from 'commander';
 import { homePaths, type HomePaths } from '../config/paths.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
@@ -53,12 +54,12 @@ export class CliContext {
 
   /** A line on stdout. */
   print(line = ''): void {
-    this.io.stdout.write(`${line}\n`);
+    this.io.stdout.write(`${stripControl(line)}\n`);
   }
 
   /** A note for the person on stderr (keeps stdout clean for --json and pipes). */
   note(line: string): void {
-    this.io.stderr.write(`${line}\n`);
+    this.io.stderr.write(`${stripControl(line)}\n`);
   }
 
   /** Exactly the object, as JSON, on stdout. */

@@ -102,7 +102,7 @@ function rootCheck(config: Config, env: NodeJS.ProcessEnv): Check | null {
   if (env['IS_SANDBOX'] === '1' || env['CLAUDE_CODE_BUBBLEWRAP'] === '1') return null;
   return {
     name: 'permissions',
-    status: 'warn',
+    status: 'fail',
     message:
       'running as root with permission_mode bypassPermissions: Claude Code refuses that, so tasks would fail',
     fix: 'Run claude-worker as a normal user; or set permission_mode (e.g. CLAUDE_WORKER_PERMISSION_MODE=acceptEdits); or, only on a disposable sandbox, set IS_SANDBOX=1 for the server.',

@@ -29,11 +29,24 @@ export function formatCost(usd: number | null | undefined): string {
 }
 
 /** A single line: newlines and runs of spaces become one space. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+/**
+ * Removes terminal control characters (escape sequences, bells, carriage returns…) but keeps newlines and tabs:
+ * prompts, results and last actions come from people and models, and must not retitle or clear the terminal.
+ */
+export function stripControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(
+    /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
+    '',
+  );
 }
 
-export function truncate(text: string, width: number): string {
+export function oneLine(text: string): string {
+  return stripControl(text).replace(/\s+/g, ' ').trim();
+}
+
+export function truncate(raw: string, width: number): string {
+  const text = stripControl(raw);
   if (width <= 0) return '';
   if (text.length <= width) return text;
   return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;

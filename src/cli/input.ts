@@ -32,6 +32,12 @@ export async function readPrompt(
     if (file) {
       texts.push(readFile(file, arg));
       parts.push(`file ${arg}`);
+    } else if (looksLikeMissingFile(arg)) {
+      throw new ClaudeWorkerError(
+        'validation',
+        `There is no file ${arg} (from ${cwd}). Give an existing file, or, if this text is the prompt itself, ` +
+          `pass it as a sentence (e.g. claude-worker run "Follow the steps in ${arg}").`,
+      );
     } else {
       texts.push(arg);
       parts.push('argument');
@@ -60,10 +66,38 @@ function asFile(arg: string, cwd: string): string | null {
   }
 }
 
+/**
+ * A single word that reads like a relative path or a text file's name (`./plan.md`, `../notes.txt`, `task.md`). Not a
+ * leading `/`: `/review` is a Claude Code slash command, a fine prompt.
+ */
+function looksLikeMissingFile(arg: string): boolean {
+  if (/\s/.test(arg.trim())) return false;
+  return /^\.{1,2}\//.test(arg) || /\.(md|markdown|txt|prompt)$/i.test(arg);
+}
+
+const MAX_PROMPT_FILE_BYTES = 1024 * 1024;
+
 function readFile(path: string, shown: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    const size = statSync(path).size;
+    if (size > MAX_PROMPT_FILE_BYTES) {
+      throw new ClaudeWorkerError(
+        'validation',
+        `The prompt file ${shown} is ${Math.round(size / 1024)} KB; a prompt file may be at most 1024 KB. ` +
+          'Point the prompt at the file instead (e.g. "Read big.log and summarise it").',
+      );
+    }
+    const text = readFileSync(path, 'utf8');
+    if (text.includes('\u0000')) {
+      throw new ClaudeWorkerError(
+        'validation',
+        `The prompt file ${shown} is not a text file (it contains NUL bytes). Give a text file, or name the file in ` +
+          'the prompt so Claude Code reads it itself.',
+      );
+    }
+    return text;
   } catch (err) {
+    if (err instanceof ClaudeWorkerError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new ClaudeWorkerError(
       'validation',

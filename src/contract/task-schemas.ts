@@ -27,30 +27,65 @@ export const TaskTag = z
   .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'a tag is 1–64 letters, digits or _ . : / -');
 
 /** Fields a caller may set when creating a task. Omitted fields take configured defaults. */
+/** A whole number between min and max, with a message that names the field and the range. */
+const whole = (field: string, min: number, max: number, unit = '') =>
+  z
+    .number({ error: `${field} must be a whole number${unit}` })
+    .int(`${field} must be a whole number${unit}`)
+    .min(min, `${field} must be at least ${min}${unit}`)
+    .max(max, `${field} must be at most ${max}${unit}`);
+
 export const CreateTaskInput = z.strictObject({
   execution_prompt: z.string().refine((s) => s.trim().length > 0, 'execution_prompt must not be empty'),
   working_directory: WorkingDirectory,
   model: ModelName.optional(),
-  system_prompt: z.string().nullable().optional(),
-  permission_mode: z.enum(PERMISSION_MODES).optional(),
-  allowed_tools: z.array(z.string().min(1)).nullable().optional(),
-  disallowed_tools: z.array(z.string().min(1)).nullable().optional(),
-  max_turns: z.int().positive().max(10_000).nullable().optional(),
-  max_budget_usd: z.number().positive().max(10_000).nullable().optional(),
-  env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'), z.string())
-    .optional(),
-  timeout_seconds: z
-    .int()
-    .positive()
-    .max(7 * 24 * 3600)
+  system_prompt: z
+    .string()
+    .refine(
+      (s) => s.trim().length > 0,
+      "system_prompt is empty; leave it out to use Claude Code's own system prompt",
+    )
     .nullable()
     .optional(),
-  priority: z.int().min(-1000).max(1000).optional(),
-  tags: z.array(TaskTag).max(32).optional(),
-  max_attempts: z.int().min(1).max(20).optional(),
-  retry_base_seconds: z.number().min(0).max(3600).nullable().optional(),
-  retry_cap_seconds: z.number().min(0).max(86_400).nullable().optional(),
+  permission_mode: z
+    .enum(PERMISSION_MODES, { error: `permission_mode must be one of ${PERMISSION_MODES.join(', ')}` })
+    .optional(),
+  allowed_tools: z.array(z.string().min(1)).nullable().optional(),
+  disallowed_tools: z.array(z.string().min(1)).nullable().optional(),
+  max_turns: whole('max_turns', 1, 10_000).nullable().optional(),
+  max_budget_usd: z
+    .number({ error: 'max_budget_usd must be an amount in US dollars, such as 2.5' })
+    .positive('max_budget_usd must be more than 0')
+    .max(10_000, 'max_budget_usd must be at most 10000')
+    .nullable()
+    .optional(),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error: (iss) =>
+          `env name "${String(iss.input)}" is not valid: use letters, digits and _ (not starting with a digit)`,
+      }),
+      z.string(),
+    )
+    .optional(),
+  timeout_seconds: whole('timeout_seconds', 1, 7 * 24 * 3600, ' seconds (7 days)')
+    .nullable()
+    .optional(),
+  priority: whole('priority', -1000, 1000).optional(),
+  tags: z.array(TaskTag).max(32, 'at most 32 tags').optional(),
+  max_attempts: whole('max_attempts', 1, 20).optional(),
+  retry_base_seconds: z
+    .number()
+    .min(0)
+    .max(3600, 'retry_base_seconds must be at most 3600')
+    .nullable()
+    .optional(),
+  retry_cap_seconds: z
+    .number()
+    .min(0)
+    .max(86_400, 'retry_cap_seconds must be at most 86400')
+    .nullable()
+    .optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 

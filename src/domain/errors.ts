@@ -49,13 +49,10 @@ export class ClaudeWorkerError extends Error {
   }
 
   static notFound(what: string, id: number | string): ClaudeWorkerError {
-    return new ClaudeWorkerError(
-      'not_found',
-      `${what} ${id} does not exist. List them with \`claude-worker list\`.`,
-      {
-        data: { id },
-      },
-    );
+    const list = what === 'Orchestration' ? 'claude-worker list-orchestrations' : 'claude-worker list';
+    return new ClaudeWorkerError('not_found', `${what} ${id} does not exist. List them with \`${list}\`.`, {
+      data: { id },
+    });
   }
 
   get issues(): Issue[] {

@@ -40,19 +40,19 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
     retryable: true,
     title: 'Timed out',
     suggestion:
-      'The attempt ran longer than its timeout and was stopped. Raise it with --timeout (seconds), or split the prompt into smaller tasks.',
+      'The attempt ran longer than its timeout and was stopped. It is retried (resuming its session) while attempts remain; for more time, queue it again with a longer --timeout (e.g. 2h), or split the prompt into smaller tasks.',
   },
   interrupted: {
     retryable: true,
     title: 'Interrupted',
     suggestion:
-      'The worker running this attempt stopped (shutdown, crash or lost lease). The task is requeued and resumes its Claude session when it can.',
+      'The worker running this attempt stopped (shutdown, crash or lost lease). While attempts remain, the task runs again and resumes its Claude session.',
   },
   process_crashed: {
     retryable: true,
     title: 'Claude Code process crashed',
     suggestion:
-      'The Claude Code process died (signal or abnormal exit). Check free memory and the task log; it is retried automatically.',
+      'The Claude Code process died (signal or abnormal exit). Check free memory and the task log (`claude-worker logs <id>`); it is retried while attempts remain.',
   },
   auth: {
     retryable: false,
@@ -82,13 +82,13 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
     retryable: false,
     title: 'Reached max turns',
     suggestion:
-      'The task used all its turns before finishing. Retry it with a higher --max-turns, or narrow the prompt.',
+      'The task used all its turns before finishing. Queue it again with a higher --max-turns, or narrow the prompt.',
   },
   budget: {
     retryable: false,
     title: 'Reached its budget',
     suggestion:
-      'The task spent its max_budget_usd before finishing. Retry with a higher --max-budget-usd, or narrow the prompt.',
+      'The task spent its max_budget_usd before finishing. Queue it again with a higher --max-budget-usd, or narrow the prompt.',
   },
   execution_error: {
     retryable: false,

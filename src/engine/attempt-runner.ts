@@ -9,7 +9,7 @@ import type { Failure, Task } from '../domain/vocabulary.js';
 import type { AbortReason, ExecutionOutcome, Executor } from '../executor/executor.js';
 import type { Logger } from '../observability/logger.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
-import type { ClaimedTask, Store } from '../store/store.js';
+import type { AttemptOutcome, ClaimedTask, Store } from '../store/store.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import type { EventBus } from './event-bus.js';
 import type { FinishBatcher } from './finish-batcher.js';
@@ -92,10 +92,11 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
     ...(task.retry_base_seconds !== null ? { base_ms: task.retry_base_seconds * 1000 } : {}),
     ...(task.retry_cap_seconds !== null ? { cap_ms: task.retry_cap_seconds * 1000 } : {}),
   };
-  const decision = decideOutcome(failure, attempt, task.max_attempts, retry, {
+  const decided = decideOutcome(failure, attempt, task.max_attempts, retry, {
     cooldownUntil: deps.gates.cooldownUntil(task.model),
     shutdown: controller.signal.aborted && controller.signal.reason === 'shutdown',
   });
+  const decision = exhausted(decided, task.id, attempt, task.max_attempts);
   const result = outcome.result;
   await recorder.flush();
   try {
@@ -146,6 +147,20 @@ function abortAware(failure: Failure, signal: AbortSignal, timeoutSeconds: numbe
   if (!signal.aborted) return failure;
   const byReason = failureForAbort(signal.reason, timeoutSeconds);
   return byReason.code === failure.code ? failure : byReason;
+}
+
+/** A retryable failure with no attempt left: say so, instead of promising a retry that will not happen. */
+function exhausted(
+  outcome: AttemptOutcome,
+  taskId: number,
+  attempt: number,
+  maxAttempts: number,
+): AttemptOutcome {
+  if (outcome.kind !== 'failed' || !outcome.failure.retryable) return outcome;
+  const suggestion =
+    `All ${attempt} of ${maxAttempts} attempts are used up, so it is not retried again. ` +
+    `${outcome.failure.suggestion} Run it again with \`claude-worker retry ${taskId}\`.`;
+  return { ...outcome, failure: { ...outcome.failure, suggestion } };
 }
 
 function unexpectedFailure(err: unknown): Failure {

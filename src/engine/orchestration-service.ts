@@ -69,7 +69,7 @@ export class OrchestrationService {
     const plan = await validateWorkflow(document, {
       directoryProblem: (dir) => this.tasks.directoryProblem(dir),
       baseDir: options.baseDir,
-      what: options.what ?? `The tasks to add to orchestration ${id}`,
+      what: options.what ?? `The request to add tasks to orchestration ${id}`,
       existing: { identifiers },
     });
     const detail = await this.store.addOrchestrationTasks(id, this.toNewTasks(plan), actor);
@@ -80,7 +80,7 @@ export class OrchestrationService {
   async get(id: number): Promise<OrchestrationDetail> {
     const detail = await this.store.getOrchestration(id);
     if (!detail) throw ClaudeWorkerError.notFound('Orchestration', id);
-    return detail;
+    return { ...detail, tasks: await this.tasks.explain(detail.tasks) };
   }
 
   list(query: OrchestrationQuery): Promise<OrchestrationPage> {

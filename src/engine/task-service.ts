@@ -101,7 +101,8 @@ export class TaskService {
     return { ...page, tasks: await this.explain(page.tasks) };
   }
 
-  private async explain(tasks: Task[]): Promise<Task[]> {
+  /** Fills `status_reason` of queued tasks with why they wait (cool-down, breaker, backoff, memory). */
+  async explain<T extends Task>(tasks: T[]): Promise<T[]> {
     if (!tasks.some((t) => t.status === 'queued')) return tasks;
     const gates = new Map((await this.store.listModelGates()).map((g) => [g.model, g]));
     const admission = this.admissionBlocked();

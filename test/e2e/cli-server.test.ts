@@ -121,9 +121,31 @@ describe('claude-worker server', () => {
 });
 
 describe('claude-worker doctor and config', () => {
+  it.skipIf(process.getuid?.() !== 0)(
+    'doctor fails as root with bypassPermissions (Claude Code would refuse every task) and says the ways out',
+    async () => {
+      const cli = harness('doctor-root');
+      const result = await cli.run(['doctor', '--json'], {
+        env: { ANTHROPIC_API_KEY: 'sk-test', IS_SANDBOX: '' },
+      });
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as {
+        checks: Array<{ name: string; status: string; fix: string }>;
+      };
+      const check = report.checks.find((c) => c.name === 'permissions');
+      expect(check?.status).toBe('fail');
+      expect(check?.fix).toMatch(/acceptEdits/);
+      const relaxed = await cli.run(['doctor'], {
+        env: { ANTHROPIC_API_KEY: 'sk-test', IS_SANDBOX: '', CLAUDE_WORKER_PERMISSION_MODE: 'acceptEdits' },
+      });
+      expect(relaxed.code).toBe(0);
+    },
+  );
+
   it('doctor finds the Claude Code executable and its version, and reports each check', async () => {
     const cli = harness('doctor');
-    const result = await cli.run(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-test' } });
+    // IS_SANDBOX=1: the machine is declared disposable, so bypassPermissions is allowed even as root.
+    const result = await cli.run(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-test', IS_SANDBOX: '1' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       /✓ Claude Code: \d+\.\d+\.\d+.* at .*fake-claude\.mjs \(from claude_path\)/,
