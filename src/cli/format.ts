@@ -33,12 +33,12 @@ export function formatCost(usd: number | null | undefined): string {
  * Removes terminal control characters (escape sequences, bells, carriage returns…) but keeps newlines and tabs:
  * prompts, results and last actions come from people and models, and must not retitle or clear the terminal.
  */
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const CONTROL = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/* eslint-enable no-control-regex */
+
 export function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(
-    /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
-    '',
-  );
+  return text.replace(CONTROL, '');
 }
 
 export function oneLine(text: string): string {
