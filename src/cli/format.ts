@@ -28,7 +28,6 @@ export function formatCost(usd: number | null | undefined): string {
   return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
 }
 
-/** A single line: newlines and runs of spaces become one space. */
 /**
  * Removes terminal control characters (escape sequences, bells, carriage returns…) but keeps newlines and tabs:
  * prompts, results and last actions come from people and models, and must not retitle or clear the terminal.
@@ -41,6 +40,7 @@ export function stripControl(text: string): string {
   return text.replace(CONTROL, '');
 }
 
+/** A single line: newlines and runs of spaces become one space; control characters go. */
 export function oneLine(text: string): string {
   return stripControl(text).replace(/\s+/g, ' ').trim();
 }
