@@ -19,6 +19,8 @@ const UNREACHABLE_LIMIT_MS = 60_000;
 export interface FollowOptions {
   /** Print only the finished task, as JSON. */
   json: boolean;
+  /** Finds the server again (re-reading server.json, starting it if needed) when it stops answering. */
+  reconnect?: () => Promise<ClaudeWorkerClient>;
 }
 
 export async function followTask(
@@ -27,6 +29,8 @@ export async function followTask(
   id: number,
   options: FollowOptions,
 ): Promise<number> {
+  // The server may restart (elsewhere, on another port) while we watch: reconnecting re-reads server.json.
+  const link = { client };
   let task = await client.getTask(id);
   const stop = new AbortController();
   let wake: (() => void) | null = null;
@@ -39,8 +43,8 @@ export async function followTask(
   };
   process.once('SIGINT', onInterrupt);
 
-  const streaming = streamInto(client, id, stop.signal, async (event) => {
-    if (event === 'transition') task = await client.getTask(id);
+  const streaming = streamInto(link, id, stop.signal, async (event) => {
+    if (event === 'transition') task = await link.client.getTask(id);
     else
       task = {
         ...task,
@@ -68,13 +72,19 @@ export async function followTask(
       wake = null;
       if (woke === 'event' && Date.now() - fetchedAt < REFRESH_MS) continue;
       try {
-        task = await client.getTask(id);
+        task = await link.client.getTask(id);
         fetchedAt = Date.now();
+        if (unreachableSince !== null) context.note(`The server answers again; still watching task ${id}.`);
         unreachableSince = null;
       } catch (err) {
         if (!isClaudeWorkerError(err) || err.code !== 'unavailable') throw err;
+        if (unreachableSince === null) {
+          view?.finish();
+          context.note(`The server stopped answering; reconnecting (task ${id} is safe in the store)…`);
+        }
         unreachableSince ??= Date.now();
         if (Date.now() - unreachableSince > UNREACHABLE_LIMIT_MS) throw err;
+        if (options.reconnect) link.client = await options.reconnect().catch(() => link.client);
       }
     }
   } finally {
@@ -90,14 +100,14 @@ export async function followTask(
 
 /** Feeds live events of one task to `onEvent` until aborted. Stream failures are left to the periodic re-fetch. */
 async function streamInto(
-  client: ClaudeWorkerClient,
+  link: { client: ClaudeWorkerClient },
   id: number,
   signal: AbortSignal,
   onEvent: (event: 'transition' | ProgressEvent) => Promise<void>,
 ): Promise<void> {
   while (!signal.aborted) {
     try {
-      for await (const event of client.streamEvents({ task_id: id, signal })) {
+      for await (const event of link.client.streamEvents({ task_id: id, signal })) {
         if (event.data.type === 'task_progress') await onEvent(event.data);
         else if (event.id !== null) await onEvent('transition');
       }

@@ -98,7 +98,10 @@ async function runTask(context: CliContext, arg: string | undefined, options: Ru
     return 0;
   }
   if (!options.json) context.print(queuedLine(task).replace(/\. Follow it:.*$/, '.'));
-  return followTask(context, client, task.id, { json: options.json === true });
+  return followTask(context, client, task.id, {
+    json: options.json === true,
+    reconnect: () => connect(context),
+  });
 }
 
 function buildRequest(context: CliContext, prompt: string, options: RunOptions): CreateTaskRequest {

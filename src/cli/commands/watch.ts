@@ -22,6 +22,9 @@ export function registerWatch(program: Command, run: CliRun): void {
       const taskId = parseTaskId(id);
       const context = run.context(command);
       const client = await connect(context);
-      run.exitCode = await followTask(context, client, taskId, { json: options.json === true });
+      run.exitCode = await followTask(context, client, taskId, {
+        json: options.json === true,
+        reconnect: () => connect(context),
+      });
     });
 }
