@@ -3,6 +3,8 @@
  * files that were read. `--json` prints `{ settings: { <key>: { value, source, env, description } }, files }`.
  */
 import type { Command } from 'commander';
+import { readServerInfo } from '../../api/server-info.js';
+import { isAlive } from '../../platform/process-alive.js';
 import { CONFIG_KEYS, displayPath, flagName } from '../../config/load.js';
 import { ConfigSchema, envName, type Config, type ConfigKey } from '../../config/schema.js';
 import type { CliRun } from '../context.js';
@@ -34,7 +36,7 @@ Settings come from, lowest to highest: defaults < user file (<home>/config.json 
 (.claude-worker.json or .yaml, the nearest one upward from the current folder) < CLAUDE_WORKER_* environment
 variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME or ~/.claude-worker.`,
     )
-    .action((options: ConfigOptions, command: Command) => {
+    .action(async (options: ConfigOptions, command: Command) => {
       const context = run.context(command);
       const { config, sources, files, warnings } = context.loaded;
       if (options.json) {
@@ -69,5 +71,12 @@ variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME 
         `the flags are ${['home', 'url', 'port'].map((k) => flagName(k as ConfigKey)).join(', ')}.`,
       );
       for (const warning of warnings) context.note(`warning: ${warning}`);
+      const running = await readServerInfo(context.paths.serverInfo);
+      if (running && isAlive(running.pid)) {
+        context.print(
+          `A server is running (pid ${running.pid}, since ${running.started_at}): it read its settings when it ` +
+            'started. Restart it to apply changes: claude-worker server restart',
+        );
+      }
     });
 }
