@@ -20,6 +20,8 @@ const UNREACHABLE_LIMIT_MS = 60_000;
 export interface FollowOrchestrationOptions {
   /** Print only the finished orchestration, as JSON. */
   json: boolean;
+  /** Finds the server again (re-reading server.json, starting it if needed) when it stops answering. */
+  reconnect?: () => Promise<ClaudeWorkerClient>;
 }
 
 export async function followOrchestration(
@@ -28,6 +30,8 @@ export async function followOrchestration(
   id: number,
   options: FollowOrchestrationOptions,
 ): Promise<number> {
+  // The server may restart (elsewhere, on another port) while we watch: reconnecting re-reads server.json.
+  const link = { client };
   let detail = await client.getOrchestration(id);
   const stop = new AbortController();
   let wake: (() => void) | null = null;
@@ -45,7 +49,7 @@ export async function followOrchestration(
   };
   process.once('SIGINT', onInterrupt);
 
-  const streaming = streamInto(client, id, stop.signal, (event) => {
+  const streaming = streamInto(link, id, stop.signal, (event) => {
     if (event === null) {
       stale = true;
     } else {
@@ -79,13 +83,21 @@ export async function followOrchestration(
       if (woke === 'event' && (!stale || Date.now() - fetchedAt < REFETCH_GAP_MS)) continue;
       try {
         stale = false;
-        detail = await client.getOrchestration(id);
+        detail = await link.client.getOrchestration(id);
         fetchedAt = Date.now();
+        if (unreachableSince !== null)
+          context.note(`The server answers again; still watching orchestration ${id}.`);
         unreachableSince = null;
       } catch (err) {
         if (!isClaudeWorkerError(err) || err.code !== 'unavailable') throw err;
+        if (unreachableSince === null) {
+          context.note(
+            `The server stopped answering; reconnecting (orchestration ${id} is safe in the store)…`,
+          );
+        }
         unreachableSince ??= Date.now();
         if (Date.now() - unreachableSince > UNREACHABLE_LIMIT_MS) throw err;
+        if (options.reconnect) link.client = await options.reconnect().catch(() => link.client);
       }
     }
   } finally {
@@ -107,14 +119,14 @@ export async function followOrchestration(
  * every progress line (the caller keeps those of its tasks). Stream failures are left to the periodic re-fetch.
  */
 async function streamInto(
-  client: ClaudeWorkerClient,
+  link: { client: ClaudeWorkerClient },
   id: number,
   signal: AbortSignal,
   onEvent: (event: ProgressEvent | null) => void,
 ): Promise<void> {
   while (!signal.aborted) {
     try {
-      for await (const event of client.streamEvents({ signal })) {
+      for await (const event of link.client.streamEvents({ signal })) {
         const data = event.data;
         if (data.type === 'task_progress') onEvent(data);
         else if (event.id !== null && data.orchestration_id === id) onEvent(null);

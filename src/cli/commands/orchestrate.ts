@@ -83,7 +83,10 @@ async function orchestrate(context: CliContext, file: string, options: Orchestra
     return EXIT.ok;
   }
   if (!options.json) context.print(submittedLine(detail));
-  return followOrchestration(context, client, detail.id, { json: options.json === true });
+  return followOrchestration(context, client, detail.id, {
+    json: options.json === true,
+    reconnect: () => connect(context),
+  });
 }
 
 async function readWorkflow(file: string, cwd: string): Promise<WorkflowInput> {

@@ -36,6 +36,7 @@ export function registerOrchestrationStatus(program: Command, run: CliRun): void
       if (options.watch) {
         run.exitCode = await followOrchestration(context, client, orchestrationId, {
           json: options.json === true,
+          reconnect: () => connect(context),
         });
         return;
       }
