@@ -5,24 +5,15 @@
  * printed per change. Exit code: 0 when it completed, 1 when it failed or was cancelled.
  */
 import type { ClaudeWorkerClient } from '../client/http-client.js';
-import { isClaudeWorkerError } from '../domain/errors.js';
 import type { OrchestrationDetail, ProgressEvent } from '../domain/vocabulary.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { FollowLink, REFRESH_MS, type FollowOptions } from './follow-link.js';
 import { changeLine, endLines, headerLine, isFinished, taskDetail, treeLines } from './orchestration-view.js';
 
-const REFRESH_MS = 1000;
 /** Transitions arrive in bursts (a finish readies several tasks): re-read at most this often. */
 const REFETCH_GAP_MS = 200;
-/** How long the server may stay unreachable before watching gives up (it may be restarting). */
-const UNREACHABLE_LIMIT_MS = 60_000;
-
-export interface FollowOrchestrationOptions {
-  /** Print only the finished orchestration, as JSON. */
-  json: boolean;
-  /** Finds the server again (re-reading server.json, starting it if needed) when it stops answering. */
-  reconnect?: () => Promise<ClaudeWorkerClient>;
-}
+export type FollowOrchestrationOptions = FollowOptions;
 
 export async function followOrchestration(
   context: CliContext,
@@ -30,8 +21,7 @@ export async function followOrchestration(
   id: number,
   options: FollowOrchestrationOptions,
 ): Promise<number> {
-  // The server may restart (elsewhere, on another port) while we watch: reconnecting re-reads server.json.
-  const link = { client };
+  const link = new FollowLink(client, context, `orchestration ${id}`, options.reconnect);
   let detail = await client.getOrchestration(id);
   const stop = new AbortController();
   let wake: (() => void) | null = null;
@@ -62,7 +52,6 @@ export async function followOrchestration(
     wake?.();
   });
 
-  let unreachableSince: number | null = null;
   let fetchedAt = Date.now();
   try {
     for (;;) {
@@ -81,23 +70,11 @@ export async function followOrchestration(
       wake = null;
       // A progress line only redraws; a transition (stale) or a quiet second re-reads the orchestration.
       if (woke === 'event' && (!stale || Date.now() - fetchedAt < REFETCH_GAP_MS)) continue;
-      try {
-        stale = false;
-        detail = await link.client.getOrchestration(id);
+      stale = false;
+      const fresh = await link.read((c) => c.getOrchestration(id));
+      if (fresh) {
+        detail = fresh;
         fetchedAt = Date.now();
-        if (unreachableSince !== null)
-          context.note(`The server answers again; still watching orchestration ${id}.`);
-        unreachableSince = null;
-      } catch (err) {
-        if (!isClaudeWorkerError(err) || err.code !== 'unavailable') throw err;
-        if (unreachableSince === null) {
-          context.note(
-            `The server stopped answering; reconnecting (orchestration ${id} is safe in the store)…`,
-          );
-        }
-        unreachableSince ??= Date.now();
-        if (Date.now() - unreachableSince > UNREACHABLE_LIMIT_MS) throw err;
-        if (options.reconnect) link.client = await options.reconnect().catch(() => link.client);
       }
     }
   } finally {
@@ -119,7 +96,7 @@ export async function followOrchestration(
  * every progress line (the caller keeps those of its tasks). Stream failures are left to the periodic re-fetch.
  */
 async function streamInto(
-  link: { client: ClaudeWorkerClient },
+  link: FollowLink,
   id: number,
   signal: AbortSignal,
   onEvent: (event: ProgressEvent | null) => void,

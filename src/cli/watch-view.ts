@@ -5,23 +5,12 @@
  * result, or the error and its suggestion. Exit code: 0 completed, 1 failed, cancelled or skipped.
  */
 import type { ClaudeWorkerClient, TaskWithAttempts } from '../client/http-client.js';
-import { isClaudeWorkerError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type ProgressEvent } from '../domain/vocabulary.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { FollowLink, REFRESH_MS, type FollowOptions } from './follow-link.js';
 import { truncate } from './format.js';
 import { endLines, progressLine } from './task-view.js';
-
-const REFRESH_MS = 1000;
-/** How long the server may stay unreachable before watching gives up (it may be restarting). */
-const UNREACHABLE_LIMIT_MS = 60_000;
-
-export interface FollowOptions {
-  /** Print only the finished task, as JSON. */
-  json: boolean;
-  /** Finds the server again (re-reading server.json, starting it if needed) when it stops answering. */
-  reconnect?: () => Promise<ClaudeWorkerClient>;
-}
 
 export async function followTask(
   context: CliContext,
@@ -29,13 +18,12 @@ export async function followTask(
   id: number,
   options: FollowOptions,
 ): Promise<number> {
-  // The server may restart (elsewhere, on another port) while we watch: reconnecting re-reads server.json.
-  const link = { client };
   let task = await client.getTask(id);
   const stop = new AbortController();
   let wake: (() => void) | null = null;
   const nudge = () => wake?.();
   const view = options.json ? null : new LiveLine(context);
+  const link = new FollowLink(client, context, `task ${id}`, options.reconnect, () => view?.finish());
   const onInterrupt = () => {
     view?.finish();
     context.note(`Stopped watching. Task ${id} keeps running: claude-worker watch ${id}`);
@@ -55,7 +43,6 @@ export async function followTask(
     nudge();
   });
 
-  let unreachableSince: number | null = null;
   let fetchedAt = Date.now();
   try {
     for (;;) {
@@ -71,20 +58,10 @@ export async function followTask(
       });
       wake = null;
       if (woke === 'event' && Date.now() - fetchedAt < REFRESH_MS) continue;
-      try {
-        task = await link.client.getTask(id);
+      const fresh = await link.read((c) => c.getTask(id));
+      if (fresh) {
+        task = fresh;
         fetchedAt = Date.now();
-        if (unreachableSince !== null) context.note(`The server answers again; still watching task ${id}.`);
-        unreachableSince = null;
-      } catch (err) {
-        if (!isClaudeWorkerError(err) || err.code !== 'unavailable') throw err;
-        if (unreachableSince === null) {
-          view?.finish();
-          context.note(`The server stopped answering; reconnecting (task ${id} is safe in the store)…`);
-        }
-        unreachableSince ??= Date.now();
-        if (Date.now() - unreachableSince > UNREACHABLE_LIMIT_MS) throw err;
-        if (options.reconnect) link.client = await options.reconnect().catch(() => link.client);
       }
     }
   } finally {
@@ -100,7 +77,7 @@ export async function followTask(
 
 /** Feeds live events of one task to `onEvent` until aborted. Stream failures are left to the periodic re-fetch. */
 async function streamInto(
-  link: { client: ClaudeWorkerClient },
+  link: FollowLink,
   id: number,
   signal: AbortSignal,
   onEvent: (event: 'transition' | ProgressEvent) => Promise<void>,
