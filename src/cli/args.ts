@@ -42,6 +42,14 @@ export function durationSeconds(text: string): number {
   return seconds;
 }
 
+/** For `--status a,b`: the names, trimmed. The server checks them and names the valid ones. */
+export function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** For repeatable flags: `--tag a --tag b`. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -5,14 +5,14 @@
  */
 import type { Command } from 'commander';
 import type { OrchestrationStatus } from '../../domain/vocabulary.js';
-import { wholeNumber } from '../args.js';
+import { commaList, wholeNumber } from '../args.js';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
 import { outputWidth, table } from '../format.js';
 import { LIST_HEADERS, listRow } from '../orchestration-view.js';
 
 interface ListOptions {
-  status?: string;
+  status?: OrchestrationStatus[];
   limit: number;
   cursor?: string;
   json?: boolean;
@@ -25,6 +25,7 @@ export function registerListOrchestrations(program: Command, run: CliRun): void 
     .option(
       '-s, --status <statuses>',
       'only these statuses, comma-separated (pending, running, completed, failed, cancelled)',
+      commaList as (text: string) => OrchestrationStatus[],
     )
     .option('-n, --limit <n>', 'at most this many (1 to 500)', wholeNumber, 20)
     .option('--cursor <cursor>', 'continue after a previous page (its next_cursor)')
@@ -32,11 +33,7 @@ export function registerListOrchestrations(program: Command, run: CliRun): void 
     .action(async (options: ListOptions, command: Command) => {
       const context = run.context(command);
       const client = await connect(context);
-      // Statuses are checked by the server, which names the valid ones.
-      const status = options.status
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean) as OrchestrationStatus[] | undefined;
+      const status = options.status;
       const page = await client.listOrchestrations({ status, limit: options.limit, cursor: options.cursor });
       if (options.json) {
         context.json(page);

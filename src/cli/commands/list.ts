@@ -4,14 +4,14 @@
  */
 import type { Command } from 'commander';
 import type { TaskStatus } from '../../domain/vocabulary.js';
-import { wholeNumber } from '../args.js';
+import { commaList, wholeNumber } from '../args.js';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
 import { outputWidth, table } from '../format.js';
 import { LIST_HEADERS, listRow } from '../task-view.js';
 
 interface ListOptions {
-  status?: string;
+  status?: TaskStatus[];
   tag?: string;
   limit: number;
   cursor?: string;
@@ -25,6 +25,7 @@ export function registerList(program: Command, run: CliRun): void {
     .option(
       '-s, --status <statuses>',
       'only these statuses, comma-separated (waiting, queued, running, completed, failed, cancelled, skipped)',
+      commaList as (text: string) => TaskStatus[],
     )
     .option('--tag <tag>', 'only tasks with this tag')
     .option('-n, --limit <n>', 'at most this many (1 to 500)', wholeNumber, 20)
@@ -33,11 +34,7 @@ export function registerList(program: Command, run: CliRun): void {
     .action(async (options: ListOptions, command: Command) => {
       const context = run.context(command);
       const client = await connect(context);
-      // Statuses are checked by the server, which names the valid ones.
-      const status = options.status
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean) as TaskStatus[] | undefined;
+      const status = options.status;
       const page = await client.listTasks({
         status,
         tag: options.tag,
