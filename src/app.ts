@@ -59,10 +59,9 @@ export class App {
       store,
       config,
       options.taskLogFiles === false ? null : logFiles,
-      () => engine?.wake(),
       () => engine?.stats().memory.admission_blocked ?? null,
     );
-    const orchestrations = new OrchestrationService(store, tasks, () => engine?.wake());
+    const orchestrations = new OrchestrationService(store, tasks);
     if (options.worker !== false) {
       // Claude Code retries API errors itself inside an attempt; bound that, so the worker's own retries across
       // attempts (with the shared rate-limit cool-down) decide, and a 429 does not hide for minutes in one attempt.

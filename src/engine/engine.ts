@@ -51,6 +51,7 @@ type EngineState = 'idle' | 'running' | 'stopping' | 'stopped';
 const WAKE_EVENTS = new Set([
   'task_created',
   'task_retried',
+  'task_rearmed',
   'task_requeued',
   'task_ready',
   'task_recovered',

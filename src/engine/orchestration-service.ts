@@ -22,7 +22,6 @@ export class OrchestrationService {
   constructor(
     private readonly store: Store,
     private readonly tasks: TaskService,
-    private readonly onReady: () => void,
   ) {}
 
   /** Validates a workflow document and returns its plan (levels, parallelism, delays); creates nothing. */
@@ -45,7 +44,6 @@ export class OrchestrationService {
       this.toNewTasks(plan),
       actor,
     );
-    this.onReady();
     return detail;
   }
 
@@ -73,7 +71,6 @@ export class OrchestrationService {
       existing: { identifiers },
     });
     const detail = await this.store.addOrchestrationTasks(id, this.toNewTasks(plan), actor);
-    this.onReady();
     return detail;
   }
 

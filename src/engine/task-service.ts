@@ -21,8 +21,6 @@ export class TaskService {
     private readonly config: Config,
     /** Names each task's log files; null: tasks get none. */
     private readonly logFiles: TaskLogFiles | null,
-    /** Called after a task became ready, so a worker wakes at once. */
-    private readonly onReady: () => void,
     /** Why new tasks cannot start on this node now (memory admission), or null. */
     private readonly admissionBlocked: () => string | null = () => null,
   ) {}
@@ -30,9 +28,7 @@ export class TaskService {
   async createTask(input: CreateTaskInput | unknown, actor: Actor): Promise<Task> {
     const parsed = parseOrThrow(CreateTaskSchema, input, 'The task');
     await this.checkWorkingDirectory(parsed.working_directory, 'working_directory');
-    const task = await this.store.createTask(this.withDefaults(parsed), actor);
-    this.onReady();
-    return task;
+    return this.store.createTask(this.withDefaults(parsed), actor);
   }
 
   /** Applies configured defaults and names the log files. Shared with orchestrations. */
@@ -120,10 +116,8 @@ export class TaskService {
     return this.store.requestCancel(id, actor);
   }
 
-  async retryTask(id: number, actor: Actor): Promise<Task> {
-    const task = await this.store.retryTask(id, actor);
-    this.onReady();
-    return task;
+  retryTask(id: number, actor: Actor): Promise<Task> {
+    return this.store.retryTask(id, actor);
   }
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {
