@@ -130,10 +130,10 @@ function fromApiError(
 /** Claude Code's guard: bypassPermissions is refused when it runs as root, unless IS_SANDBOX=1 declares a sandbox. */
 const ROOT_BYPASS_REFUSAL = /cannot be used with root\/sudo privileges/i;
 const ROOT_BYPASS_SUGGESTION =
-  'Claude Code refuses permission mode bypassPermissions when it runs as root. Run the claude-worker server as a ' +
-  'normal user; or give the task another mode (--permission-mode acceptEdits, or permission_mode in the ' +
-  "configuration); or, only if this machine is a disposable sandbox, set IS_SANDBOX=1 in the server's environment. " +
-  'Then `claude-worker retry <id>`.';
+  'Claude Code refuses permission mode bypassPermissions when it runs as root. Either queue the task again with ' +
+  'another mode (--permission-mode acceptEdits, or permission_mode in the configuration for every task); or run ' +
+  "the claude-worker server as a normal user, or (only on a disposable sandbox) with IS_SANDBOX=1 in the server's " +
+  'environment, and then `claude-worker retry <id>`.';
 
 function fromExit(exitCode: number, sdkMessage: string, stderr: string, now: number): Failure {
   const meaning = exitCodeMeaning(exitCode);
