@@ -96,7 +96,7 @@ export function prepareRequestCancel(
     });
 }
 
-function finishedConflict(id: number, status: TaskStatus): ClaudeWorkerError {
+export function finishedConflict(id: number, status: TaskStatus): ClaudeWorkerError {
   const next =
     status === 'completed'
       ? `Read its result with \`claude-worker status ${id}\`.`

@@ -44,7 +44,7 @@ interface FenceRow {
   cancel_requested: number;
 }
 
-interface Ending {
+export interface Ending {
   task: TaskStatus;
   attempt: AttemptStatus;
   error: Failure | null;
@@ -139,7 +139,7 @@ export function prepareFinishAttempts(
 }
 
 /** What an outcome does to the task and its attempt. A requeue of a task someone asked to cancel cancels it. */
-function endingOf(finish: AttemptFinish, cancelRequested: boolean): Ending {
+export function endingOf(finish: AttemptFinish, cancelRequested: boolean): Ending {
   const { outcome } = finish;
   switch (outcome.kind) {
     case 'completed':

@@ -7,7 +7,7 @@ import type { AttemptStatsRow, BreakerSettings, ModelGate } from '../store.js';
 import type { StoreContext } from './context.js';
 import { isoTime } from './task-rows.js';
 
-interface GateRow {
+export interface GateRow {
   model: string;
   cooldown_until: number | null;
   cooldown_reason: string | null;
@@ -20,7 +20,7 @@ interface GateRow {
   updated_at: number;
 }
 
-function rowToGate(row: GateRow, now: number): ModelGate {
+export function rowToGate(row: GateRow, now: number): ModelGate {
   const open = row.breaker_open === 1;
   const probeHeld = row.probe_worker_id !== null && (row.probe_expires_at ?? 0) > now;
   return {

@@ -137,7 +137,7 @@ export function prepareRecoverTasks(
 }
 
 /** Requeue while attempts remain; a cancel request wins; out of attempts, the interruption is the failure. */
-function decide(
+export function decide(
   row: TaskRow,
   interrupted: Failure,
   reason: string,

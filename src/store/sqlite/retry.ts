@@ -83,7 +83,7 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
     });
 }
 
-function notRetryable(id: number, status: TaskStatus): ClaudeWorkerError {
+export function notRetryable(id: number, status: TaskStatus): ClaudeWorkerError {
   const messages: Partial<Record<TaskStatus, string>> = {
     waiting: `Task ${id} is waiting for its dependencies and has not run yet; there is nothing to retry.`,
     queued: `Task ${id} is queued and has not run yet; there is nothing to retry. It starts when a worker is free.`,

@@ -10,7 +10,7 @@ import type { StagedTask } from '../store.js';
 import type { StoreContext } from './context.js';
 import { isoTime } from './task-rows.js';
 
-interface StagedRow {
+export interface StagedRow {
   group_name: string;
   identifier: string;
   document: string;
@@ -21,7 +21,7 @@ interface StagedRow {
   submitted_at: number | null;
 }
 
-function rowToStaged(row: StagedRow): StagedTask {
+export function rowToStaged(row: StagedRow): StagedTask {
   return {
     group: row.group_name,
     identifier: row.identifier,
@@ -33,7 +33,7 @@ function rowToStaged(row: StagedRow): StagedTask {
   };
 }
 
-function alreadySubmitted(group: string, row: StagedRow): ClaudeWorkerError {
+export function alreadySubmitted(group: string, row: StagedRow): ClaudeWorkerError {
   const at = row.submitted_at === null ? '' : ` at ${isoTime(row.submitted_at)}`;
   return new ClaudeWorkerError(
     'conflict',
@@ -41,6 +41,25 @@ function alreadySubmitted(group: string, row: StagedRow): ClaudeWorkerError {
       `orchestration (its id is ${String(row.orchestration_id)}), or stage new tasks under a new group name.`,
     { data: { group, orchestration_id: row.orchestration_id } },
   );
+}
+
+export function alreadyStaged(
+  group: string,
+  identifier: string,
+  rows: readonly Pick<StagedRow, 'identifier'>[],
+): ClaudeWorkerError {
+  return new ClaudeWorkerError(
+    'conflict',
+    `A task "${identifier}" is already staged in group "${group}"; each task of a group needs its own ` +
+      `identifier. Choose another one (staged so far: ${rows.map((r) => `"${r.identifier}"`).join(', ')}).`,
+    { data: { group, identifier } },
+  );
+}
+
+export function nothingStaged(group: string): ClaudeWorkerError {
+  return new ClaudeWorkerError('not_found', `Nothing is staged in group "${group}"; stage tasks in it first.`, {
+    data: { group },
+  });
 }
 
 export interface StagingOperations {
@@ -68,12 +87,7 @@ export function prepareStaging(ctx: StoreContext): StagingOperations {
         const submitted = rows.find((row) => row.orchestration_id !== null);
         if (submitted) throw alreadySubmitted(group, submitted);
         if (rows.some((row) => row.identifier === identifier)) {
-          throw new ClaudeWorkerError(
-            'conflict',
-            `A task "${identifier}" is already staged in group "${group}"; each task of a group needs its own ` +
-              `identifier. Choose another one (staged so far: ${rows.map((r) => `"${r.identifier}"`).join(', ')}).`,
-            { data: { group, identifier } },
-          );
+          throw alreadyStaged(group, identifier, rows);
         }
         insert.run({
           group_name: group,
@@ -92,13 +106,7 @@ export function prepareStaging(ctx: StoreContext): StagingOperations {
       ctx.tx.write(() => {
         const rows = select.all(group);
         if (rows.length === 0) {
-          throw new ClaudeWorkerError(
-            'not_found',
-            `Nothing is staged in group "${group}"; stage tasks in it first.`,
-            {
-              data: { group },
-            },
-          );
+          throw nothingStaged(group);
         }
         const submitted = rows.find((row) => row.orchestration_id !== null);
         if (submitted) throw alreadySubmitted(group, submitted);

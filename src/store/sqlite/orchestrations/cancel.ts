@@ -5,7 +5,7 @@
  * while tasks are still stopping changes nothing; asking once every task has finished is a conflict.
  */
 import { ClaudeWorkerError } from '../../../domain/errors.js';
-import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
+import type { Actor, Failure, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from '../context.js';
 import { storeFailure } from '../failures.js';
 import { orchestrationNotFound } from './create.js';
@@ -21,6 +21,23 @@ interface OpenTask {
   cancel_requested: number;
   attempt_count: number;
   worker_id: string | null;
+}
+
+/** The error stored on a task not started when its orchestration is cancelled. */
+export function cancelledWithOrchestration(orchestrationId: number, taskId: number, actor: Actor): Failure {
+  return storeFailure(
+    'cancelled',
+    `Cancelled with orchestration ${orchestrationId} on request (${actor.actor}) before it started.`,
+    taskId,
+  );
+}
+
+export function nothingToCancel(id: number, status: string): ClaudeWorkerError {
+  return new ClaudeWorkerError(
+    'conflict',
+    `Orchestration ${id} already ${status}; nothing to cancel. See it with \`claude-worker orchestration-status ${id}\`.`,
+    { data: { id, status } },
+  );
 }
 
 export function prepareCancelOrchestration(
@@ -56,12 +73,7 @@ export function prepareCancelOrchestration(
       if (!row) throw orchestrationNotFound(id);
       const open = openTasks.all(id);
       if (open.length === 0) {
-        const status = rowToOrchestration(row, resolver.summaries.counts(id)).status;
-        throw new ClaudeWorkerError(
-          'conflict',
-          `Orchestration ${id} already ${status}; nothing to cancel. See it with \`claude-worker orchestration-status ${id}\`.`,
-          { data: { id, status } },
-        );
+        throw nothingToCancel(id, rowToOrchestration(row, resolver.summaries.counts(id)).status);
       }
       const notStarted = open.filter((t) => t.status !== 'running');
       const toStop = open.filter((t) => t.status === 'running' && t.cancel_requested === 0);
@@ -85,11 +97,7 @@ export function prepareCancelOrchestration(
       for (const task of notStarted) {
         const from = task.status as TaskStatus;
         assertTransition(task.id, from, 'cancelled');
-        const failure = storeFailure(
-          'cancelled',
-          `Cancelled with orchestration ${id} on request (${actor.actor}) before it started.`,
-          task.id,
-        );
+        const failure = cancelledWithOrchestration(id, task.id, actor);
         cancelTask.run({ id: task.id, error: JSON.stringify(failure), now: cause.now });
         ctx.tx.append(
           {

@@ -100,22 +100,8 @@ export function prepareOrchestrationWrites(
         const cause = causeOf(actor);
         const row = resolver.summaries.row(orchestrationId);
         if (!row) throw orchestrationNotFound(orchestrationId);
-        if (row.cancel_requested !== 0) {
-          throw new ClaudeWorkerError(
-            'conflict',
-            `Orchestration ${orchestrationId} was cancelled; tasks cannot be added to it. Submit a new orchestration.`,
-            { data: { id: orchestrationId } },
-          );
-        }
-        if (row.budget_exhausted !== 0) {
-          throw new ClaudeWorkerError(
-            'conflict',
-            `Orchestration ${orchestrationId} has spent its budget (${dollars(row.cost_usd)} of ` +
-              `${dollars(row.budget_usd ?? 0)}), so added tasks would never start. Submit them as a new ` +
-              'orchestration with a higher budget_usd.',
-            { data: { id: orchestrationId } },
-          );
-        }
+        const refusal = addTasksRefusal(orchestrationId, row);
+        if (refusal) throw refusal;
         const names = new Set(tasks.flatMap((t) => [t.identifier, ...t.depends_on]));
         const existing = new Map<string, ExistingTask>(
           existingTasks
@@ -146,6 +132,30 @@ export function prepareOrchestrationWrites(
         return detail(orchestrationId);
       }),
   };
+}
+
+/** Why tasks cannot be added to this orchestration (cancelled, or out of budget), or null when they can. */
+export function addTasksRefusal(
+  orchestrationId: number,
+  row: Pick<OrchestrationRow, 'cancel_requested' | 'budget_exhausted' | 'cost_usd' | 'budget_usd'>,
+): ClaudeWorkerError | null {
+  if (row.cancel_requested !== 0) {
+    return new ClaudeWorkerError(
+      'conflict',
+      `Orchestration ${orchestrationId} was cancelled; tasks cannot be added to it. Submit a new orchestration.`,
+      { data: { id: orchestrationId } },
+    );
+  }
+  if (row.budget_exhausted !== 0) {
+    return new ClaudeWorkerError(
+      'conflict',
+      `Orchestration ${orchestrationId} has spent its budget (${dollars(row.cost_usd)} of ` +
+        `${dollars(row.budget_usd ?? 0)}), so added tasks would never start. Submit them as a new ` +
+        'orchestration with a higher budget_usd.',
+      { data: { id: orchestrationId } },
+    );
+  }
+  return null;
 }
 
 export function orchestrationNotFound(id: number): ClaudeWorkerError {

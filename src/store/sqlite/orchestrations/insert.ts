@@ -62,14 +62,7 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
     const ids = new Map<string, number>();
     const inserted: InsertedTask[] = [];
     for (const task of tasks) {
-      const deps = [...new Set(task.depends_on)];
-      const counts = countDependencies(deps.map((d) => existing.get(d)?.status ?? 'waiting'));
-      const status: TaskStatus = deps.length === 0 ? 'queued' : 'waiting';
-      const template = templateReferences(task.execution_prompt).length > 0 ? task.execution_prompt : null;
-      // Without dependencies a reference has nothing to name (validation forbids it): it renders empty.
-      const prompt =
-        status === 'queued' && template !== null ? renderPrompt(template, () => null) : task.execution_prompt;
-      const runAfter = status === 'queued' ? cause.now + task.initial_delay_seconds * 1000 : null;
+      const { deps, counts, status, template, prompt, runAfter } = planNewTask(task, existing, cause.now);
       const { lastInsertRowid } = insertTask.run(
         status,
         prompt,
@@ -143,7 +136,31 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
   };
 }
 
-interface Stored {
+/** How a new task of an orchestration starts: its counters, status, prompt (and template) and run_after. */
+export function planNewTask(
+  task: NewOrchestrationTask,
+  existing: ReadonlyMap<string, ExistingTask>,
+  now: number,
+): {
+  deps: string[];
+  counts: DependencyCounts;
+  status: TaskStatus;
+  template: string | null;
+  prompt: string;
+  runAfter: number | null;
+} {
+  const deps = [...new Set(task.depends_on)];
+  const counts = countDependencies(deps.map((d) => existing.get(d)?.status ?? 'waiting'));
+  const status: TaskStatus = deps.length === 0 ? 'queued' : 'waiting';
+  const template = templateReferences(task.execution_prompt).length > 0 ? task.execution_prompt : null;
+  // Without dependencies a reference has nothing to name (validation forbids it): it renders empty.
+  const prompt =
+    status === 'queued' && template !== null ? renderPrompt(template, () => null) : task.execution_prompt;
+  const runAfter = status === 'queued' ? now + task.initial_delay_seconds * 1000 : null;
+  return { deps, counts, status, template, prompt, runAfter };
+}
+
+export interface Stored {
   id: number;
   orchestrationId: number;
   status: TaskStatus;
@@ -155,7 +172,7 @@ interface Stored {
 }
 
 /** The record `rowToTask` would read back for this new row (the contract suite checks that they agree). */
-function storedTask(task: NewOrchestrationTask, s: Stored): OrchestrationTask {
+export function storedTask(task: NewOrchestrationTask, s: Stored): OrchestrationTask {
   const named = (path: string | null | undefined) =>
     path === null || path === undefined ? null : path.replaceAll('{id}', String(s.id));
   const created = isoTime(s.now);
@@ -211,7 +228,7 @@ function storedTask(task: NewOrchestrationTask, s: Stored): OrchestrationTask {
  * What the caller's validation should have caught already (it runs outside this transaction): identifiers used
  * twice, dependencies on unknown identifiers or on the task itself. Cycles cannot be checked here cheaply.
  */
-function graphProblems(
+export function graphProblems(
   tasks: readonly NewOrchestrationTask[],
   existing: ReadonlyMap<string, ExistingTask>,
 ): Issue[] {

@@ -29,7 +29,7 @@ export interface TaskRef {
   orchestration_id: number | null;
 }
 
-interface Change {
+export interface Change {
   id: number;
   status: TaskStatus;
   /** true: the task left `status` (retry); false: it just reached `status`. */
@@ -49,7 +49,7 @@ export function countsOf(row: DependentRow): DependencyCounts {
   };
 }
 
-function counterChange(change: Change): CounterChange {
+export function counterChange(change: Change): CounterChange {
   const sign = change.reopened ? -1 : 1;
   const outcome = (status: TaskStatus) => (change.status === status ? sign : 0);
   return {

@@ -8,7 +8,8 @@ import { ClaudeWorkerError } from '../../../domain/errors.js';
 import { renderPrompt } from '../../../domain/template.js';
 import { evaluateTriggerRule, skipReason } from '../../../domain/trigger-rules.js';
 import type { TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
-import type { TaskRow } from '../schema.js';
+import type { OrchestrationRow, TaskRow } from '../schema.js';
+import type { DependencyRow, DependentRow } from './statements.js';
 import { countsOf, type Resolver } from './resolution.js';
 import { dollars } from './summary.js';
 
@@ -23,7 +24,29 @@ export function planOrchestrationRetry(
   task: TaskRow,
   orchestrationId: number,
 ): RetryPlan {
-  const orchestration = resolver.summaries.row(orchestrationId);
+  const { statements } = resolver;
+  const row = statements.dependent.get(task.id);
+  if (!row) throw new Error(`claude-worker store: task ${task.id} vanished while retrying`);
+  return decideOrchestrationRetry(
+    task,
+    orchestrationId,
+    resolver.summaries.row(orchestrationId),
+    row,
+    statements.dependencies.all(task.id),
+  );
+}
+
+/**
+ * The rule itself, for every store: where a retried task of an orchestration goes, given the orchestration's row,
+ * the task's dependency counters (`row`) and its dependencies as they stand now.
+ */
+export function decideOrchestrationRetry(
+  task: Pick<TaskRow, 'id' | 'identifier'>,
+  orchestrationId: number,
+  orchestration: Pick<OrchestrationRow, 'cancel_requested' | 'budget_exhausted' | 'cost_usd' | 'budget_usd'> | undefined,
+  row: DependentRow,
+  deps: readonly DependencyRow[],
+): RetryPlan {
   if (orchestration?.cancel_requested) {
     throw new ClaudeWorkerError(
       'conflict',
@@ -41,13 +64,9 @@ export function planOrchestrationRetry(
       { data: { id: task.id, orchestration_id: orchestrationId } },
     );
   }
-  const { statements } = resolver;
-  const row = statements.dependent.get(task.id);
-  if (!row) throw new Error(`claude-worker store: task ${task.id} vanished while retrying`);
   const rule = row.trigger_rule as TriggerRule;
   const decision = evaluateTriggerRule(rule, countsOf(row));
   if (decision === 'wait') return { to: 'waiting', prompt: row.prompt_template };
-  const deps = statements.dependencies.all(task.id);
   if (decision === 'run') {
     if (row.prompt_template === null) return { to: 'queued', prompt: null };
     const results = new Map(deps.map((d) => [d.identifier, d.result]));

@@ -1,0 +1,133 @@
+/**
+ * claimTasks in PostgreSQL, one transaction: the ready tasks (queued, run_after <= now, no cancel request, model
+ * neither excluded by the caller nor gated in `model_gates`) in claim order (priority desc, then id), picked with
+ * `FOR UPDATE SKIP LOCKED` so claimers on many nodes never wait for each other nor take one task twice; the
+ * UPDATE re-checks `status = 'queued'`. Model cool-downs and open breakers are read inside this transaction
+ * (a breaker's probe passes for the worker holding it). When an unfinished orchestration limits its parallelism,
+ * its row is locked first (`FOR UPDATE`), so two nodes claiming at once count its running tasks one after the
+ * other and never exceed `max_parallel`.
+ */
+import { sql } from 'kysely';
+import { workerActor } from '../sqlite/context.js';
+import { rowToTask } from '../sqlite/task-rows.js';
+import type { ClaimedTask, ClaimRequest } from '../store.js';
+import type { TaskRow } from './schema.js';
+import type { PgTx } from './transactions.js';
+
+/** How a previous attempt may end for the next one to resume its Claude session (work done is not paid twice). */
+const RESUMABLE = new Set(['interrupted', 'timeout', 'process_crashed']);
+
+type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
+
+interface Candidate {
+  id: number;
+  orchestration_id: number | null;
+}
+
+export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<ClaimedTask[]> {
+  if (request.limit <= 0) return [];
+  const ids = await pickTasks(tx, request);
+  if (ids.length === 0) return [];
+  const rows = await tx.rows(sql<ClaimedRow>`
+    UPDATE tasks
+    SET status = 'running', worker_id = ${request.worker_id}, lease_expires_at = ${tx.now + request.lease_ms},
+        started_at = ${tx.now}, updated_at = ${tx.now}, attempt_count = attempt_count + 1, error = NULL,
+        finished_at = NULL, num_turns = NULL, status_reason = NULL
+    WHERE id = ANY(${ids}::bigint[]) AND status = 'queued'
+    RETURNING *,
+      (SELECT COALESCE(a.error::jsonb ->> 'code', a.status) FROM attempts a
+        WHERE a.task_id = tasks.id AND a.number = tasks.attempt_count - 1) AS previous_attempt_status`);
+  rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
+  const claimed = rows.map((row): ClaimedTask => {
+    const resume = RESUMABLE.has(row.previous_attempt_status ?? '') ? row.session_id : null;
+    const { previous_attempt_status: _previous, ...task } = row;
+    return { task: rowToTask(task), attempt: row.attempt_count, resume_session_id: resume };
+  });
+  await tx.rows(sql`
+    INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
+    SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed
+    FROM unnest(${claimed.map((c) => c.task.id)}::bigint[], ${claimed.map((c) => c.attempt)}::int[],
+                ${claimed.map((c) => c.resume_session_id)}::text[]) AS a (task_id, number, resumed)`);
+  for (const c of claimed) {
+    tx.append({
+      type: 'task_claimed',
+      task_id: c.task.id,
+      orchestration_id: c.task.orchestration_id,
+      from_status: 'queued',
+      to_status: 'running',
+      actor: workerActor(request.worker_id),
+      correlation_id: null,
+      data: c.resume_session_id
+        ? { attempt: c.attempt, worker_id: request.worker_id, resume_session_id: c.resume_session_id }
+        : { attempt: c.attempt, worker_id: request.worker_id },
+    });
+  }
+  return claimed;
+}
+
+/** The ids to claim, locked; under each capped orchestration's free slots. */
+async function pickTasks(tx: PgTx, request: ClaimRequest): Promise<number[]> {
+  const caps = await tx.rows(sql<{ id: number; max_parallel: number }>`
+    SELECT id, max_parallel FROM orchestrations
+    WHERE finished_at IS NULL AND max_parallel IS NOT NULL
+    ORDER BY id
+    FOR UPDATE`);
+  const free = new Map<number, number>();
+  if (caps.length > 0) {
+    for (const cap of caps) free.set(cap.id, cap.max_parallel);
+    const running = await tx.rows(sql<{ orchestration_id: number; n: number }>`
+      SELECT orchestration_id, count(*) AS n FROM tasks
+      WHERE orchestration_id = ANY(${caps.map((c) => c.id)}::bigint[]) AND status = 'running'
+      GROUP BY orchestration_id`);
+    for (const r of running) free.set(r.orchestration_id, (free.get(r.orchestration_id) ?? 0) - r.n);
+  }
+  const full = [...free].filter(([, left]) => left <= 0).map(([id]) => id);
+  const chosen: number[] = [];
+  const seen: number[] = [];
+  for (;;) {
+    const wanted = request.limit - chosen.length;
+    const rows = await candidates(tx, request, wanted, full, seen);
+    let passedOver = false;
+    for (const row of rows) {
+      seen.push(row.id);
+      const left = row.orchestration_id === null ? undefined : free.get(row.orchestration_id);
+      if (left !== undefined) {
+        if (left <= 0) {
+          passedOver = true;
+          continue;
+        }
+        free.set(row.orchestration_id!, left - 1);
+        if (left === 1) full.push(row.orchestration_id!);
+      }
+      chosen.push(row.id);
+    }
+    // Fewer rows than asked: nothing more is ready. None passed over: the batch is as full as it gets.
+    if (rows.length < wanted || !passedOver || chosen.length >= request.limit) return chosen;
+  }
+}
+
+function candidates(
+  tx: PgTx,
+  request: ClaimRequest,
+  limit: number,
+  fullOrchestrations: number[],
+  seen: number[],
+): Promise<Candidate[]> {
+  return tx.rows(sql<Candidate>`
+    SELECT t.id, t.orchestration_id FROM tasks t
+    WHERE t.status = 'queued' AND t.run_after <= ${tx.now} AND t.cancel_requested = 0
+      AND NOT (t.model = ANY(${request.exclude_models ?? []}::text[]))
+      AND (${request.only_models ?? null}::text[] IS NULL OR t.model = ANY(${request.only_models ?? null}::text[]))
+      AND NOT EXISTS (
+        SELECT 1 FROM model_gates g
+        WHERE g.model = t.model
+          AND (g.cooldown_until > ${tx.now}
+               OR (g.breaker_open = 1
+                   AND NOT (g.probe_worker_id IS NOT DISTINCT FROM ${request.worker_id}
+                            AND g.probe_expires_at > ${tx.now}))))
+      AND (t.orchestration_id IS NULL OR NOT (t.orchestration_id = ANY(${fullOrchestrations}::bigint[])))
+      AND NOT (t.id = ANY(${seen}::bigint[]))
+    ORDER BY t.priority DESC, t.id
+    LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED`);
+}

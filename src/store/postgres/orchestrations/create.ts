@@ -1,0 +1,97 @@
+/**
+ * createOrchestration and addOrchestrationTasks in PostgreSQL, each one transaction. Adding locks the
+ * orchestration's row first (it may be finishing on another node), refuses as the SQLite store does
+ * (`addTasksRefusal`), and applies trigger rules at once to added tasks whose dependencies already finished.
+ */
+import { sql } from 'kysely';
+import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
+import { addTasksRefusal, orchestrationNotFound } from '../../sqlite/orchestrations/create.js';
+import { emptyCounts, rowToOrchestration } from '../../sqlite/orchestrations/summary.js';
+import type { NewOrchestration, NewOrchestrationTask } from '../../store.js';
+import type { OrchestrationRow } from '../schema.js';
+import type { PgTx } from '../transactions.js';
+import { insertTasks, type ExistingTask } from './insert.js';
+import { getOrchestration } from './reads.js';
+import { PgResolution, type Cause } from './resolution.js';
+import { lockOrchestrations, summaries } from './statements.js';
+
+function causeOf(tx: PgTx, actor: Actor): Cause {
+  return { actor: actor.actor, correlation_id: actor.correlation_id ?? null, now: tx.now };
+}
+
+export async function createOrchestration(
+  tx: PgTx,
+  orchestration: NewOrchestration,
+  tasks: NewOrchestrationTask[],
+  actor: Actor,
+): Promise<OrchestrationDetail> {
+  const cause = causeOf(tx, actor);
+  const row = await tx.row(sql<OrchestrationRow>`
+    INSERT INTO orchestrations (name, max_parallel, budget_usd, created_at, updated_at)
+    VALUES (${orchestration.name}, ${orchestration.max_parallel}, ${orchestration.budget_usd}, ${cause.now},
+            ${cause.now})
+    RETURNING *`);
+  if (!row) throw new Error('claude-worker store: an orchestration insert returned nothing');
+  tx.append({
+    type: 'orchestration_created',
+    task_id: null,
+    orchestration_id: row.id,
+    from_status: null,
+    to_status: null,
+    actor: cause.actor,
+    correlation_id: cause.correlation_id,
+    data: {
+      name: orchestration.name,
+      task_count: tasks.length,
+      max_parallel: orchestration.max_parallel,
+      budget_usd: orchestration.budget_usd,
+    },
+  });
+  // A new graph has no finished dependency: every trigger rule says wait, nothing to resolve yet.
+  const inserted = await insertTasks(tx, row.id, tasks, new Map(), cause);
+  const counts = emptyCounts();
+  for (const { task } of inserted) counts[task.status] += 1;
+  return { ...rowToOrchestration(row, counts), tasks: inserted.map((t) => t.task) };
+}
+
+export async function addOrchestrationTasks(
+  tx: PgTx,
+  orchestrationId: number,
+  tasks: NewOrchestrationTask[],
+  actor: Actor,
+): Promise<OrchestrationDetail> {
+  const cause = causeOf(tx, actor);
+  await lockOrchestrations(tx, [orchestrationId]);
+  const row = await summaries.row(tx, orchestrationId);
+  if (!row) throw orchestrationNotFound(orchestrationId);
+  const refusal = addTasksRefusal(orchestrationId, row);
+  if (refusal) throw refusal;
+  const names = [...new Set(tasks.flatMap((t) => [t.identifier, ...t.depends_on]))];
+  const found = await tx.rows(sql<{ id: number; identifier: string; status: string }>`
+    SELECT id, identifier, status FROM tasks
+    WHERE orchestration_id = ${orchestrationId} AND identifier = ANY(${names}::text[])`);
+  const existing = new Map<string, ExistingTask>(
+    found.map((t) => [t.identifier, { id: t.id, status: t.status as TaskStatus }]),
+  );
+  const inserted = await insertTasks(tx, orchestrationId, tasks, existing, cause);
+  tx.append({
+    type: 'orchestration_tasks_added',
+    task_id: null,
+    orchestration_id: orchestrationId,
+    from_status: null,
+    to_status: null,
+    actor: cause.actor,
+    correlation_id: cause.correlation_id,
+    data: { identifiers: inserted.map((t) => t.task.identifier) },
+  });
+  const resolution = new PgResolution(tx);
+  // A finished orchestration is open again with new unfinished tasks (settle clears finished_at).
+  resolution.touch(orchestrationId, cause);
+  for (const { task, finishedDependencies } of inserted) {
+    if (finishedDependencies > 0) await resolution.evaluate(task.id, cause);
+  }
+  await resolution.settle();
+  const detail = await getOrchestration(tx, orchestrationId);
+  if (!detail) throw new Error(`claude-worker store: orchestration ${orchestrationId} vanished inside its transaction`);
+  return detail;
+}

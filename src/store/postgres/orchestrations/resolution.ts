@@ -1,0 +1,224 @@
+/**
+ * Dependency resolution in PostgreSQL, inside the transaction of whatever moved a task of an orchestration (its
+ * row already locked: statements.ts `lockOrchestrations`). The same rules as the SQLite store, from the same pure
+ * functions — trigger rules (domain/trigger-rules.ts), skip reasons and budget wording (skips.ts), counter changes
+ * — over async statements: a task that ends bumps its dependents' counters (one statement over its out-edges),
+ * each waiting dependent applies its trigger rule (run → queued with its prompt rendered, skip → skipped, which
+ * cascades); a retried task does the reverse and re-arms dependents skipped because of it. Cascades use a work
+ * list, never recursion. `settle()` at the end stamps or clears each touched orchestration's finished_at once.
+ */
+import { renderPrompt } from '../../../domain/template.js';
+import { evaluateTriggerRule } from '../../../domain/trigger-rules.js';
+import type { EventType, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
+import { assertTransition } from '../../sqlite/context.js';
+import { counterChange, countsOf, type Cause, type TaskRef } from '../../sqlite/orchestrations/resolution.js';
+import {
+  budgetReason,
+  budgetSkipFailure,
+  describeDependencySkip,
+  isDependencySkip,
+} from '../../sqlite/orchestrations/skips.js';
+import { isoTime } from '../../sqlite/task-rows.js';
+import type { PgTx } from '../transactions.js';
+import { statements as s, summaries, type DependentRow } from './statements.js';
+
+export type { Cause, TaskRef };
+
+interface Change {
+  id: number;
+  status: TaskStatus;
+  reopened: boolean;
+  cause: Cause;
+}
+
+export class PgResolution {
+  /** Tasks whose row this resolution changed; an operation returning one of them re-reads it. */
+  readonly changed = new Set<number>();
+  private readonly queue: Change[] = [];
+  private head = 0;
+  private readonly touched = new Map<number, Cause>();
+
+  constructor(private readonly tx: PgTx) {}
+
+  /** A task reached a terminal status: resolve its dependents (cascading). */
+  async taskEnded(task: TaskRef, status: TaskStatus, cause: Cause): Promise<void> {
+    if (task.orchestration_id === null) return;
+    this.touch(task.orchestration_id, cause);
+    this.queue.push({ id: task.id, status, reopened: false, cause });
+    await this.drain();
+  }
+
+  /** A task left terminal status `from` (a retry): its dependents count it unfinished again; skipped ones re-arm. */
+  async taskReopened(task: TaskRef, from: TaskStatus, cause: Cause): Promise<void> {
+    if (task.orchestration_id === null) return;
+    this.touch(task.orchestration_id, cause);
+    this.queue.push({ id: task.id, status: from, reopened: true, cause });
+    await this.drain();
+  }
+
+  /** An attempt ended having cost `cost`: recorded; at the budget, every task not started is skipped. */
+  async attemptEnded(orchestrationId: number, cost: number | null, requeued: boolean, cause: Cause): Promise<void> {
+    if (!cost && !requeued) return;
+    this.touch(orchestrationId, cause);
+    const skipped = await this.recordCost(orchestrationId, cost ?? 0, cause);
+    for (const id of skipped) this.queue.push({ id, status: 'skipped', reopened: false, cause });
+    await this.drain();
+  }
+
+  /** Applies the trigger rule of a waiting task (added with finished dependencies). */
+  async evaluate(taskId: number, cause: Cause): Promise<void> {
+    const row = await s.dependent(this.tx, taskId);
+    if (!row || row.orchestration_id === null) return;
+    this.touch(row.orchestration_id, cause);
+    await this.resolve(row, cause);
+    await this.drain();
+  }
+
+  /** Marks an orchestration for `settle()`. */
+  touch(orchestrationId: number, cause: Cause): void {
+    this.touched.set(orchestrationId, cause);
+  }
+
+  /** End of the transaction: an orchestration whose last task just finished gets finished_at and one event. */
+  async settle(): Promise<void> {
+    for (const [id, cause] of this.touched) {
+      const current = await summaries.row(this.tx, id);
+      if (!current) continue;
+      const open = await s.anyUnfinished(this.tx, id);
+      if (open && current.finished_at !== null) {
+        await s.setFinishedAt(this.tx, id, null, cause.now);
+      } else if (!open && current.finished_at === null) {
+        await s.setFinishedAt(this.tx, id, cause.now, cause.now);
+        const summary = await summaries.summary(this.tx, id);
+        this.append('orchestration_finished', { id: null, orchestration_id: id }, null, null, cause, {
+          status: summary?.status,
+          counts: summary?.counts,
+          cost_usd: summary?.cost_usd,
+        });
+      }
+    }
+    this.touched.clear();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.head < this.queue.length) {
+      const change = this.queue[this.head++]!;
+      for (const row of await s.bumpDependents(this.tx, counterChange(change))) {
+        if (change.reopened) await this.rearm(row, change);
+        else await this.resolve(row, change.cause);
+      }
+    }
+    this.queue.length = 0;
+    this.head = 0;
+  }
+
+  private async resolve(row: DependentRow, cause: Cause): Promise<void> {
+    if (row.status !== 'waiting') return;
+    const decision = evaluateTriggerRule(row.trigger_rule as TriggerRule, countsOf(row));
+    if (decision === 'run') await this.queueTask(row, 'task_ready', cause);
+    else if (decision === 'skip') await this.skip(row, cause);
+  }
+
+  private async rearm(row: DependentRow, change: Change): Promise<void> {
+    if (row.status !== 'skipped' || !isDependencySkip(row.error)) return;
+    const decision = evaluateTriggerRule(row.trigger_rule as TriggerRule, countsOf(row));
+    if (decision === 'skip') return;
+    if (decision === 'run') {
+      await this.queueTask(row, 'task_rearmed', change.cause);
+    } else {
+      assertTransition(row.id, 'skipped', 'waiting');
+      await s.markWaiting(this.tx, row.id, change.cause.now);
+      this.changed.add(row.id);
+      this.append('task_rearmed', row, 'skipped', 'waiting', change.cause, { dependency_task_id: change.id });
+    }
+    this.queue.push({ id: row.id, status: 'skipped', reopened: true, cause: change.cause });
+  }
+
+  private async queueTask(row: DependentRow, type: EventType, cause: Cause): Promise<void> {
+    const from = row.status as TaskStatus;
+    assertTransition(row.id, from, 'queued');
+    const runAfter = cause.now + row.initial_delay_seconds * 1000;
+    let prompt: string | null = null;
+    if (row.prompt_template !== null) {
+      const results = new Map((await s.dependencies(this.tx, row.id)).map((d) => [d.identifier, d.result]));
+      prompt = renderPrompt(row.prompt_template, (identifier) => results.get(identifier) ?? null);
+    }
+    await s.markQueued(this.tx, row.id, runAfter, prompt);
+    this.changed.add(row.id);
+    this.append(type, row, from, 'queued', cause, {
+      run_after: isoTime(runAfter),
+      initial_delay_seconds: row.initial_delay_seconds,
+    });
+  }
+
+  private async skip(row: DependentRow, cause: Cause): Promise<void> {
+    assertTransition(row.id, 'waiting', 'skipped');
+    const deps = await s.dependencies(this.tx, row.id);
+    const { reason, failure } = describeDependencySkip(row, deps);
+    await s.markSkipped(this.tx, row.id, reason, JSON.stringify(failure), cause.now);
+    this.changed.add(row.id);
+    this.append('task_skipped', row, 'waiting', 'skipped', cause, {
+      reason,
+      code: failure.code,
+      message: failure.message,
+      suggestion: failure.suggestion,
+    });
+    this.queue.push({ id: row.id, status: 'skipped', reopened: false, cause });
+  }
+
+  /** Adds the cost; at the budget, skips the tasks not started (the orchestration's row is locked). */
+  private async recordCost(orchestrationId: number, cost: number, cause: Cause): Promise<number[]> {
+    const row = await s.addCost(this.tx, orchestrationId, cost, cause.now);
+    if (!row || row.budget_usd === null || row.cost_usd < row.budget_usd) return [];
+    const reason = budgetReason(row.cost_usd, row.budget_usd);
+    await s.exhaust(this.tx, orchestrationId, reason);
+    const ref = { id: null, orchestration_id: orchestrationId };
+    if (row.budget_exhausted === 0) {
+      this.append('orchestration_budget_exhausted', ref, null, null, cause, {
+        reason,
+        cost_usd: row.cost_usd,
+        budget_usd: row.budget_usd,
+      });
+    }
+    const skipped: number[] = [];
+    for (const task of await s.notStarted(this.tx, orchestrationId)) {
+      const from = task.status as TaskStatus;
+      assertTransition(task.id, from, 'skipped');
+      const failure = budgetSkipFailure(task.id, orchestrationId, reason);
+      await s.markSkipped(this.tx, task.id, reason, JSON.stringify(failure), cause.now);
+      this.changed.add(task.id);
+      skipped.push(task.id);
+      this.append('task_skipped', { id: task.id, orchestration_id: orchestrationId }, from, 'skipped', cause, {
+        reason,
+        code: failure.code,
+        message: failure.message,
+        suggestion: failure.suggestion,
+      });
+    }
+    return skipped;
+  }
+
+  private append(
+    type: EventType,
+    task: { id: number | null; orchestration_id: number | null },
+    from: TaskStatus | null,
+    to: TaskStatus | null,
+    cause: Cause,
+    data: Record<string, unknown>,
+  ): void {
+    this.tx.append(
+      {
+        type,
+        task_id: task.id,
+        orchestration_id: task.orchestration_id,
+        from_status: from,
+        to_status: to,
+        actor: cause.actor,
+        correlation_id: cause.correlation_id,
+        data,
+      },
+      cause.now,
+    );
+  }
+}
+

@@ -1,0 +1,271 @@
+/**
+ * The PostgreSQL store, for many nodes sharing one database: `new PostgresStore({ connectionString, poolSize?,
+ * schema? })`, then `migrate()`. This class only wires the parts — the pool (connection.ts), migrations, the event
+ * hub (LISTEN + ordered tail), the transaction runner — to one module per operation. Rules (what a finish means,
+ * retries, skips, budgets, recovery) are the shared pure functions the SQLite store calls too; the modules here
+ * hold SQL, row locks and transactions.
+ */
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import { maskDatabaseUrl } from '../../config/database-url.js';
+import { ClaudeWorkerError } from '../../domain/errors.js';
+import type { Actor, Attempt, OrchestrationDetail, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type {
+  AttemptFinish,
+  AttemptStatsRow,
+  BreakerSettings,
+  ClaimedTask,
+  ClaimRequest,
+  EventListener,
+  EventQuery,
+  LeaseRenewal,
+  ModelGate,
+  NewOrchestration,
+  NewOrchestrationTask,
+  NewTask,
+  OrchestrationPage,
+  OrchestrationQuery,
+  Progress,
+  RecoveryRequest,
+  StagedTask,
+  StatusCounts,
+  Store,
+  TaskPage,
+  TaskQuery,
+} from '../store.js';
+import { requestCancel } from './cancel.js';
+import { claimTasks } from './claim.js';
+import { connectionError, isConnectionError, openPool, schemaOf, type PostgresOptions } from './connection.js';
+import { createTask } from './create.js';
+import { EventHub } from './event-hub.js';
+import { finishAttempts } from './finish.js';
+import { migratePostgres, type MigrationResult } from './migrations.js';
+import * as gates from './model-gates.js';
+import { cancelOrchestration } from './orchestrations/cancel.js';
+import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
+import { getOrchestration, listOrchestrations } from './orchestrations/reads.js';
+import { recordProgress, renewLeases } from './progress.js';
+import { PgQueries } from './queries.js';
+import { recoverTasks } from './recovery.js';
+import { retryTask } from './retry.js';
+import type { PgDatabase } from './schema.js';
+import { listStaged, markGroupSubmitted, stageTask } from './staging.js';
+import { PgTransactions, type PgTx } from './transactions.js';
+
+export type { PostgresOptions };
+
+export class PostgresStore implements Store {
+  readonly schema: string;
+  private readonly pool: pg.Pool;
+  private readonly db: Kysely<PgDatabase>;
+  private readonly hub: EventHub;
+  private readonly tx: PgTransactions;
+  private readonly queries: PgQueries;
+  private migrated = false;
+
+  constructor(private readonly options: PostgresOptions) {
+    this.schema = schemaOf(options);
+    ({ pool: this.pool, db: this.db } = openPool(options));
+    this.hub = new EventHub(this.db, options, this.schema);
+    this.tx = new PgTransactions(this.db, this.hub);
+    this.queries = new PgQueries(this.db);
+  }
+
+  /** Where this store keeps its data, for people: the URL with its password masked, and the schema. */
+  describe(): string {
+    const url = maskDatabaseUrl(this.options.connectionString);
+    return this.schema === 'public' ? url : `${url} (schema ${this.schema})`;
+  }
+
+  async migrate(): Promise<void> {
+    await this.migrateSchema();
+  }
+
+  /** Creates or upgrades the schema; says which versions it applied. Safe when many nodes start at once. */
+  async migrateSchema(): Promise<MigrationResult> {
+    const result = await this.guard(() => migratePostgres(this.db, this.schema, this.describe()));
+    this.migrated = true;
+    this.hub.markReady();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.hub.close();
+    await this.db.destroy();
+  }
+
+  createTask(task: NewTask, actor: Actor): Promise<Task> {
+    return this.write((tx) => createTask(tx, task, actor));
+  }
+
+  getTask(id: number): Promise<Task | undefined> {
+    return this.read(() => this.queries.getTask(id));
+  }
+
+  listTasks(query: TaskQuery): Promise<TaskPage> {
+    return this.read(() => this.queries.listTasks(query));
+  }
+
+  listAttempts(taskId: number): Promise<Attempt[]> {
+    return this.read(() => this.queries.listAttempts(taskId));
+  }
+
+  countByStatus(): Promise<StatusCounts> {
+    return this.read(() => this.queries.countByStatus());
+  }
+
+  claimTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
+    if (request.limit <= 0) return Promise.resolve([]);
+    return this.write((tx) => claimTasks(tx, request));
+  }
+
+  recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void> {
+    return this.write((tx) => recordProgress(tx, taskId, attempt, progress));
+  }
+
+  finishAttempts(finishes: AttemptFinish[]): Promise<Task[]> {
+    if (finishes.length === 0) return Promise.resolve([]);
+    return this.write((tx) => finishAttempts(tx, finishes));
+  }
+
+  finishAndClaim(
+    finishes: AttemptFinish[],
+    claim: ClaimRequest | null,
+  ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
+    return this.write(async (tx) => ({
+      finished: await finishAttempts(tx, finishes),
+      claimed: claim && claim.limit > 0 ? await claimTasks(tx, claim) : [],
+    }));
+  }
+
+  renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal> {
+    return this.write((tx) => renewLeases(tx, workerId, taskIds, leaseMs));
+  }
+
+  nextRunAfter(): Promise<Date | null> {
+    return this.read(() => this.queries.nextRunAfter());
+  }
+
+  requestCancel(id: number, actor: Actor): Promise<Task> {
+    return this.write((tx) => requestCancel(tx, id, actor));
+  }
+
+  retryTask(id: number, actor: Actor): Promise<Task> {
+    return this.write((tx) => retryTask(tx, id, actor));
+  }
+
+  recoverTasks(request: RecoveryRequest): Promise<Task[]> {
+    return this.write((tx) => recoverTasks(tx, request));
+  }
+
+  createOrchestration(
+    orchestration: NewOrchestration,
+    tasks: NewOrchestrationTask[],
+    actor: Actor,
+  ): Promise<OrchestrationDetail> {
+    return this.write((tx) => createOrchestration(tx, orchestration, tasks, actor));
+  }
+
+  addOrchestrationTasks(
+    orchestrationId: number,
+    tasks: NewOrchestrationTask[],
+    actor: Actor,
+  ): Promise<OrchestrationDetail> {
+    return this.write((tx) => addOrchestrationTasks(tx, orchestrationId, tasks, actor));
+  }
+
+  getOrchestration(id: number): Promise<OrchestrationDetail | undefined> {
+    return this.write((tx) => getOrchestration(tx, id));
+  }
+
+  listOrchestrations(query: OrchestrationQuery): Promise<OrchestrationPage> {
+    return this.write((tx) => listOrchestrations(tx, query));
+  }
+
+  cancelOrchestration(id: number, actor: Actor): Promise<OrchestrationDetail> {
+    return this.write((tx) => cancelOrchestration(tx, id, actor));
+  }
+
+  stageTask(
+    group: string,
+    identifier: string,
+    document: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<StagedTask[]> {
+    return this.write((tx) => stageTask(tx, group, identifier, document, actor));
+  }
+
+  listStagedTasks(group: string): Promise<StagedTask[]> {
+    return this.write((tx) => listStaged(tx, group));
+  }
+
+  markGroupSubmitted(group: string, orchestrationId: number, _actor: Actor): Promise<StagedTask[]> {
+    return this.write((tx) => markGroupSubmitted(tx, group, orchestrationId));
+  }
+
+  listModelGates(): Promise<ModelGate[]> {
+    return this.write((tx) => gates.listModelGates(tx));
+  }
+
+  setModelCooldown(model: string, until: Date, reason: string): Promise<ModelGate> {
+    return this.write((tx) => gates.setModelCooldown(tx, model, until.getTime(), reason));
+  }
+
+  recordModelFailure(model: string, settings: BreakerSettings, reason: string): Promise<ModelGate> {
+    return this.write((tx) => gates.recordModelFailure(tx, model, settings, reason));
+  }
+
+  recordModelSuccess(model: string): Promise<ModelGate | null> {
+    return this.write((tx) => gates.recordModelSuccess(tx, model));
+  }
+
+  acquireProbe(model: string, workerId: string, ttlMs: number): Promise<boolean> {
+    return this.write((tx) => gates.acquireProbe(tx, model, workerId, ttlMs));
+  }
+
+  releaseProbe(model: string, workerId: string): Promise<void> {
+    return this.write((tx) => gates.releaseProbe(tx, model, workerId));
+  }
+
+  attemptStats(since: Date): Promise<AttemptStatsRow[]> {
+    return this.write((tx) => gates.attemptStats(tx, since.getTime()));
+  }
+
+  listEvents(query: EventQuery): Promise<TaskEvent[]> {
+    return this.read(() => this.queries.listEvents(query));
+  }
+
+  onEvents(listener: EventListener): () => void {
+    return this.hub.add(listener);
+  }
+
+  /** One transaction (reads that need several statements use it too, for one consistent view). */
+  private async write<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    this.assertMigrated();
+    return this.guard(() => this.tx.run(work));
+  }
+
+  private async read<T>(work: () => Promise<T>): Promise<T> {
+    this.assertMigrated();
+    return this.guard(work);
+  }
+
+  /** Connection failures become one clear error naming host and database; other errors pass unchanged. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof ClaudeWorkerError || !isConnectionError(err)) throw err;
+      throw connectionError(err, this.options.connectionString);
+    }
+  }
+
+  private assertMigrated(): void {
+    if (!this.migrated) {
+      throw new ClaudeWorkerError(
+        'internal',
+        `The PostgreSQL store at ${this.describe()} is used before migrate(); open it with \`await store.migrate()\` first.`,
+      );
+    }
+  }
+}

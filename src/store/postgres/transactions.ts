@@ -1,0 +1,110 @@
+/**
+ * Write transactions and the event record in PostgreSQL. Every store write runs `run(work)`: one READ COMMITTED
+ * transaction; the events the work appends are inserted together just before COMMIT (one statement however many),
+ * with `pg_notify` in the same transaction so other nodes hear of them exactly when they are committed. After the
+ * commit the events go to this process's listeners at once (the event hub tells its tail they are delivered).
+ * A transaction that PostgreSQL aborts for a deadlock or a serialization failure is run again from the start
+ * (its events were never committed, nobody saw them).
+ */
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { TaskEvent } from '../../domain/vocabulary.js';
+import { isoTime } from '../sqlite/task-rows.js';
+import type { EventHub } from './event-hub.js';
+import type { PgDatabase } from './schema.js';
+
+/** An event to append: the stored event without what the store assigns (id, time). */
+export type NewEvent = Omit<TaskEvent, 'id' | 'created_at'>;
+
+/** One transaction as the operations see it. */
+export interface PgTx {
+  /** The time of this transaction (epoch ms, this node's clock): every row and event it writes carries it. */
+  readonly now: number;
+  rows<R>(query: RawBuilder<R>): Promise<R[]>;
+  row<R>(query: RawBuilder<R>): Promise<R | undefined>;
+  /** Appends an event (written just before COMMIT, in order). */
+  append(event: NewEvent, at?: number): void;
+}
+
+const RETRYABLE_CODES = new Set(['40P01', '40001']);
+const MAX_RUNS = 8;
+
+class Tx implements PgTx {
+  readonly events: { event: NewEvent; at: number }[] = [];
+  constructor(
+    readonly trx: Transaction<PgDatabase>,
+    readonly now: number,
+  ) {}
+
+  async rows<R>(query: RawBuilder<R>): Promise<R[]> {
+    return (await query.execute(this.trx)).rows;
+  }
+
+  async row<R>(query: RawBuilder<R>): Promise<R | undefined> {
+    return (await query.execute(this.trx)).rows[0];
+  }
+
+  append(event: NewEvent, at = this.now): void {
+    this.events.push({ event, at });
+  }
+}
+
+export class PgTransactions {
+  constructor(
+    private readonly db: Kysely<PgDatabase>,
+    private readonly hub: EventHub,
+  ) {}
+
+  /**
+   * Runs `work` in one transaction and returns its result once committed. Composite operations (finishAndClaim)
+   * pass the one `tx` to each part, so they commit once.
+   */
+  async run<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    for (let run = 1; ; run++) {
+      let stored: TaskEvent[] = [];
+      try {
+        const result = await this.db.transaction().execute(async (trx) => {
+          const tx = new Tx(trx, Date.now());
+          const value = await work(tx);
+          stored = await this.flush(tx);
+          return value;
+        });
+        if (stored.length > 0) this.hub.emitOwn(stored);
+        return result;
+      } catch (err) {
+        if (stored.length > 0) this.hub.forget(stored);
+        const code = (err as { code?: unknown }).code;
+        if (run >= MAX_RUNS || typeof code !== 'string' || !RETRYABLE_CODES.has(code)) throw err;
+        await new Promise((done) => setTimeout(done, Math.random() * 10 * run));
+      }
+    }
+  }
+
+  /** Inserts the transaction's events in one statement (ids in append order) and notifies other nodes. */
+  private async flush(tx: Tx): Promise<TaskEvent[]> {
+    if (tx.events.length === 0) return [];
+    const column = <V>(pick: (e: NewEvent, at: number) => V) => tx.events.map(({ event, at }) => pick(event, at));
+    const result = await sql<{ id: number }>`
+      INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
+                          created_at)
+      SELECT type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data, created_at
+      FROM unnest(${column((e) => e.type)}::text[], ${column((e) => e.task_id)}::bigint[],
+                  ${column((e) => e.orchestration_id)}::bigint[], ${column((e) => e.from_status)}::text[],
+                  ${column((e) => e.to_status)}::text[], ${column((e) => e.actor)}::text[],
+                  ${column((e) => e.correlation_id)}::text[], ${column((e) => JSON.stringify(e.data))}::text[],
+                  ${column((_e, at) => at)}::bigint[])
+        WITH ORDINALITY AS e (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
+                              created_at, ord)
+      ORDER BY ord
+      RETURNING id`.execute(tx.trx);
+    const ids = result.rows.map((r) => r.id).sort((a, b) => a - b);
+    const stored = tx.events.map(({ event, at }, i): TaskEvent => ({
+      id: ids[i]!,
+      ...event,
+      created_at: isoTime(at),
+    }));
+    // Before COMMIT: the tail of this process must not deliver these a second time.
+    this.hub.claim(stored);
+    await sql`SELECT pg_notify(${this.hub.channel}, ${String(ids.at(-1))})`.execute(tx.trx);
+    return stored;
+  }
+}

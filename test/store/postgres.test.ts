@@ -1,0 +1,93 @@
+/**
+ * The PostgreSQL store on a real server (CLAUDE_WORKER_TEST_DATABASE_URL), each test in its own schema: the shared
+ * Store contract, then what only a shared database has — migrations applied once by nodes starting together and a
+ * newer schema refused, and events committed by another node delivered to listeners.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskEvent } from '../../src/domain/vocabulary.js';
+import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { adminQuery, dropSchema, freshSchemaName, openPostgresStore, TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { describeStoreSuite } from './store-suite.js';
+import { CLI, newTask, sleep } from './suite/helpers.js';
+
+describeStoreSuite('postgres', async () => {
+  const { store, cleanup } = openPostgresStore();
+  return { store, cleanup };
+});
+
+describe('PostgresStore on a shared database', () => {
+  const schemas: string[] = [];
+  const stores: PostgresStore[] = [];
+
+  function storeOn(schema: string): PostgresStore {
+    const store = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema, poolSize: 3 });
+    stores.push(store);
+    return store;
+  }
+
+  function newSchema(): string {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    return schema;
+  }
+
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+
+  it('applies each migration once when several nodes start on an empty schema at the same moment', async () => {
+    const schema = newSchema();
+    const results = await Promise.all([1, 2, 3, 4].map(() => storeOn(schema).migrateSchema()));
+    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, PG_MIGRATIONS.length]);
+    const rows = await adminQuery(`SELECT version, name FROM "${schema}".migrations ORDER BY version`);
+    expect(rows.rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    expect((await storeOn(schema).migrateSchema()).applied).toEqual([]);
+  });
+
+  it('refuses a schema written by a newer claude-worker, saying which version it is and which it knows', async () => {
+    const schema = newSchema();
+    await storeOn(schema).migrate();
+    await adminQuery(`INSERT INTO "${schema}".migrations (version, name, applied_at) VALUES (999, 'future', 0)`);
+    await expect(storeOn(schema).migrate()).rejects.toMatchObject({
+      code: 'config',
+      message: expect.stringMatching(
+        new RegExp(`newer claude-worker \\(schema version 999; this version knows up to ${PG_MIGRATIONS.length}\\)`),
+      ),
+    });
+  });
+
+  it('delivers events committed by another node to listeners, in order, once', async () => {
+    const schema = newSchema();
+    const here = storeOn(schema);
+    const there = storeOn(schema);
+    await here.migrate();
+    await there.migrate();
+    const seen: TaskEvent[] = [];
+    here.onEvents((events) => seen.push(...events));
+    await sleep(200);
+    const remote = await there.createTask(newTask(), CLI);
+    const local = await here.createTask(newTask(), CLI);
+    await there.requestCancel(remote.id, CLI);
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 3 && Date.now() < deadline) await sleep(20);
+    await sleep(300);
+    expect(seen.map((e) => [e.type, e.task_id])).toEqual(
+      expect.arrayContaining([
+        ['task_created', remote.id],
+        ['task_created', local.id],
+        ['task_cancelled', remote.id],
+      ]),
+    );
+    expect(seen).toHaveLength(3);
+    const remoteEvents = seen.filter((e) => e.task_id === remote.id).map((e) => e.type);
+    expect(remoteEvents).toEqual(['task_created', 'task_cancelled']);
+    expect(seen).toEqual(expect.arrayContaining(await there.listEvents({ limit: 10 })));
+  });
+
+  it('says to migrate first when used before migrate()', async () => {
+    const store = storeOn(newSchema());
+    await expect(store.getTask(1)).rejects.toThrow(/before migrate\(\)/);
+  });
+});
