@@ -3,13 +3,17 @@
  * Store contract, then what only a shared database has — migrations applied once by nodes starting together and a
  * newer schema refused, and events committed by another node delivered to listeners.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEvent } from '../../src/domain/vocabulary.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { adminQuery, dropSchema, freshSchemaName, openPostgresStore, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { describeStoreSuite } from './store-suite.js';
 import { CLI, newTask, sleep } from './suite/helpers.js';
+
+// Every statement is a round trip here (SQLite's are calls into the same process): the 10,000-task graph needs
+// more than the default 30 s on a loaded machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 describeStoreSuite('postgres', async () => {
   const { store, cleanup } = openPostgresStore();
