@@ -8,9 +8,9 @@
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from './context.js';
-import { storeFailure } from './failures.js';
+import { failureFor as storeFailure } from '../../domain/rules/failures.js';
 import type { Resolver } from './orchestrations/resolution.js';
-import { rowToTask } from './task-rows.js';
+import { taskFromRow } from '../codec/task-codec.js';
 
 export function prepareRequestCancel(
   ctx: StoreContext,
@@ -28,7 +28,7 @@ export function prepareRequestCancel(
 
       if (from === 'running') {
         // Asking twice changes nothing and records nothing more.
-        if (row.cancel_requested !== 0) return rowToTask(row);
+        if (row.cancel_requested !== 0) return taskFromRow(row);
         const updated = ctx.sql.get(
           k
             .updateTable('tasks')
@@ -50,7 +50,7 @@ export function prepareRequestCancel(
           },
           now,
         );
-        return rowToTask(updated);
+        return taskFromRow(updated);
       }
 
       if (from !== 'waiting' && from !== 'queued') throw finishedConflict(id, from);
@@ -92,7 +92,7 @@ export function prepareRequestCancel(
         resolution.taskEnded(updated, 'cancelled', { actor: actor.actor, correlation_id, now });
         resolution.settle();
       }
-      return rowToTask(updated);
+      return taskFromRow(updated);
     });
 }
 

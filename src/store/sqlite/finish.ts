@@ -9,11 +9,12 @@ import { isTerminal } from '../../domain/state-machine.js';
 import type { AttemptStatus, EventType, Failure, Task, TaskStatus } from '../../domain/vocabulary.js';
 import type { AttemptFinish } from '../store.js';
 import { assertTransition, workerActor, type StoreContext } from './context.js';
-import { storeFailure } from './failures.js';
+import { failureFor as storeFailure } from '../../domain/rules/failures.js';
 import { prepareRows } from './named-rows.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
-import { jsonOrNull, rowToTask } from './task-rows.js';
+import { jsonOrNull } from '../codec/values.js';
+import { taskFromRow } from '../codec/task-codec.js';
 
 const FENCE = 'SELECT status, worker_id, attempt_count, cancel_requested FROM tasks WHERE id = ?';
 
@@ -132,7 +133,7 @@ export function prepareFinishAttempts(
       resolution.settle();
       // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
       return finished.map((row) =>
-        rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
+        taskFromRow(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
       );
     });
   };

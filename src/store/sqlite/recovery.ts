@@ -9,10 +9,11 @@ import { isTerminal } from '../../domain/state-machine.js';
 import type { EventType, Failure, Task, TaskStatus } from '../../domain/vocabulary.js';
 import type { RecoveryRequest } from '../store.js';
 import { assertTransition, type StoreContext } from './context.js';
-import { storeFailure } from './failures.js';
+import { failureFor as storeFailure } from '../../domain/rules/failures.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
-import { isoTime, jsonOrNull, rowToTask } from './task-rows.js';
+import { isoTime, jsonOrNull } from '../codec/values.js';
+import { taskFromRow } from '../codec/task-codec.js';
 
 const RECOVERABLE = `
   SELECT * FROM tasks
@@ -130,7 +131,7 @@ export function prepareRecoverTasks(
       resolution.settle();
       // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
       return recovered.map((row) =>
-        rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
+        taskFromRow(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
       );
     });
   };

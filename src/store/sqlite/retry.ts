@@ -11,7 +11,7 @@ import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from './context.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import { planOrchestrationRetry } from './orchestrations/retry-plan.js';
-import { rowToTask } from './task-rows.js';
+import { taskFromRow } from '../codec/task-codec.js';
 
 export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
   const k = ctx.sql.builder;
@@ -79,7 +79,7 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
         });
         resolution.settle();
       }
-      return rowToTask(updated);
+      return taskFromRow(updated);
     });
 }
 

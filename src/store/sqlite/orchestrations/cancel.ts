@@ -7,11 +7,11 @@
 import { ClaudeWorkerError } from '../../../domain/errors.js';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from '../context.js';
-import { storeFailure } from '../failures.js';
+import { failureFor as storeFailure } from '../../../domain/rules/failures.js';
 import { orchestrationNotFound } from './create.js';
 import type { OrchestrationReads } from './reads.js';
 import type { Cause, Resolver } from './resolution.js';
-import { rowToOrchestration } from './summary.js';
+import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 
 export const CANCELLED_REASON = 'orchestration cancelled';
 
@@ -56,7 +56,7 @@ export function prepareCancelOrchestration(
       if (!row) throw orchestrationNotFound(id);
       const open = openTasks.all(id);
       if (open.length === 0) {
-        const status = rowToOrchestration(row, resolver.summaries.counts(id)).status;
+        const status = orchestrationFromRow(row, resolver.summaries.counts(id)).status;
         throw new ClaudeWorkerError(
           'conflict',
           `Orchestration ${id} already ${status}; nothing to cancel. See it with \`claude-worker orchestration-status ${id}\`.`,

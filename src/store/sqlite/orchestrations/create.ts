@@ -11,7 +11,8 @@ import { prepareInsertTasks, type ExistingTask } from './insert.js';
 import type { OrchestrationReads } from './reads.js';
 import type { Cause, Resolver } from './resolution.js';
 import type { OrchestrationRow } from '../schema.js';
-import { dollars, emptyCounts, rowToOrchestration } from './summary.js';
+import { dollars, emptyCounts } from '../../../domain/rules/orchestration-status.js';
+import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 
 export interface OrchestrationWrites {
   create(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): OrchestrationDetail;
@@ -92,7 +93,7 @@ export function prepareOrchestrationWrites(
           finished_at: null,
         };
         // Built from what was written (reading 10,000 tasks back would double the cost of accepting them).
-        return { ...rowToOrchestration(row, counts), tasks: inserted.map((t) => t.task) };
+        return { ...orchestrationFromRow(row, counts), tasks: inserted.map((t) => t.task) };
       }),
 
     addTasks: (orchestrationId, tasks, actor) =>

@@ -9,23 +9,21 @@
  */
 import { ClaudeWorkerError, type Issue } from '../../../domain/errors.js';
 import { renderPrompt, templateReferences } from '../../../domain/template.js';
-import { countDependencies, type DependencyCounts } from '../../../domain/trigger-rules.js';
+import { countDependencies } from '../../../domain/trigger-rules.js';
 import type { OrchestrationTask, TaskStatus } from '../../../domain/vocabulary.js';
 import type { NewOrchestrationTask } from '../../store.js';
 import type { StoreContext } from '../context.js';
 import { NAME_FILES_SET } from '../create.js';
-import { isoTime, jsonOrNull } from '../task-rows.js';
+import { newTaskRecord, TASK_OPTION_COLUMNS, taskOptionValues } from '../../codec/task-codec.js';
 import type { Cause } from './resolution.js';
 
 // Positional parameters: binding thirty values by name costs twice as much, and this runs once per task.
 const INSERT_TASK = `
   INSERT INTO tasks (
-    status, execution_prompt, working_directory, model, system_prompt, permission_mode, allowed_tools,
-    disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts,
-    run_after, created_at, updated_at, log_path, transcript_path, orchestration_id, identifier, trigger_rule,
-    initial_delay_seconds, prompt_template, pending_dependencies, deps_succeeded, deps_failed, deps_skipped,
-    deps_cancelled, retry_base_seconds, retry_cap_seconds
-  ) VALUES (${Array.from({ length: 32 }, () => '?').join(', ')})`;
+    status, run_after, created_at, updated_at, orchestration_id, identifier, trigger_rule, initial_delay_seconds,
+    prompt_template, pending_dependencies, deps_succeeded, deps_failed, deps_skipped, deps_cancelled,
+    ${TASK_OPTION_COLUMNS.join(', ')}
+  ) VALUES (${Array.from({ length: 14 + TASK_OPTION_COLUMNS.length }, () => '?').join(', ')})`;
 
 /** A task of the orchestration that new tasks may depend on. */
 export interface ExistingTask {
@@ -72,25 +70,9 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
       const runAfter = status === 'queued' ? cause.now + task.initial_delay_seconds * 1000 : null;
       const { lastInsertRowid } = insertTask.run(
         status,
-        prompt,
-        task.working_directory,
-        task.model,
-        task.system_prompt ?? null,
-        task.permission_mode,
-        jsonOrNull(task.allowed_tools),
-        jsonOrNull(task.disallowed_tools),
-        task.max_turns ?? null,
-        task.max_budget_usd ?? null,
-        JSON.stringify(task.env),
-        task.timeout_seconds ?? null,
-        task.priority,
-        JSON.stringify(task.tags),
-        task.max_attempts,
         runAfter,
         cause.now,
         cause.now,
-        task.log_path ?? null,
-        task.transcript_path ?? null,
         orchestrationId,
         task.identifier,
         task.trigger_rule,
@@ -101,22 +83,26 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
         counts.failed,
         counts.skipped,
         counts.cancelled,
-        task.retry_base_seconds ?? null,
-        task.retry_cap_seconds ?? null,
+        ...taskOptionValues(task, prompt),
       );
       const id = Number(lastInsertRowid);
       ids.set(task.identifier, id);
       inserted.push({
-        task: storedTask(task, {
-          id,
-          orchestrationId,
-          status,
-          prompt,
-          runAfter,
-          now: cause.now,
-          deps,
-          counts,
-        }),
+        task: {
+          ...newTaskRecord(task, {
+            id,
+            status,
+            prompt,
+            run_after: runAfter,
+            now: cause.now,
+            orchestration_id: orchestrationId,
+            identifier: task.identifier,
+            trigger_rule: task.trigger_rule,
+            initial_delay_seconds: task.initial_delay_seconds,
+            pending_dependencies: counts.total - counts.finished,
+          }),
+          depends_on: deps,
+        },
         finishedDependencies: counts.finished,
       });
       ctx.tx.append(
@@ -140,70 +126,6 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
     }
     if (inserted.length > 0) nameFiles.run(orchestrationId, inserted[0]!.task.id);
     return inserted;
-  };
-}
-
-interface Stored {
-  id: number;
-  orchestrationId: number;
-  status: TaskStatus;
-  prompt: string;
-  runAfter: number | null;
-  now: number;
-  deps: string[];
-  counts: DependencyCounts;
-}
-
-/** The record `rowToTask` would read back for this new row (the contract suite checks that they agree). */
-function storedTask(task: NewOrchestrationTask, s: Stored): OrchestrationTask {
-  const named = (path: string | null | undefined) =>
-    path === null || path === undefined ? null : path.replaceAll('{id}', String(s.id));
-  const created = isoTime(s.now);
-  return {
-    id: s.id,
-    status: s.status,
-    execution_prompt: s.prompt,
-    working_directory: task.working_directory,
-    model: task.model,
-    system_prompt: task.system_prompt ?? null,
-    permission_mode: task.permission_mode,
-    allowed_tools: task.allowed_tools ?? null,
-    disallowed_tools: task.disallowed_tools ?? null,
-    max_turns: task.max_turns ?? null,
-    max_budget_usd: task.max_budget_usd ?? null,
-    env: task.env,
-    timeout_seconds: task.timeout_seconds ?? null,
-    priority: task.priority,
-    tags: task.tags,
-    max_attempts: task.max_attempts,
-    retry_base_seconds: task.retry_base_seconds ?? null,
-    retry_cap_seconds: task.retry_cap_seconds ?? null,
-    orchestration_id: s.orchestrationId,
-    identifier: task.identifier,
-    trigger_rule: task.trigger_rule,
-    initial_delay_seconds: task.initial_delay_seconds,
-    pending_dependencies: s.counts.total - s.counts.finished,
-    attempt_count: 0,
-    run_after: s.runAfter === null ? null : isoTime(s.runAfter),
-    worker_id: null,
-    lease_expires_at: null,
-    cancel_requested: false,
-    created_at: created,
-    updated_at: created,
-    started_at: null,
-    finished_at: null,
-    last_action: null,
-    last_action_at: null,
-    num_turns: null,
-    cost_usd: null,
-    usage: null,
-    session_id: null,
-    result: null,
-    error: null,
-    status_reason: null,
-    log_path: named(task.log_path),
-    transcript_path: named(task.transcript_path),
-    depends_on: s.deps,
   };
 }
 

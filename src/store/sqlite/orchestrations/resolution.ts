@@ -11,7 +11,7 @@ import { renderPrompt } from '../../../domain/template.js';
 import { evaluateTriggerRule, type DependencyCounts } from '../../../domain/trigger-rules.js';
 import type { EventType, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from '../context.js';
-import { isoTime } from '../task-rows.js';
+import { isoTime } from '../../codec/values.js';
 import { BudgetGuard } from './budget.js';
 import { describeDependencySkip, isDependencySkip } from './skips.js';
 import type { CounterChange, DependentRow, ResolutionStatements } from './statements.js';

@@ -10,7 +10,7 @@ import { evaluateTriggerRule, skipReason } from '../../../domain/trigger-rules.j
 import type { TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
 import type { TaskRow } from '../schema.js';
 import { countsOf, type Resolver } from './resolution.js';
-import { dollars } from './summary.js';
+import { dollars } from '../../../domain/rules/orchestration-status.js';
 
 export interface RetryPlan {
   to: 'queued' | 'waiting';

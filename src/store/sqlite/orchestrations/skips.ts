@@ -6,9 +6,9 @@
  */
 import { skipReason } from '../../../domain/trigger-rules.js';
 import type { Failure, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
-import { storeFailure } from '../failures.js';
+import { failureFor as storeFailure } from '../../../domain/rules/failures.js';
 import type { DependencyRow, DependentRow } from './statements.js';
-import { dollars } from './summary.js';
+import { dollars } from '../../../domain/rules/orchestration-status.js';
 
 /** True when the stored error says the task was skipped because of how its dependencies ended. */
 export function isDependencySkip(error: string | null): boolean {
