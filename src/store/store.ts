@@ -4,6 +4,7 @@
  * Implementations: `sqlite/` (embedded default). A PostgreSQL one implements the same interface; the engine never
  * sees SQL. All methods are async so a networked database fits.
  */
+import type { AttemptOutcome } from '../domain/rules/attempt-ending.js';
 import type {
   Actor,
   Attempt,
@@ -121,16 +122,8 @@ export interface ClaimedTask {
   resume_session_id: string | null;
 }
 
-/** What the worker learned from one attempt. */
-export type AttemptOutcome =
-  | { kind: 'completed' }
-  | { kind: 'failed'; failure: Failure }
-  | { kind: 'cancelled'; failure: Failure }
-  /**
-   * Attempt ended but the task runs again (interrupted, or a retry later): back to `queued` at `run_after`.
-   * `refund_attempt`: the attempt does not count against max_attempts (a rate-limit wait): max_attempts grows by one.
-   */
-  | { kind: 'requeued'; failure: Failure; run_after: Date; refund_attempt?: boolean };
+/** What the worker learned from one attempt (decided by the retry policy, applied by domain/rules/attempt-ending). */
+export type { AttemptOutcome, UncountedReason } from '../domain/rules/attempt-ending.js';
 
 export interface AttemptFinish {
   task_id: number;
