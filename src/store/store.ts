@@ -13,7 +13,6 @@ import type {
   OrchestrationStatus,
   TriggerRule,
   AttemptStatus,
-  Failure,
   Task,
   TaskEvent,
   TaskOptions,

@@ -1,5 +1,12 @@
 /** The attempt and event row codecs, shared by every store (column types: values.ts). */
-import type { Attempt, AttemptStatus, EventType, Failure, TaskEvent, TaskStatus } from '../../domain/vocabulary.js';
+import type {
+  Attempt,
+  AttemptStatus,
+  EventType,
+  Failure,
+  TaskEvent,
+  TaskStatus,
+} from '../../domain/vocabulary.js';
 import {
   flag,
   int,

@@ -1,15 +1,7 @@
 /** The orchestration row codec, shared by every store: the row plus its task counts → the record. */
 import { orchestrationStatus } from '../../domain/rules/orchestration-status.js';
 import { TASK_STATUSES, type Orchestration, type TaskStatus } from '../../domain/vocabulary.js';
-import {
-  flag,
-  int,
-  isoOrNull,
-  isoTime,
-  type FlagValue,
-  type IntValue,
-  type TimeValue,
-} from './values.js';
+import { flag, int, isoOrNull, isoTime, type FlagValue, type IntValue, type TimeValue } from './values.js';
 
 export interface OrchestrationRecordRow {
   id: IntValue;

@@ -16,7 +16,8 @@ import type { TaskRow } from './schema.js';
 import { jsonOrNull } from '../codec/values.js';
 import { taskFromRow } from '../codec/task-codec.js';
 
-const FENCE = 'SELECT status, worker_id, attempt_count, cancel_requested, interruptions FROM tasks WHERE id = ?';
+const FENCE =
+  'SELECT status, worker_id, attempt_count, cancel_requested, interruptions FROM tasks WHERE id = ?';
 
 const END_ATTEMPT = `
   UPDATE attempts
@@ -70,7 +71,11 @@ export function prepareFinishAttempts(
           current.attempt_count === finish.attempt;
         if (!holds) continue;
         const ending = decideAttemptEnding(
-          { id: finish.task_id, cancel_requested: current.cancel_requested !== 0, interruptions: current.interruptions },
+          {
+            id: finish.task_id,
+            cancel_requested: current.cancel_requested !== 0,
+            interruptions: current.interruptions,
+          },
           finish,
         );
         assertTransition(finish.task_id, 'running', ending.status);
