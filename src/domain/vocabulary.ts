@@ -65,6 +65,7 @@ export const FAILURE_CODES = [
   'no_result',
   'memory_limit',
   'dependency_failed',
+  'worker_lost',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 

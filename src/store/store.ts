@@ -160,6 +160,8 @@ export interface RecoveryRequest {
   /** Requeue running tasks held by these workers (known dead, e.g. our own previous process). */
   dead_worker_ids?: string[];
   actor: Actor;
+  /** A task interrupted this many times in a row fails as `worker_lost` (default DEFAULT_MAX_INTERRUPTIONS). */
+  max_interruptions?: number;
 }
 
 export interface EventQuery {
@@ -226,7 +228,10 @@ export interface Store {
   requestCancel(id: number, actor: Actor): Promise<Task>;
   /** failed/cancelled/skipped → queued (one more attempt allowed). Throws `conflict` otherwise. */
   retryTask(id: number, actor: Actor): Promise<Task>;
-  /** Running tasks whose worker is gone: attempt → interrupted, task → queued (or failed when out of attempts). */
+  /**
+   * Running tasks whose worker is gone: attempt → interrupted (not counted), task → queued; cancelled when a cancel
+   * was requested, failed (`worker_lost`) at max_interruptions in a row (domain/rules/recovery.ts).
+   */
   recoverTasks(request: RecoveryRequest): Promise<Task[]>;
 
   /**
