@@ -11,7 +11,8 @@ import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
 import type { Actor, Task, TaskStatus, TriggerRule } from '../../domain/vocabulary.js';
 import { taskFromRow } from '../codec/task-codec.js';
 import { assertTransition, type StoreContext } from './context.js';
-import { countsOf, type Resolver } from './orchestrations/resolution.js';
+import { countsOf } from '../../domain/rules/dependency-counters.js';
+import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 
 export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
