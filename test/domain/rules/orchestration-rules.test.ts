@@ -150,3 +150,26 @@ describe('dependency counters', () => {
     ).toEqual({ succeeded: 2, failed: 1, skipped: 0, cancelled: 0, finished: 3, total: 4 });
   });
 });
+
+describe('takeWithinCapacity', () => {
+  it('takes plain tasks freely and an orchestration’s tasks up to its free slots', async () => {
+    const { capacityState, takeWithinCapacity } = await import('../../../src/domain/rules/capacity.js');
+    const state = capacityState([
+      { id: 1, free: 1 },
+      { id: 2, free: 0 },
+    ]);
+    const rows = [
+      { id: 10, orchestration_id: 1 },
+      { id: 11, orchestration_id: 1 },
+      { id: 12, orchestration_id: null },
+      { id: 13, orchestration_id: 2 },
+    ];
+    // Four asked, four returned, two passed over: the store must ask again excluding the full ones.
+    expect(takeWithinCapacity(state, rows, 4)).toBe(false);
+    expect(state.chosen).toEqual([10, 12]);
+    expect(state.full.sort()).toEqual([1, 2]);
+    // The next query found one more plain task and nothing else: done.
+    expect(takeWithinCapacity(state, [{ id: 14, orchestration_id: null }], 4)).toBe(true);
+    expect(state.chosen).toEqual([10, 12, 14]);
+  });
+});
