@@ -45,7 +45,16 @@ export const ConfigSchema = z.strictObject({
     .positive()
     .max(7 * 24 * 3600)
     .describe('Default attempt timeout for opus models'),
-  max_attempts: z.int().min(1).max(20).describe('Attempts per task (recovery after a crash uses one)'),
+  max_attempts: z
+    .int()
+    .min(1)
+    .max(20)
+    .describe('Attempts per task (an attempt interrupted by a stopped worker does not count)'),
+  max_interruptions: z
+    .int()
+    .min(1)
+    .max(1000)
+    .describe('A task interrupted by a dying worker this many times in a row fails as worker_lost'),
   retry_base_seconds: z
     .number()
     .min(0)
@@ -124,6 +133,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   timeout_sonnet_seconds: 1800,
   timeout_opus_seconds: 3600,
   max_attempts: 3,
+  max_interruptions: 10,
   retry_base_seconds: 5,
   retry_cap_seconds: 300,
   rate_limit_cooldown_seconds: 60,

@@ -149,6 +149,8 @@ export const TaskSchema = z.object({
   initial_delay_seconds: z.number(),
   pending_dependencies: z.number(),
   attempt_count: z.number(),
+  uncounted_attempts: z.number(),
+  interruptions: z.number(),
   run_after: z.string().nullable(),
   worker_id: z.string().nullable(),
   lease_expires_at: z.string().nullable(),
@@ -183,6 +185,7 @@ export const AttemptSchema = z.object({
   num_turns: z.number().nullable(),
   cost_usd: z.number().nullable(),
   error: FailureSchema.nullable(),
+  counted: z.boolean(),
 });
 
 export const TaskEventSchema = z.object({

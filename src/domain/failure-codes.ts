@@ -118,6 +118,12 @@ export const FAILURE_CLASSES: Record<FailureCode, FailureClass> = {
     title: 'A dependency did not succeed',
     suggestion: 'Fix and retry the failed dependency; its skipped dependents then run again.',
   },
+  worker_lost: {
+    retryable: false,
+    title: 'Interrupted by a dying worker too many times in a row',
+    suggestion:
+      'The task may be crashing the worker (memory, a runaway process it starts). Check the server log and free memory (`claude-worker doctor`), give it less to do or the machine more memory, then run it again with `claude-worker retry <id>`. If workers stop for reasons of their own, raise max_interruptions.',
+  },
 };
 
 /** Meaning of a process exit code or signal, for people. */

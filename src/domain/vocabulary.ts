@@ -65,6 +65,7 @@ export const FAILURE_CODES = [
   'no_result',
   'memory_limit',
   'dependency_failed',
+  'worker_lost',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -120,7 +121,12 @@ export interface Task extends TaskOptions {
   initial_delay_seconds: number;
   /** Count of dependencies not yet finished; the task is `waiting` while it is above zero. */
   pending_dependencies: number;
+  /** Attempts started so far (each one's number); `attempt_count - uncounted_attempts` count against max_attempts. */
   attempt_count: number;
+  /** Attempts that do not count against max_attempts: interrupted by a stopped worker, or a rate-limit wait. */
+  uncounted_attempts: number;
+  /** Attempts in a row interrupted by a stopped worker; at `max_interruptions` the task fails as `worker_lost`. */
+  interruptions: number;
   /** Earliest start for a queued task (delays, backoff, cool-down). */
   run_after: string | null;
   worker_id: string | null;
@@ -160,6 +166,8 @@ export interface Attempt {
   num_turns: number | null;
   cost_usd: number | null;
   error: Failure | null;
+  /** False when the attempt does not count against max_attempts (its worker stopped, or a rate-limit wait). */
+  counted: boolean;
 }
 
 export const EVENT_TYPES = [

@@ -95,8 +95,9 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
   const decided = decideOutcome(failure, attempt, task.max_attempts, retry, {
     cooldownUntil: deps.gates.cooldownUntil(task.model),
     shutdown: controller.signal.aborted && controller.signal.reason === 'shutdown',
+    uncounted: task.uncounted_attempts,
   });
-  const decision = exhausted(decided, task.id, attempt, task.max_attempts);
+  const decision = exhausted(decided, task.id, attempt - task.uncounted_attempts, task.max_attempts);
   const result = outcome.result;
   await recorder.flush();
   try {
@@ -153,12 +154,12 @@ function abortAware(failure: Failure, signal: AbortSignal, timeoutSeconds: numbe
 function exhausted(
   outcome: AttemptOutcome,
   taskId: number,
-  attempt: number,
+  counted: number,
   maxAttempts: number,
 ): AttemptOutcome {
   if (outcome.kind !== 'failed' || !outcome.failure.retryable) return outcome;
   const suggestion =
-    `All ${attempt} of ${maxAttempts} attempts are used up, so it is not retried again. ` +
+    `All ${counted} of ${maxAttempts} attempts are used up, so it is not retried again. ` +
     `${outcome.failure.suggestion} Run it again with \`claude-worker retry ${taskId}\`.`;
   return { ...outcome, failure: { ...outcome.failure, suggestion } };
 }

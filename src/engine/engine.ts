@@ -115,7 +115,12 @@ export class Engine {
     this.state = 'running';
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
     await this.gates.refresh();
-    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.logFiles);
+    const recovered = await recoverOrphans(
+      this.options.store,
+      this.workerId,
+      this.options.logFiles,
+      this.options.config.max_interruptions,
+    );
     if (recovered.length > 0) {
       this.logger.warn(
         { task_ids: recovered.map((t) => t.id) },
@@ -308,7 +313,11 @@ export class Engine {
         for (const id of renewal.lost) this.abort(id, 'lease_lost');
       }
       await this.gates.refresh();
-      const recovered = await store.recoverTasks({ expired_leases: true, actor: { actor: 'recovery' } });
+      const recovered = await store.recoverTasks({
+        expired_leases: true,
+        actor: { actor: 'recovery' },
+        max_interruptions: config.max_interruptions,
+      });
       if (recovered.length > 0) {
         this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks whose lease expired');
       }

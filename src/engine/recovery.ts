@@ -1,14 +1,20 @@
 /**
  * Start-up recovery: tasks left `running` by a process of this host that no longer exists are requeued at once as
- * a new attempt (the old one recorded `interrupted`); tasks whose lease expired (any host) likewise. Tasks of live
- * workers are left alone. Each recovered task's log says what happened.
+ * a new attempt (the old one recorded `interrupted`, not counted against max_attempts); tasks whose lease expired
+ * (any host) likewise. A task interrupted `max_interruptions` times in a row fails as `worker_lost` instead. Tasks
+ * of live workers are left alone. Each recovered task's log says what happened.
  */
 import type { Task } from '../domain/vocabulary.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { Store } from '../store/store.js';
 import { isDeadLocalWorker } from './worker-id.js';
 
-export async function recoverOrphans(store: Store, selfId: string, files: TaskLogFiles): Promise<Task[]> {
+export async function recoverOrphans(
+  store: Store,
+  selfId: string,
+  files: TaskLogFiles,
+  maxInterruptions?: number,
+): Promise<Task[]> {
   const deadWorkers = new Set<string>();
   let cursor: string | undefined;
   do {
@@ -23,12 +29,13 @@ export async function recoverOrphans(store: Store, selfId: string, files: TaskLo
     expired_leases: true,
     dead_worker_ids: [...deadWorkers],
     actor: { actor: 'recovery' },
+    max_interruptions: maxInterruptions,
   });
   for (const task of recovered) {
     const next =
       task.status === 'queued'
-        ? 'requeued for another attempt'
-        : `${task.status} (${task.error?.code ?? 'no attempts left'})`;
+        ? 'requeued; the interrupted attempt does not count against max_attempts'
+        : `${task.status} (${task.error?.code ?? 'ended'}: ${task.error?.message ?? 'no reason recorded'})`;
     const line = `[recovery] attempt ${task.attempt_count} was interrupted: its worker stopped. Task ${next}.`;
     if (task.log_path) {
       files.appendLine(task.log_path, line);

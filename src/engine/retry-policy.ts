@@ -35,7 +35,8 @@ export function backoffMs(
 
 /**
  * Rate-limited attempts and attempts stopped by a shutdown do not count against max_attempts, up to this many
- * attempts in all: never forever.
+ * attempts in all: never forever. (Attempts whose worker died are requeued by recovery, bounded by
+ * `max_interruptions` in a row.)
  */
 export const RATE_LIMIT_ATTEMPT_CEILING = 20;
 
@@ -45,6 +46,8 @@ export interface OutcomeContext {
   cooldownUntil?: Date | null;
   /** The worker stopped the attempt to shut down: not the task's fault, so the attempt does not count. */
   shutdown?: boolean;
+  /** Attempts of this task before this one that did not count against max_attempts. */
+  uncounted?: number;
 }
 
 export function decideOutcome(
@@ -55,17 +58,19 @@ export function decideOutcome(
   context: OutcomeContext = {},
 ): AttemptOutcome {
   const now = context.now ?? Date.now();
+  // Which counted attempt this is: the ones a stopped worker or a rate limit took are not the task's.
+  const counted = attempt - (context.uncounted ?? 0);
   if (!failure) return { kind: 'completed' };
   if (failure.code === 'cancelled') return { kind: 'cancelled', failure };
   if (failure.code === 'rate_limit' && attempt < RATE_LIMIT_ATTEMPT_CEILING) {
     const waitMs = failure.retry_after_ms ?? settings.rate_limit_default_ms;
     const until = Math.max(now + waitMs, context.cooldownUntil?.getTime() ?? 0);
-    return { kind: 'requeued', failure, run_after: new Date(until), refund_attempt: true };
+    return { kind: 'requeued', failure, run_after: new Date(until), not_counted: 'rate_limit' };
   }
   if (failure.code === 'interrupted' && context.shutdown && attempt < RATE_LIMIT_ATTEMPT_CEILING) {
-    return { kind: 'requeued', failure, run_after: new Date(now), refund_attempt: true };
+    return { kind: 'requeued', failure, run_after: new Date(now), not_counted: 'worker_stopped' };
   }
-  if (!failure.retryable || attempt >= maxAttempts) return { kind: 'failed', failure };
-  const delay = failure.code === 'interrupted' ? 0 : backoffMs(attempt, settings);
+  if (!failure.retryable || counted >= maxAttempts) return { kind: 'failed', failure };
+  const delay = failure.code === 'interrupted' ? 0 : backoffMs(counted, settings);
   return { kind: 'requeued', failure, run_after: new Date(now + delay) };
 }

@@ -17,6 +17,7 @@ export const TaskView = TaskSchema.pick({
   working_directory: true,
   priority: true,
   attempt_count: true,
+  uncounted_attempts: true,
   max_attempts: true,
   pending_dependencies: true,
   run_after: true,

@@ -4,6 +4,7 @@
  * Implementations: `sqlite/` (embedded default). A PostgreSQL one implements the same interface; the engine never
  * sees SQL. All methods are async so a networked database fits.
  */
+import type { AttemptOutcome } from '../domain/rules/attempt-ending.js';
 import type {
   Actor,
   Attempt,
@@ -12,7 +13,6 @@ import type {
   OrchestrationStatus,
   TriggerRule,
   AttemptStatus,
-  Failure,
   Task,
   TaskEvent,
   TaskOptions,
@@ -121,16 +121,8 @@ export interface ClaimedTask {
   resume_session_id: string | null;
 }
 
-/** What the worker learned from one attempt. */
-export type AttemptOutcome =
-  | { kind: 'completed' }
-  | { kind: 'failed'; failure: Failure }
-  | { kind: 'cancelled'; failure: Failure }
-  /**
-   * Attempt ended but the task runs again (interrupted, or a retry later): back to `queued` at `run_after`.
-   * `refund_attempt`: the attempt does not count against max_attempts (a rate-limit wait): max_attempts grows by one.
-   */
-  | { kind: 'requeued'; failure: Failure; run_after: Date; refund_attempt?: boolean };
+/** What the worker learned from one attempt (decided by the retry policy, applied by domain/rules/attempt-ending). */
+export type { AttemptOutcome, UncountedReason } from '../domain/rules/attempt-ending.js';
 
 export interface AttemptFinish {
   task_id: number;
@@ -168,6 +160,8 @@ export interface RecoveryRequest {
   /** Requeue running tasks held by these workers (known dead, e.g. our own previous process). */
   dead_worker_ids?: string[];
   actor: Actor;
+  /** A task interrupted this many times in a row fails as `worker_lost` (default DEFAULT_MAX_INTERRUPTIONS). */
+  max_interruptions?: number;
 }
 
 export interface EventQuery {
@@ -234,7 +228,10 @@ export interface Store {
   requestCancel(id: number, actor: Actor): Promise<Task>;
   /** failed/cancelled/skipped → queued (one more attempt allowed). Throws `conflict` otherwise. */
   retryTask(id: number, actor: Actor): Promise<Task>;
-  /** Running tasks whose worker is gone: attempt → interrupted, task → queued (or failed when out of attempts). */
+  /**
+   * Running tasks whose worker is gone: attempt → interrupted (not counted), task → queued; cancelled when a cancel
+   * was requested, failed (`worker_lost`) at max_interruptions in a row (domain/rules/recovery.ts).
+   */
   recoverTasks(request: RecoveryRequest): Promise<Task[]>;
 
   /**

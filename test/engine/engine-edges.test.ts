@@ -114,7 +114,10 @@ describe('engine edge cases', () => {
     await app.engine!.stop();
     const after = await app.store.getTask(task.id);
     expect(after?.status).toBe('queued');
-    expect(after?.max_attempts).toBe(2);
+    // The interrupted attempt is kept as not counted: max_attempts stays as the user set it.
+    expect(after).toMatchObject({ max_attempts: 1, attempt_count: 1, uncounted_attempts: 1 });
+    const attempts = await app.store.listAttempts(task.id);
+    expect(attempts.map((a) => [a.status, a.counted])).toEqual([['interrupted', false]]);
   });
 
   it('a rate-limited breaker probe frees the probe, so the model recovers after the cool-down', async () => {

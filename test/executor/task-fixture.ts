@@ -17,6 +17,8 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     initial_delay_seconds: 0,
     pending_dependencies: 0,
     attempt_count: 1,
+    uncounted_attempts: 0,
+    interruptions: 0,
     run_after: null,
     worker_id: 'test-worker',
     lease_expires_at: null,

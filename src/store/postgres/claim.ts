@@ -8,8 +8,9 @@
  * other and never exceed `max_parallel`.
  */
 import { sql } from 'kysely';
+import { capacityState, takeWithinCapacity, type Candidate } from '../../domain/rules/capacity.js';
 import { workerActor } from '../sqlite/context.js';
-import { rowToTask } from '../sqlite/task-rows.js';
+import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import type { ClaimedTask, ClaimRequest } from '../store.js';
 import type { TaskRow } from './schema.js';
 import type { PgTx } from './transactions.js';
@@ -18,11 +19,6 @@ import type { PgTx } from './transactions.js';
 const RESUMABLE = new Set(['interrupted', 'timeout', 'process_crashed']);
 
 type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
-
-interface Candidate {
-  id: number;
-  orchestration_id: number | null;
-}
 
 export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<ClaimedTask[]> {
   if (request.limit <= 0) return [];
@@ -65,44 +61,25 @@ export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<Claim
   return claimed;
 }
 
-/** The ids to claim, locked; under each capped orchestration's free slots. */
+/** The ids to claim, locked; under each capped orchestration's free slots (domain/rules/capacity.ts). */
 async function pickTasks(tx: PgTx, request: ClaimRequest): Promise<number[]> {
   const caps = await tx.rows(sql<{ id: number; max_parallel: number }>`
     SELECT id, max_parallel FROM orchestrations
     WHERE finished_at IS NULL AND max_parallel IS NOT NULL
     ORDER BY id
     FOR UPDATE`);
-  const free = new Map<number, number>();
+  const running = new Map<number, number>();
   if (caps.length > 0) {
-    for (const cap of caps) free.set(cap.id, cap.max_parallel);
-    const running = await tx.rows(sql<{ orchestration_id: number; n: number }>`
+    const rows = await tx.rows(sql<{ orchestration_id: number; n: number }>`
       SELECT orchestration_id, count(*) AS n FROM tasks
       WHERE orchestration_id = ANY(${caps.map((c) => c.id)}::bigint[]) AND status = 'running'
       GROUP BY orchestration_id`);
-    for (const r of running) free.set(r.orchestration_id, (free.get(r.orchestration_id) ?? 0) - r.n);
+    for (const r of rows) running.set(r.orchestration_id, r.n);
   }
-  const full = [...free].filter(([, left]) => left <= 0).map(([id]) => id);
-  const chosen: number[] = [];
-  const seen: number[] = [];
+  const state = capacityState(caps.map((c) => ({ id: c.id, free: c.max_parallel - (running.get(c.id) ?? 0) })));
   for (;;) {
-    const wanted = request.limit - chosen.length;
-    const rows = await candidates(tx, request, wanted, full, seen);
-    let passedOver = false;
-    for (const row of rows) {
-      seen.push(row.id);
-      const left = row.orchestration_id === null ? undefined : free.get(row.orchestration_id);
-      if (left !== undefined) {
-        if (left <= 0) {
-          passedOver = true;
-          continue;
-        }
-        free.set(row.orchestration_id!, left - 1);
-        if (left === 1) full.push(row.orchestration_id!);
-      }
-      chosen.push(row.id);
-    }
-    // Fewer rows than asked: nothing more is ready. None passed over: the batch is as full as it gets.
-    if (rows.length < wanted || !passedOver || chosen.length >= request.limit) return chosen;
+    const rows = await candidates(tx, request, request.limit - state.chosen.length, state.full, state.chosen);
+    if (takeWithinCapacity(state, rows, request.limit)) return state.chosen;
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { sql } from 'kysely';
 import type { Actor, Task } from '../../domain/vocabulary.js';
-import { jsonOrNull, rowToTask } from '../sqlite/task-rows.js';
+import { taskFromRow as rowToTask } from '../codec/task-codec.js';
+import { jsonOrNull } from '../codec/values.js';
 import type { NewTask } from '../store.js';
 import type { TaskRow } from './schema.js';
 import type { PgTx } from './transactions.js';

@@ -11,7 +11,7 @@
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
-import { rowToEvent } from '../sqlite/task-rows.js';
+import { eventFromRow as rowToEvent } from '../codec/attempt-event-codec.js';
 import type { EventListener } from '../store.js';
 import { clientConfig, type PostgresOptions } from './connection.js';
 import type { EventRow, PgDatabase } from './schema.js';

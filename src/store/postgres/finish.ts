@@ -2,15 +2,16 @@
  * finishAttempts in PostgreSQL: a batch of attempt endings in one transaction. Locks first the orchestrations of
  * the tasks (their rows, in id order), then the task rows; each finish is fenced — `UPDATE … WHERE id AND
  * attempt_count AND worker_id AND status = 'running' RETURNING` — and skipped without a trace when someone else
- * owns the task now. What an outcome means is the shared rule `endingOf`; the orchestration's cost, budget,
+ * owns the task now. What an outcome means is the shared rule (domain/rules/attempt-ending.ts); the orchestration's cost, budget,
  * dependents and end are resolved in the same transaction, under its row lock.
  */
 import { sql } from 'kysely';
 import { isTerminal } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/vocabulary.js';
 import { assertTransition, workerActor } from '../sqlite/context.js';
-import { endingOf } from '../sqlite/finish.js';
-import { jsonOrNull, rowToTask } from '../sqlite/task-rows.js';
+import { decideAttemptEnding } from '../../domain/rules/attempt-ending.js';
+import { taskFromRow as rowToTask } from '../codec/task-codec.js';
+import { jsonOrNull } from '../codec/values.js';
 import type { AttemptFinish } from '../store.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
@@ -33,11 +34,14 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       fence.worker_id === finish.worker_id &&
       fence.attempt_count === finish.attempt;
     if (!holds) continue;
-    const ending = endingOf(finish, fence.cancel_requested !== 0);
-    assertTransition(finish.task_id, 'running', ending.task);
+    const ending = decideAttemptEnding(
+      { id: finish.task_id, cancel_requested: fence.cancel_requested !== 0, interruptions: fence.interruptions },
+      finish,
+    );
+    assertTransition(finish.task_id, 'running', ending.status);
     const attemptRow = await tx.row(sql<{ cost_usd: number | null }>`
       UPDATE attempts
-      SET status = ${ending.attempt}, finished_at = ${tx.now},
+      SET status = ${ending.attempt_status}, counted = ${ending.counted ? 1 : 0}, finished_at = ${tx.now},
           duration_ms = ${Math.max(0, Math.round(finish.duration_ms))}, error = ${jsonOrNull(ending.error)},
           session_id = COALESCE(${finish.session_id}::text, session_id),
           num_turns = COALESCE(${finish.num_turns}::int, num_turns),
@@ -46,14 +50,15 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       RETURNING cost_usd`);
     const row = await tx.row(sql<TaskRow>`
       UPDATE tasks
-      SET status = ${ending.task}, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
-          finished_at = ${ending.task === 'queued' ? null : tx.now},
-          run_after = COALESCE(${ending.run_after}::bigint, run_after), error = ${jsonOrNull(ending.error)},
+      SET status = ${ending.status}, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
+          finished_at = ${ending.status === 'queued' ? null : tx.now},
+          run_after = COALESCE(${ending.run_after?.getTime() ?? null}::bigint, run_after), error = ${jsonOrNull(ending.error)},
           result = COALESCE(${finish.result}::text, result),
           session_id = COALESCE(${finish.session_id}::text, session_id),
           num_turns = COALESCE(${finish.num_turns}::int, num_turns),
           usage = COALESCE(${jsonOrNull(finish.usage)}::text, usage),
-          max_attempts = max_attempts + ${ending.refund ? 1 : 0},
+          uncounted_attempts = uncounted_attempts + ${ending.counted ? 0 : 1},
+          interruptions = ${ending.interruptions},
           cost_usd = (SELECT CASE WHEN count(a.cost_usd) = 0 THEN NULL ELSE sum(a.cost_usd) END
                       FROM attempts a WHERE a.task_id = ${finish.task_id})
       WHERE id = ${finish.task_id} AND attempt_count = ${finish.attempt} AND worker_id = ${finish.worker_id}
@@ -63,14 +68,14 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
     // The fence row is stale now: a second finish of the same attempt in this batch is fenced out.
     current.delete(finish.task_id);
     tx.append({
-      type: ending.event,
+      type: ending.event.type,
       task_id: row.id,
       orchestration_id: row.orchestration_id,
       from_status: 'running',
-      to_status: ending.task,
+      to_status: ending.status,
       actor: workerActor(finish.worker_id),
       correlation_id: null,
-      data: { attempt: finish.attempt, ...ending.data },
+      data: ending.event.data,
     });
     finished.push(row);
     if (row.orchestration_id !== null) {
@@ -78,10 +83,10 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       await resolution.attemptEnded(
         row.orchestration_id,
         attemptRow?.cost_usd ?? null,
-        ending.task === 'queued',
+        ending.status === 'queued',
         cause,
       );
-      if (isTerminal(ending.task)) await resolution.taskEnded(row, ending.task, cause);
+      if (isTerminal(ending.status)) await resolution.taskEnded(row, ending.status, cause);
     }
   }
   await resolution.settle();

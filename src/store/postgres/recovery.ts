@@ -3,15 +3,16 @@
  * their attempt as `interrupted` and are requeued (or fail out of attempts, or are cancelled when asked), in one
  * transaction. The candidates are locked (their orchestrations first) and the condition is checked again under the
  * lock, so when two workers recover at once each task is recovered by one of them, once; the other finds it no
- * longer running. What happens to each task is the shared rule `decide`.
+ * longer running. What happens to each task is the shared rule (domain/rules/recovery.ts): requeued without
+ * spending an attempt, cancelled on request, or failed as `worker_lost` after too many interruptions in a row.
  */
 import { sql } from 'kysely';
 import { isTerminal } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/vocabulary.js';
 import { assertTransition } from '../sqlite/context.js';
-import { storeFailure } from '../sqlite/failures.js';
-import { decide } from '../sqlite/recovery.js';
-import { isoTime, jsonOrNull, rowToTask } from '../sqlite/task-rows.js';
+import { decideRecovery, type RecoveryCause } from '../../domain/rules/recovery.js';
+import { taskFromRow as rowToTask } from '../codec/task-codec.js';
+import { isoTime, jsonOrNull } from '../codec/values.js';
 import type { RecoveryRequest } from '../store.js';
 import { taskRow } from './finish.js';
 import { PgResolution } from './orchestrations/resolution.js';
@@ -42,57 +43,52 @@ export async function recoverTasks(tx: PgTx, request: RecoveryRequest): Promise<
   const cause = { actor: request.actor.actor, correlation_id: request.actor.correlation_id ?? null, now };
   const recovered: TaskRow[] = [];
   for (const row of rows) {
-    const reason =
+    const why: RecoveryCause =
       row.worker_id !== null && dead.includes(row.worker_id)
-        ? { code: 'worker_gone', text: `its worker ${row.worker_id} is no longer running` }
+        ? { kind: 'worker_gone', worker_id: row.worker_id }
         : {
-            code: 'lease_expired',
-            text: `its lease expired at ${isoTime(row.lease_expires_at ?? now)} without renewal`,
+            kind: 'lease_expired',
+            lease_expires_at: row.lease_expires_at === null ? null : isoTime(row.lease_expires_at),
           };
-    const interrupted = storeFailure(
-      'interrupted',
-      `The worker running attempt ${row.attempt_count} stopped: ${reason.text}.`,
-      row.id,
+    const decision = decideRecovery(
+      {
+        id: row.id,
+        attempt_count: row.attempt_count,
+        worker_id: row.worker_id,
+        cancel_requested: row.cancel_requested !== 0,
+        interruptions: row.interruptions,
+      },
+      why,
+      request.max_interruptions,
     );
     const attemptRow = await tx.row(sql<{ cost_usd: number | null }>`
       UPDATE attempts
       SET status = 'interrupted', finished_at = ${now}, duration_ms = GREATEST(0, ${now} - started_at),
-          error = ${JSON.stringify(interrupted)}
+          error = ${JSON.stringify(decision.attempt_error)}, counted = 0
       WHERE task_id = ${row.id} AND number = ${row.attempt_count} AND status = 'running'
       RETURNING cost_usd`);
-    const { status, error, follow } = decide(row, interrupted, reason.text);
+    const { status } = decision;
     assertTransition(row.id, 'running', status);
     const updated = await tx.row(sql<TaskRow>`
       UPDATE tasks
       SET status = ${status}, worker_id = NULL, lease_expires_at = NULL, updated_at = ${now},
           finished_at = ${status === 'queued' ? null : now},
-          run_after = COALESCE(${status === 'queued' ? now : null}::bigint, run_after), error = ${jsonOrNull(error)}
+          run_after = COALESCE(${status === 'queued' ? now : null}::bigint, run_after),
+          error = ${jsonOrNull(decision.error)}, interruptions = ${decision.interruptions},
+          uncounted_attempts = uncounted_attempts + ${attemptRow ? 1 : 0}
       WHERE id = ${row.id} AND status = 'running'
       RETURNING *`);
     if (!updated) throw new Error(`claude-worker store: task ${row.id} changed under its row lock`);
-    const base = {
-      task_id: row.id,
-      orchestration_id: row.orchestration_id,
-      from_status: 'running' as const,
-      to_status: status,
-      actor: request.actor.actor,
-      correlation_id: request.actor.correlation_id ?? null,
-    };
-    tx.append({
-      ...base,
-      type: 'task_recovered',
-      data: { attempt: row.attempt_count, worker_id: row.worker_id, reason: reason.code },
-    });
-    if (follow) {
+    for (const event of decision.events) {
       tx.append({
-        ...base,
-        type: follow,
-        data: {
-          attempt: row.attempt_count,
-          code: error.code,
-          message: error.message,
-          suggestion: error.suggestion,
-        },
+        type: event.type,
+        task_id: row.id,
+        orchestration_id: row.orchestration_id,
+        from_status: 'running',
+        to_status: status,
+        actor: request.actor.actor,
+        correlation_id: request.actor.correlation_id ?? null,
+        data: event.data,
       });
     }
     if (updated.orchestration_id !== null) {

@@ -8,7 +8,7 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
-import { isoTime } from '../sqlite/task-rows.js';
+import { isoTime } from '../codec/values.js';
 import type { EventHub } from './event-hub.js';
 import type { PgDatabase } from './schema.js';
 

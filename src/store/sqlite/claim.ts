@@ -11,7 +11,7 @@ import { workerActor, type StoreContext } from './context.js';
 import { prepareRows } from './named-rows.js';
 import { prepareCapacity } from './orchestrations/capacity.js';
 import type { TaskRow } from './schema.js';
-import { rowToTask } from './task-rows.js';
+import { taskFromRow } from '../codec/task-codec.js';
 
 /** A queued task that may start now. */
 const READY = `
@@ -101,7 +101,7 @@ export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) =>
           },
           now,
         );
-        const task: Task = rowToTask(row);
+        const task: Task = taskFromRow(row);
         return { task, attempt, resume_session_id: resume };
       });
     });

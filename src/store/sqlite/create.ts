@@ -7,18 +7,11 @@ import type { NewTask } from '../store.js';
 import type { StoreContext } from './context.js';
 import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
-import { jsonOrNull, rowToTask } from './task-rows.js';
+import { TASK_OPTION_COLUMNS, taskFromRow, taskOptionValues } from '../codec/task-codec.js';
 
 const INSERT_TASK = `
-  INSERT INTO tasks (
-    status, execution_prompt, working_directory, model, system_prompt, permission_mode, allowed_tools,
-    disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts,
-    run_after, created_at, updated_at, log_path, transcript_path, retry_base_seconds, retry_cap_seconds
-  ) VALUES (
-    'queued', @execution_prompt, @working_directory, @model, @system_prompt, @permission_mode, @allowed_tools,
-    @disallowed_tools, @max_turns, @max_budget_usd, @env, @timeout_seconds, @priority, @tags, @max_attempts,
-    @now, @now, @now, @log_path, @transcript_path, @retry_base_seconds, @retry_cap_seconds
-  )`;
+  INSERT INTO tasks (status, run_after, created_at, updated_at, ${TASK_OPTION_COLUMNS.join(', ')})
+  VALUES ('queued', ?, ?, ?, ${TASK_OPTION_COLUMNS.map(() => '?').join(', ')})`;
 
 /** Fills the `{id}` placeholder of the log file names from the row's id (orchestrations reuse it for many rows). */
 export const NAME_FILES_SET =
@@ -31,33 +24,13 @@ const NAME_FILES = `
   RETURNING *`;
 
 export function prepareCreateTask(ctx: StoreContext): (task: NewTask, actor: Actor) => Task {
-  const insert = ctx.db.prepare(INSERT_TASK);
+  const insert = ctx.db.prepare<unknown[]>(INSERT_TASK);
   const nameFiles = prepareRows<[number], TaskRow>(ctx.db, NAME_FILES);
 
   return (task, actor) =>
     ctx.tx.write(() => {
       const now = Date.now();
-      const { lastInsertRowid } = insert.run({
-        execution_prompt: task.execution_prompt,
-        working_directory: task.working_directory,
-        model: task.model,
-        system_prompt: task.system_prompt,
-        permission_mode: task.permission_mode,
-        allowed_tools: jsonOrNull(task.allowed_tools),
-        disallowed_tools: jsonOrNull(task.disallowed_tools),
-        max_turns: task.max_turns,
-        max_budget_usd: task.max_budget_usd,
-        env: JSON.stringify(task.env),
-        timeout_seconds: task.timeout_seconds,
-        priority: task.priority,
-        tags: JSON.stringify(task.tags),
-        max_attempts: task.max_attempts,
-        now,
-        log_path: task.log_path ?? null,
-        transcript_path: task.transcript_path ?? null,
-        retry_base_seconds: task.retry_base_seconds ?? null,
-        retry_cap_seconds: task.retry_cap_seconds ?? null,
-      });
+      const { lastInsertRowid } = insert.run(now, now, now, ...taskOptionValues(task));
       const row = nameFiles.get(Number(lastInsertRowid));
       if (!row)
         throw new Error(`claude-worker store: task ${String(lastInsertRowid)} vanished right after insert`);
@@ -74,6 +47,6 @@ export function prepareCreateTask(ctx: StoreContext): (task: NewTask, actor: Act
         },
         now,
       );
-      return rowToTask(row);
+      return taskFromRow(row);
     });
 }

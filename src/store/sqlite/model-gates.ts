@@ -5,7 +5,7 @@
  */
 import type { AttemptStatsRow, BreakerSettings, ModelGate } from '../store.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from './task-rows.js';
+import { isoTime } from '../codec/values.js';
 
 export interface GateRow {
   model: string;

@@ -7,7 +7,8 @@ import { ClaudeWorkerError } from '../../domain/errors.js';
 import { TASK_STATUSES, type Attempt, type Task, type TaskEvent } from '../../domain/vocabulary.js';
 import type { EventQuery, StatusCounts, TaskPage, TaskQuery } from '../store.js';
 import type { StoreContext } from './context.js';
-import { rowToAttempt, rowToEvent, rowToTask } from './task-rows.js';
+import { taskFromRow } from '../codec/task-codec.js';
+import { attemptFromRow, eventFromRow } from '../codec/attempt-event-codec.js';
 
 export interface Queries {
   getTask(id: number): Task | undefined;
@@ -27,7 +28,7 @@ export function prepareQueries(ctx: StoreContext): Queries {
   return {
     getTask(id) {
       const row = ctx.taskRow(id);
-      return row ? rowToTask(row) : undefined;
+      return row ? taskFromRow(row) : undefined;
     },
 
     listTasks(query) {
@@ -48,7 +49,7 @@ export function prepareQueries(ctx: StoreContext): Queries {
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
-        tasks: page.map(rowToTask),
+        tasks: page.map(taskFromRow),
         next_cursor: rows.length > query.limit && last ? String(last.id) : null,
       };
     },
@@ -56,7 +57,7 @@ export function prepareQueries(ctx: StoreContext): Queries {
     listAttempts(taskId) {
       return ctx.sql
         .all(k.selectFrom('attempts').selectAll().where('task_id', '=', taskId).orderBy('number'))
-        .map(rowToAttempt);
+        .map(attemptFromRow);
     },
 
     listEvents(query) {
@@ -64,7 +65,7 @@ export function prepareQueries(ctx: StoreContext): Queries {
       if (query.task_id !== undefined) q = q.where('task_id', '=', query.task_id);
       if (query.orchestration_id !== undefined) q = q.where('orchestration_id', '=', query.orchestration_id);
       if (query.after_id !== undefined) q = q.where('id', '>', query.after_id);
-      return ctx.sql.all(q).map(rowToEvent);
+      return ctx.sql.all(q).map(eventFromRow);
     },
 
     countByStatus() {

@@ -1,18 +1,19 @@
 /**
- * recoverTasks: running tasks whose worker is gone (lease expired, or the worker is known dead) end their attempt as
- * `interrupted` and are requeued at once, resuming their Claude session on the next claim. A task out of attempts
- * fails with that interruption; a task someone asked to cancel is cancelled. Nothing is left running and nothing is
- * dropped. One IMMEDIATE transaction for all of them; for tasks of an orchestration it also records the interrupted
- * attempt's cost and resolves the dependents of a task that ended (failed, cancelled).
+ * recoverTasks: running tasks whose worker is gone (lease expired, or the worker is known dead). What happens to
+ * each is decided by domain/rules/recovery.ts (requeued at once without spending an attempt; cancelled on request;
+ * failed as `worker_lost` after too many interruptions in a row); this file reads the tasks and writes the
+ * decision. One IMMEDIATE transaction for all of them; for tasks of an orchestration it also records the
+ * interrupted attempt's cost and resolves the dependents of a task that ended (failed, cancelled).
  */
+import { decideRecovery, type RecoveryCause } from '../../domain/rules/recovery.js';
 import { isTerminal } from '../../domain/state-machine.js';
-import type { EventType, Failure, Task, TaskStatus } from '../../domain/vocabulary.js';
+import type { Task } from '../../domain/vocabulary.js';
+import { taskFromRow } from '../codec/task-codec.js';
+import { isoTime, jsonOrNull } from '../codec/values.js';
 import type { RecoveryRequest } from '../store.js';
 import { assertTransition, type StoreContext } from './context.js';
-import { storeFailure } from './failures.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
-import { isoTime, jsonOrNull, rowToTask } from './task-rows.js';
 
 const RECOVERABLE = `
   SELECT * FROM tasks
@@ -21,14 +22,16 @@ const RECOVERABLE = `
   ORDER BY id`;
 
 const INTERRUPT_ATTEMPT = `
-  UPDATE attempts SET status = 'interrupted', finished_at = @now, duration_ms = MAX(0, @now - started_at), error = @error
+  UPDATE attempts SET status = 'interrupted', finished_at = @now, duration_ms = MAX(0, @now - started_at),
+    error = @error, counted = 0
   WHERE task_id = @task_id AND number = @attempt AND status = 'running'
   RETURNING cost_usd`;
 
 const END_TASK = `
   UPDATE tasks
   SET status = @status, worker_id = NULL, lease_expires_at = NULL, updated_at = @now, finished_at = @finished_at,
-      run_after = COALESCE(@run_after, run_after), error = @error
+      run_after = COALESCE(@run_after, run_after), error = @error, interruptions = @interruptions,
+      uncounted_attempts = uncounted_attempts + @uncounted
   WHERE id = @task_id
   RETURNING *`;
 
@@ -53,28 +56,35 @@ export function prepareRecoverTasks(
         dead: JSON.stringify(dead),
       });
       const resolution = resolver.begin();
-      const cause = { actor: request.actor.actor, correlation_id: request.actor.correlation_id ?? null, now };
+      const actor = request.actor.actor;
+      const correlation_id = request.actor.correlation_id ?? null;
+      const cause = { actor, correlation_id, now };
       const recovered = rows.map((row) => {
-        const reason =
+        const why: RecoveryCause =
           row.worker_id !== null && dead.includes(row.worker_id)
-            ? { code: 'worker_gone', text: `its worker ${row.worker_id} is no longer running` }
+            ? { kind: 'worker_gone', worker_id: row.worker_id }
             : {
-                code: 'lease_expired',
-                text: `its lease expired at ${isoTime(row.lease_expires_at ?? now)} without renewal`,
+                kind: 'lease_expired',
+                lease_expires_at: row.lease_expires_at === null ? null : isoTime(row.lease_expires_at),
               };
-        const interrupted = storeFailure(
-          'interrupted',
-          `The worker running attempt ${row.attempt_count} stopped: ${reason.text}.`,
-          row.id,
+        const decision = decideRecovery(
+          {
+            id: row.id,
+            attempt_count: row.attempt_count,
+            worker_id: row.worker_id,
+            cancel_requested: row.cancel_requested !== 0,
+            interruptions: row.interruptions,
+          },
+          why,
+          request.max_interruptions,
         );
         const attemptRow = interruptAttempt.get({
           task_id: row.id,
           attempt: row.attempt_count,
           now,
-          error: JSON.stringify(interrupted),
+          error: JSON.stringify(decision.attempt_error),
         });
-
-        const { status, error, follow } = decide(row, interrupted, reason.text);
+        const { status } = decision;
         assertTransition(row.id, 'running', status);
         const updated = endTask.get({
           task_id: row.id,
@@ -82,36 +92,23 @@ export function prepareRecoverTasks(
           now,
           finished_at: status === 'queued' ? null : now,
           run_after: status === 'queued' ? now : null,
-          error: jsonOrNull(error),
+          error: jsonOrNull(decision.error),
+          interruptions: decision.interruptions,
+          // Only an attempt this recovery ended is uncounted (one already finished is not touched again).
+          uncounted: attemptRow ? 1 : 0,
         });
         if (!updated) throw new Error(`claude-worker store: task ${row.id} vanished during recovery`);
-        const base = {
-          task_id: row.id,
-          orchestration_id: row.orchestration_id,
-          from_status: 'running' as const,
-          to_status: status,
-          actor: request.actor.actor,
-          correlation_id: request.actor.correlation_id ?? null,
-        };
-        ctx.tx.append(
-          {
-            ...base,
-            type: 'task_recovered',
-            data: { attempt: row.attempt_count, worker_id: row.worker_id, reason: reason.code },
-          },
-          now,
-        );
-        if (follow) {
+        for (const event of decision.events) {
           ctx.tx.append(
             {
-              ...base,
-              type: follow,
-              data: {
-                attempt: row.attempt_count,
-                code: error.code,
-                message: error.message,
-                suggestion: error.suggestion,
-              },
+              type: event.type,
+              task_id: row.id,
+              orchestration_id: row.orchestration_id,
+              from_status: 'running',
+              to_status: status,
+              actor,
+              correlation_id,
+              data: event.data,
             },
             now,
           );
@@ -130,33 +127,8 @@ export function prepareRecoverTasks(
       resolution.settle();
       // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
       return recovered.map((row) =>
-        rowToTask(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
+        taskFromRow(resolution.changed.has(row.id) ? (ctx.taskRow(row.id) ?? row) : row),
       );
     });
   };
-}
-
-/** Requeue while attempts remain; a cancel request wins; out of attempts, the interruption is the failure. */
-export function decide(
-  row: TaskRow,
-  interrupted: Failure,
-  reason: string,
-): { status: TaskStatus; error: Failure; follow: EventType | null } {
-  if (row.cancel_requested !== 0) {
-    const failure = storeFailure(
-      'cancelled',
-      `Cancelled on request; attempt ${row.attempt_count} ended when ${reason}.`,
-      row.id,
-    );
-    return { status: 'cancelled', error: failure, follow: 'task_cancelled' };
-  }
-  if (row.attempt_count < row.max_attempts) return { status: 'queued', error: interrupted, follow: null };
-  const failure: Failure = {
-    ...interrupted,
-    message: `${interrupted.message} It had used all ${row.max_attempts} of its attempts.`,
-    suggestion:
-      `Run it again with \`claude-worker retry ${row.id}\`. If workers keep stopping, check the server log ` +
-      'and free memory (`claude-worker doctor`).',
-  };
-  return { status: 'failed', error: failure, follow: 'task_failed' };
 }

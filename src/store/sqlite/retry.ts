@@ -1,17 +1,19 @@
 /**
- * retryTask: a failed, cancelled or skipped task runs again. It goes back to `queued` (or `waiting` while it still
- * has unfinished dependencies) with one more attempt allowed and its error and cancel request cleared. Any other
- * state is a conflict that says what to do instead. One transaction, its `task_retried` event included. A task of an
- * orchestration goes where its trigger rule says (orchestrations/retry-plan.ts), and its dependents skipped because
- * of it are re-armed in the same transaction: they wait for it again (`task_rearmed`).
+ * retryTask: a failed, cancelled or skipped task runs again, where domain/rules/retry.ts says (queued, or waiting on
+ * its dependencies; a conflict otherwise). One transaction, its `task_retried` event included; the task's error,
+ * cancel request and interruptions in a row are cleared. For a task of an orchestration the rule reads the
+ * orchestration, the task's counters and its dependencies, and its dependents skipped because of it are re-armed in
+ * the same transaction: they wait for it again (`task_rearmed`).
  */
 import { ClaudeWorkerError } from '../../domain/errors.js';
+import { planRetry, type RetryContext } from '../../domain/rules/retry.js';
 import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
-import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
+import type { Actor, Task, TaskStatus, TriggerRule } from '../../domain/vocabulary.js';
+import { taskFromRow } from '../codec/task-codec.js';
 import { assertTransition, type StoreContext } from './context.js';
+import { countsOf } from '../../domain/rules/dependency-counters.js';
 import type { Resolver } from './orchestrations/resolution.js';
-import { planOrchestrationRetry } from './orchestrations/retry-plan.js';
-import { rowToTask } from './task-rows.js';
+import type { TaskRow } from './schema.js';
 
 export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
   const k = ctx.sql.builder;
@@ -21,15 +23,11 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
       const now = Date.now();
       const row = ctx.taskRow(id);
       if (!row) throw ClaudeWorkerError.notFound('Task', id);
-      const from = row.status as TaskStatus;
-      if (!RETRYABLE_STATUSES.includes(from)) throw notRetryable(id, from);
-      const plan =
-        row.orchestration_id === null
-          ? { to: row.pending_dependencies > 0 ? ('waiting' as const) : ('queued' as const), prompt: null }
-          : planOrchestrationRetry(resolver, row, row.orchestration_id);
+      const task = taskFromRow(row);
+      const from = task.status;
+      const plan = planRetry(task, RETRYABLE_STATUSES.includes(from) ? retryContext(resolver, row) : null);
       const to: TaskStatus = plan.to;
       assertTransition(id, from, to);
-      const maxAttempts = Math.max(row.max_attempts, row.attempt_count + 1);
       const updated = ctx.sql.get(
         k
           .updateTable('tasks')
@@ -37,7 +35,8 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
             status: to,
             execution_prompt: plan.prompt ?? row.execution_prompt,
             run_after: to === 'queued' ? now : null,
-            max_attempts: maxAttempts,
+            max_attempts: plan.max_attempts,
+            interruptions: 0,
             error: null,
             result: null,
             cancel_requested: 0,
@@ -51,22 +50,16 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
           .returningAll(),
       );
       if (!updated) throw new Error(`claude-worker store: task ${id} vanished while retrying`);
-      const previous =
-        row.error === null ? null : ((JSON.parse(row.error) as { code?: string }).code ?? null);
       ctx.tx.append(
         {
-          type: 'task_retried',
+          type: plan.event.type,
           task_id: id,
           orchestration_id: row.orchestration_id,
           from_status: from,
           to_status: to,
           actor: actor.actor,
           correlation_id: actor.correlation_id ?? null,
-          data: {
-            attempt_count: row.attempt_count,
-            max_attempts: maxAttempts,
-            previous_error_code: previous,
-          },
+          data: plan.event.data,
         },
         now,
       );
@@ -79,26 +72,33 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
         });
         resolution.settle();
       }
-      return rowToTask(updated);
+      return taskFromRow(updated);
     });
 }
 
-export function notRetryable(id: number, status: TaskStatus): ClaudeWorkerError {
-  const messages: Partial<Record<TaskStatus, string>> = {
-    waiting: `Task ${id} is waiting for its dependencies and has not run yet; there is nothing to retry.`,
-    queued: `Task ${id} is queued and has not run yet; there is nothing to retry. It starts when a worker is free.`,
-    running:
-      `Task ${id} is running; there is nothing to retry yet. Follow it with \`claude-worker watch ${id}\`, ` +
-      `or stop it with \`claude-worker cancel ${id}\` and retry it after.`,
-    completed:
-      `Task ${id} already completed; only failed, cancelled or skipped tasks can be retried. ` +
-      'To run the prompt again, submit it as a new task with `claude-worker run`.',
-  };
-  return new ClaudeWorkerError(
-    'conflict',
-    messages[status] ?? `Task ${id} is ${status} and cannot be retried.`,
-    {
-      data: { id, status },
+/** What the retry rule needs to know of a task of an orchestration (null for a plain task). */
+function retryContext(resolver: Resolver, row: TaskRow): RetryContext | null {
+  if (row.orchestration_id === null) return null;
+  const orchestration = resolver.summaries.row(row.orchestration_id);
+  const dependent = resolver.statements.dependent.get(row.id);
+  if (!orchestration || !dependent)
+    throw new Error(`claude-worker store: task ${row.id} vanished while retrying`);
+  return {
+    orchestration: {
+      id: orchestration.id,
+      cancel_requested: orchestration.cancel_requested !== 0,
+      budget_exhausted: orchestration.budget_exhausted !== 0,
+      cost_usd: orchestration.cost_usd,
+      budget_usd: orchestration.budget_usd,
     },
-  );
+    trigger_rule: dependent.trigger_rule as TriggerRule,
+    counts: countsOf(dependent),
+    prompt_template: dependent.prompt_template,
+    dependencies: resolver.statements.dependencies.all(row.id).map((d) => ({
+      id: d.id,
+      identifier: d.identifier,
+      status: d.status as TaskStatus,
+      result: d.result,
+    })),
+  };
 }

@@ -62,6 +62,10 @@ export interface TasksTable {
   deps_failed: Generated<number>;
   deps_skipped: Generated<number>;
   deps_cancelled: Generated<number>;
+  /** Migration 8: attempts not counted against max_attempts (a stopped worker, a rate-limit wait). */
+  uncounted_attempts: Generated<number>;
+  /** Migration 8: attempts in a row interrupted by a stopped worker (reset by any other ending). */
+  interruptions: Generated<number>;
 }
 
 export interface AttemptsTable {
@@ -78,6 +82,8 @@ export interface AttemptsTable {
   cost_usd: number | null;
   /** JSON Failure or NULL. */
   error: string | null;
+  /** Migration 8: 0 when the attempt does not count against max_attempts. */
+  counted: Generated<number>;
 }
 
 export interface EventsTable {

@@ -8,7 +8,7 @@ import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/vocabulary.js';
 import type { StagedTask } from '../store.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from './task-rows.js';
+import { isoTime } from '../codec/values.js';
 
 export interface StagedRow {
   group_name: string;

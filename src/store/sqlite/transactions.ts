@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import type { EventListener } from '../store.js';
-import { isoTime } from './task-rows.js';
+import { isoTime } from '../codec/values.js';
 
 /** An event to append: the stored event without what the store assigns (id, time). */
 export type NewEvent = Omit<TaskEvent, 'id' | 'created_at'>;

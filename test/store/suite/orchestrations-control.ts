@@ -317,7 +317,7 @@ export function describeOrchestrationControl(h: StoreHandle): void {
   });
 
   describe('recovery in an orchestration', () => {
-    it('requeues or fails the tasks of a dead worker and resolves their dependents', async () => {
+    it('requeues or ends the tasks of a dead worker and resolves their dependents', async () => {
       const o = await h.store.createOrchestration(
         PLAIN,
         [
@@ -331,18 +331,21 @@ export function describeOrchestrationControl(h: StoreHandle): void {
       const claimed = await h.store.claimTasks({ worker_id: 'w-dead', limit: 10, lease_ms: LONG_LEASE_MS });
       expect(claimed.map((c) => c.task.identifier)).toEqual(['a', 'c']);
       await h.store.recordProgress(claimed[0]!.task.id, 1, { last_action: '[text] working', cost_usd: 0.3 });
-
+      // c is at the limit of interruptions in a row: this one fails it as worker_lost.
       const recovered = await h.store.recoverTasks({
         expired_leases: false,
         dead_worker_ids: ['w-dead'],
         actor: RECOVERY,
+        max_interruptions: 1,
       });
       expect(recovered.map((t) => [t.identifier, t.status])).toEqual([
-        ['a', 'queued'],
+        ['a', 'failed'],
         ['c', 'failed'],
       ]);
+      await h.store.retryTask(recovered[0]!.id, CLI);
       let detail = await reload(h.store, o.id);
       expect(statuses(detail)).toEqual({ a: 'queued', c: 'failed', b: 'waiting', d: 'skipped' });
+      expect(task(detail, 'c').error?.code).toBe('worker_lost');
       expect(task(detail, 'd').status_reason).toBe('dependency "c" failed');
       expect(detail.cost_usd).toBeCloseTo(0.3, 9);
       expectConsistentCounters(detail);

@@ -2,7 +2,16 @@
  * Contract: recovering running tasks whose worker is gone (expired lease, known-dead worker).
  */
 import { describe, expect, it } from 'vitest';
-import { RECOVERY, claimOne, eventTypes, finishOf, sleep, startTask, type StoreHandle } from './helpers.js';
+import {
+  RECOVERY,
+  claimOne,
+  eventTypes,
+  failure,
+  finishOf,
+  sleep,
+  startTask,
+  type StoreHandle,
+} from './helpers.js';
 
 export function describeRecovery(h: StoreHandle): void {
   describe('recoverTasks', () => {
@@ -58,22 +67,69 @@ export function describeRecovery(h: StoreHandle): void {
       expect(await h.store.recoverTasks({ expired_leases: true, actor: RECOVERY })).toEqual([]);
     });
 
-    it('fails a task that has used all its attempts, with the interruption as its error', async () => {
-      const last = await startTask(h.store, { max_attempts: 1 }, 'w-dead');
-      const [task] = await h.store.recoverTasks({
-        expired_leases: true,
-        dead_worker_ids: ['w-dead'],
-        actor: RECOVERY,
+    it('keeps every attempt of a task whose worker was killed five times: none counts against max_attempts', async () => {
+      const first = await startTask(h.store, { max_attempts: 2 }, 'w-dead-1');
+      const id = first.task.id;
+      for (let kill = 1; kill <= 5; kill += 1) {
+        const [task] = await h.store.recoverTasks({
+          expired_leases: false,
+          dead_worker_ids: [`w-dead-${kill}`],
+          actor: RECOVERY,
+        });
+        expect(task).toMatchObject({
+          id,
+          status: 'queued',
+          error: { code: 'interrupted' },
+          interruptions: kill,
+        });
+        expect(task!.error!.message).toContain('does not count against max_attempts');
+        const next = await claimOne(h.store, `w-dead-${kill + 1}`);
+        expect(next.attempt).toBe(kill + 1);
+      }
+      const task = (await h.store.getTask(id))!;
+      expect(task).toMatchObject({
+        status: 'running',
+        max_attempts: 2,
+        attempt_count: 6,
+        uncounted_attempts: 5,
       });
-      expect(task).toMatchObject({ id: last.task.id, status: 'failed', error: { code: 'interrupted' } });
-      expect(task!.finished_at).not.toBeNull();
-      expect(task!.error!.suggestion).toContain(`claude-worker retry ${last.task.id}`);
-      expect(await eventTypes(h.store, last.task.id)).toEqual([
-        'task_created',
-        'task_claimed',
-        'task_recovered',
-        'task_failed',
+      const attempts = await h.store.listAttempts(id);
+      expect(attempts.map((a) => [a.status, a.counted])).toEqual([
+        ...Array.from({ length: 5 }, () => ['interrupted', false]),
+        ['running', true],
       ]);
+      // The sixth attempt fails for a reason of its own: it is the first counted one, so one retry is left.
+      const [requeued] = await h.store.finishAttempts([
+        finishOf({ task, attempt: 6, resume_session_id: null }, 'w-dead-6', {
+          kind: 'requeued',
+          failure: failure('process_crashed'),
+          run_after: new Date(),
+        }),
+      ]);
+      expect(requeued).toMatchObject({ status: 'queued', uncounted_attempts: 5, interruptions: 0 });
+    });
+
+    it('fails a task interrupted max_interruptions times in a row as worker_lost, saying it may crash the worker', async () => {
+      const claimed = await startTask(h.store, { max_attempts: 3 }, 'w-dead-1');
+      const id = claimed.task.id;
+      let last;
+      for (let kill = 1; kill <= 3; kill += 1) {
+        if (kill > 1) await claimOne(h.store, `w-dead-${kill}`);
+        [last] = await h.store.recoverTasks({
+          expired_leases: false,
+          dead_worker_ids: [`w-dead-${kill}`],
+          actor: RECOVERY,
+          max_interruptions: 3,
+        });
+      }
+      expect(last).toMatchObject({ id, status: 'failed', error: { code: 'worker_lost' }, interruptions: 3 });
+      expect(last!.finished_at).not.toBeNull();
+      expect(last!.error!.message).toContain('3 times in a row');
+      expect(last!.error!.message).toContain('crashing the worker');
+      expect(last!.error!.suggestion).toContain(`claude-worker retry ${id}`);
+      expect((await eventTypes(h.store, id)).slice(-2)).toEqual(['task_recovered', 'task_failed']);
+      // A retry starts a fresh count of interruptions.
+      expect(await h.store.retryTask(id, RECOVERY)).toMatchObject({ status: 'queued', interruptions: 0 });
     });
 
     it('cancels a task whose cancel was requested before its worker died', async () => {

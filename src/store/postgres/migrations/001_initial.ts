@@ -40,6 +40,8 @@ const statements = [
     deps_cancelled integer NOT NULL DEFAULT 0,
     prompt_template text,
     attempt_count integer NOT NULL DEFAULT 0,
+    uncounted_attempts integer NOT NULL DEFAULT 0,
+    interruptions integer NOT NULL DEFAULT 0,
     run_after bigint,
     worker_id text,
     lease_expires_at bigint,
@@ -73,6 +75,7 @@ const statements = [
     num_turns integer,
     cost_usd double precision,
     error text,
+    counted smallint NOT NULL DEFAULT 1,
     PRIMARY KEY (task_id, number)
   )`,
   // No foreign key to tasks: the audit trail outlives whatever happens to the rows it describes.

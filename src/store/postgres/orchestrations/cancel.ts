@@ -1,18 +1,18 @@
 /**
  * cancelOrchestration in PostgreSQL, one transaction under the orchestration's row lock: it is marked cancelled,
  * every task not started is cancelled, every running one gets a cancel request; asking again while tasks are
- * stopping changes nothing, asking once all finished is a conflict. Wording from the SQLite store's module.
+ * stopping changes nothing, asking once all finished is a conflict (the wording: domain/rules/cancel.ts).
  */
 import { sql } from 'kysely';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
 import { assertTransition } from '../../sqlite/context.js';
 import {
-  CANCELLED_REASON,
+  CANCELLED_WITH_ORCHESTRATION,
   cancelledWithOrchestration,
-  nothingToCancel,
-} from '../../sqlite/orchestrations/cancel.js';
-import { orchestrationNotFound } from '../../sqlite/orchestrations/create.js';
-import { rowToOrchestration } from '../../sqlite/orchestrations/summary.js';
+  orchestrationFinishedConflict,
+} from '../../../domain/rules/cancel.js';
+import { orchestrationNotFound } from '../../../domain/rules/skips.js';
+import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 import type { PgTx } from '../transactions.js';
 import { getOrchestration } from './reads.js';
 import { PgResolution, type Cause } from './resolution.js';
@@ -37,7 +37,7 @@ export async function cancelOrchestration(tx: PgTx, id: number, actor: Actor): P
     ORDER BY id
     FOR UPDATE`);
   if (open.length === 0) {
-    throw nothingToCancel(id, rowToOrchestration(row, await summaries.counts(tx, id)).status);
+    throw orchestrationFinishedConflict(id, orchestrationFromRow(row, await summaries.counts(tx, id)).status);
   }
   const notStarted = open.filter((t) => t.status !== 'running');
   const toStop = open.filter((t) => t.status === 'running' && t.cancel_requested === 0);
@@ -60,25 +60,13 @@ export async function cancelOrchestration(tx: PgTx, id: number, actor: Actor): P
   for (const task of notStarted) {
     const from = task.status as TaskStatus;
     assertTransition(task.id, from, 'cancelled');
-    const failure = cancelledWithOrchestration(id, task.id, actor);
+    const { failure, event: cancelled } = cancelledWithOrchestration(task.id, id, actor.actor);
     await tx.rows(sql`
       UPDATE tasks
       SET status = 'cancelled', cancel_requested = 1, finished_at = ${cause.now}, updated_at = ${cause.now},
-          error = ${JSON.stringify(failure)}, status_reason = ${CANCELLED_REASON}
+          error = ${JSON.stringify(failure)}, status_reason = ${CANCELLED_WITH_ORCHESTRATION}
       WHERE id = ${task.id}`);
-    tx.append({
-      ...event,
-      type: 'task_cancelled',
-      task_id: task.id,
-      from_status: from,
-      to_status: 'cancelled',
-      data: {
-        code: failure.code,
-        message: failure.message,
-        suggestion: failure.suggestion,
-        reason: CANCELLED_REASON,
-      },
-    });
+    tx.append({ ...event, ...cancelled, task_id: task.id, from_status: from, to_status: 'cancelled' });
   }
   for (const task of toStop) {
     await tx.rows(sql`UPDATE tasks SET cancel_requested = 1, updated_at = ${cause.now} WHERE id = ${task.id}`);

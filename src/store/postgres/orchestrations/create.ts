@@ -1,12 +1,13 @@
 /**
  * createOrchestration and addOrchestrationTasks in PostgreSQL, each one transaction. Adding locks the
- * orchestration's row first (it may be finishing on another node), refuses as the SQLite store does
- * (`addTasksRefusal`), and applies trigger rules at once to added tasks whose dependencies already finished.
+ * orchestration's row first (it may be finishing on another node), refuses when it was cancelled or spent its
+ * budget (domain/rules/skips.ts `checkCanAddTasks`), and applies trigger rules at once to added tasks whose dependencies already finished.
  */
 import { sql } from 'kysely';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
-import { addTasksRefusal, orchestrationNotFound } from '../../sqlite/orchestrations/create.js';
-import { emptyCounts, rowToOrchestration } from '../../sqlite/orchestrations/summary.js';
+import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
+import { checkCanAddTasks, orchestrationNotFound } from '../../../domain/rules/skips.js';
+import { orchestrationFromRow as rowToOrchestration } from '../../codec/orchestration-codec.js';
 import type { NewOrchestration, NewOrchestrationTask } from '../../store.js';
 import type { OrchestrationRow } from '../schema.js';
 import type { PgTx } from '../transactions.js';
@@ -64,8 +65,13 @@ export async function addOrchestrationTasks(
   await lockOrchestrations(tx, [orchestrationId]);
   const row = await summaries.row(tx, orchestrationId);
   if (!row) throw orchestrationNotFound(orchestrationId);
-  const refusal = addTasksRefusal(orchestrationId, row);
-  if (refusal) throw refusal;
+  checkCanAddTasks({
+    id: orchestrationId,
+    cancel_requested: row.cancel_requested !== 0,
+    budget_exhausted: row.budget_exhausted !== 0,
+    cost_usd: row.cost_usd,
+    budget_usd: row.budget_usd,
+  });
   const names = [...new Set(tasks.flatMap((t) => [t.identifier, ...t.depends_on]))];
   const found = await tx.rows(sql<{ id: number; identifier: string; status: string }>`
     SELECT id, identifier, status FROM tasks

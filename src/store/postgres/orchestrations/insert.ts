@@ -2,21 +2,16 @@
  * Inserts the tasks of an orchestration in PostgreSQL: ids reserved in one statement, every task in one INSERT
  * (arrays unnested), every edge in another, and one `task_created` event each — a few round trips whatever the
  * size. How each task starts (counters, status, rendered prompt, run_after) and the graph checks are the shared
- * rules of sqlite/orchestrations/insert.ts (`planNewTask`, `graphProblems`), and the returned records are built by
- * its `storedTask`, so both stores return the same thing.
+ * rules (domain/rules/new-task.ts); the returned records are built by the shared codec's `newTaskRecord`.
  */
 import { sql } from 'kysely';
 import { ClaudeWorkerError } from '../../../domain/errors.js';
 import type { TaskStatus } from '../../../domain/vocabulary.js';
-import {
-  graphProblems,
-  planNewTask,
-  storedTask,
-  type ExistingTask,
-  type InsertedTask,
-} from '../../sqlite/orchestrations/insert.js';
+import { graphProblems, planNewTask } from '../../../domain/rules/new-task.js';
+import { newTaskRecord } from '../../codec/task-codec.js';
+import type { ExistingTask, InsertedTask } from '../../sqlite/orchestrations/insert.js';
 import type { Cause } from '../../sqlite/orchestrations/resolution.js';
-import { jsonOrNull } from '../../sqlite/task-rows.js';
+import { jsonOrNull } from '../../codec/values.js';
 import type { NewOrchestrationTask } from '../../store.js';
 import type { PgTx } from '../transactions.js';
 
@@ -61,7 +56,7 @@ export async function insertTasks(
     push('priority', task.priority);
     push('tags', JSON.stringify(task.tags));
     push('max_attempts', task.max_attempts);
-    push('run_after', plan.runAfter);
+    push('run_after', plan.run_after);
     push('log_path', named(task.log_path, id));
     push('transcript_path', named(task.transcript_path, id));
     push('identifier', task.identifier);
@@ -76,16 +71,21 @@ export async function insertTasks(
     push('retry_base_seconds', task.retry_base_seconds ?? null);
     push('retry_cap_seconds', task.retry_cap_seconds ?? null);
     inserted.push({
-      task: storedTask(task, {
-        id,
-        orchestrationId,
-        status: plan.status,
-        prompt: plan.prompt,
-        runAfter: plan.runAfter,
-        now: cause.now,
-        deps: plan.deps,
-        counts: plan.counts,
-      }),
+      task: {
+        ...newTaskRecord(task, {
+          id,
+          status: plan.status,
+          prompt: plan.prompt,
+          run_after: plan.run_after,
+          now: cause.now,
+          orchestration_id: orchestrationId,
+          identifier: task.identifier,
+          trigger_rule: task.trigger_rule,
+          initial_delay_seconds: task.initial_delay_seconds,
+          pending_dependencies: plan.counts.total - plan.counts.finished,
+        }),
+        depends_on: plan.deps,
+      },
       finishedDependencies: plan.counts.finished,
     });
   });

@@ -6,8 +6,10 @@
 import { sql } from 'kysely';
 import type { OrchestrationDetail, OrchestrationTask } from '../../../domain/vocabulary.js';
 import { parseCursor } from '../../sqlite/queries.js';
-import { DERIVED_STATUS_SQL, emptyCounts, rowToOrchestration } from '../../sqlite/orchestrations/summary.js';
-import { rowToTask } from '../../sqlite/task-rows.js';
+import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
+import { orchestrationFromRow as rowToOrchestration } from '../../codec/orchestration-codec.js';
+import { DERIVED_STATUS_SQL } from '../../sqlite/orchestrations/summary.js';
+import { taskFromRow as rowToTask } from '../../codec/task-codec.js';
 import type { OrchestrationPage, OrchestrationQuery } from '../../store.js';
 import type { OrchestrationRow, TaskRow } from '../schema.js';
 import type { PgTx } from '../transactions.js';

@@ -1,24 +1,21 @@
 /**
  * Dependency resolution in PostgreSQL, inside the transaction of whatever moved a task of an orchestration (its
  * row already locked: statements.ts `lockOrchestrations`). The same rules as the SQLite store, from the same pure
- * functions — trigger rules (domain/trigger-rules.ts), skip reasons and budget wording (skips.ts), counter changes
- * — over async statements: a task that ends bumps its dependents' counters (one statement over its out-edges),
+ * functions — trigger rules (domain/trigger-rules.ts), skips and budgets (domain/rules/skips.ts), counter changes
+ * (domain/rules/dependency-counters.ts) — over async statements: a task that ends bumps its dependents' counters (one statement over its out-edges),
  * each waiting dependent applies its trigger rule (run → queued with its prompt rendered, skip → skipped, which
  * cascades); a retried task does the reverse and re-arms dependents skipped because of it. Cascades use a work
  * list, never recursion. `settle()` at the end stamps or clears each touched orchestration's finished_at once.
  */
 import { renderPrompt } from '../../../domain/template.js';
 import { evaluateTriggerRule } from '../../../domain/trigger-rules.js';
-import type { EventType, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
+import type { EventType, Failure, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
 import { assertTransition } from '../../sqlite/context.js';
-import { counterChange, countsOf, type Cause, type TaskRef } from '../../sqlite/orchestrations/resolution.js';
-import {
-  budgetReason,
-  budgetSkipFailure,
-  describeDependencySkip,
-  isDependencySkip,
-} from '../../sqlite/orchestrations/skips.js';
-import { isoTime } from '../../sqlite/task-rows.js';
+import { counterChange, countsOf } from '../../../domain/rules/dependency-counters.js';
+import { budgetDecision, dependencySkip, isDependencySkip } from '../../../domain/rules/skips.js';
+import { parseJson } from '../../codec/values.js';
+import type { Cause, TaskRef } from '../../sqlite/orchestrations/resolution.js';
+import { isoTime } from '../../codec/values.js';
 import type { PgTx } from '../transactions.js';
 import { statements as s, summaries, type DependentRow } from './statements.js';
 
@@ -103,7 +100,7 @@ export class PgResolution {
   private async drain(): Promise<void> {
     while (this.head < this.queue.length) {
       const change = this.queue[this.head++]!;
-      for (const row of await s.bumpDependents(this.tx, counterChange(change))) {
+      for (const row of await s.bumpDependents(this.tx, counterChange(change.id, change.status, change.reopened))) {
         if (change.reopened) await this.rearm(row, change);
         else await this.resolve(row, change.cause);
       }
@@ -120,7 +117,7 @@ export class PgResolution {
   }
 
   private async rearm(row: DependentRow, change: Change): Promise<void> {
-    if (row.status !== 'skipped' || !isDependencySkip(row.error)) return;
+    if (row.status !== 'skipped' || !isDependencySkip(parseJson<Failure>(row.error))) return;
     const decision = evaluateTriggerRule(row.trigger_rule as TriggerRule, countsOf(row));
     if (decision === 'skip') return;
     if (decision === 'run') {
@@ -153,47 +150,41 @@ export class PgResolution {
 
   private async skip(row: DependentRow, cause: Cause): Promise<void> {
     assertTransition(row.id, 'waiting', 'skipped');
-    const deps = await s.dependencies(this.tx, row.id);
-    const { reason, failure } = describeDependencySkip(row, deps);
-    await s.markSkipped(this.tx, row.id, reason, JSON.stringify(failure), cause.now);
+    const deps = (await s.dependencies(this.tx, row.id)).map((d) => ({
+      id: d.id,
+      identifier: d.identifier,
+      status: d.status as TaskStatus,
+    }));
+    const skip = dependencySkip({ id: row.id, trigger_rule: row.trigger_rule as TriggerRule }, deps);
+    await s.markSkipped(this.tx, row.id, skip.reason, JSON.stringify(skip.failure), cause.now);
     this.changed.add(row.id);
-    this.append('task_skipped', row, 'waiting', 'skipped', cause, {
-      reason,
-      code: failure.code,
-      message: failure.message,
-      suggestion: failure.suggestion,
-    });
+    this.append(skip.event.type, row, 'waiting', 'skipped', cause, skip.event.data);
     this.queue.push({ id: row.id, status: 'skipped', reopened: false, cause });
   }
 
   /** Adds the cost; at the budget, skips the tasks not started (the orchestration's row is locked). */
   private async recordCost(orchestrationId: number, cost: number, cause: Cause): Promise<number[]> {
     const row = await s.addCost(this.tx, orchestrationId, cost, cause.now);
-    if (!row || row.budget_usd === null || row.cost_usd < row.budget_usd) return [];
-    const reason = budgetReason(row.cost_usd, row.budget_usd);
-    await s.exhaust(this.tx, orchestrationId, reason);
+    if (!row) return [];
+    const decision = budgetDecision(orchestrationId, {
+      cost_usd: row.cost_usd,
+      budget_usd: row.budget_usd,
+      budget_exhausted: row.budget_exhausted !== 0,
+    });
+    if (!decision.exhausted) return [];
+    await s.exhaust(this.tx, orchestrationId, decision.reason);
     const ref = { id: null, orchestration_id: orchestrationId };
-    if (row.budget_exhausted === 0) {
-      this.append('orchestration_budget_exhausted', ref, null, null, cause, {
-        reason,
-        cost_usd: row.cost_usd,
-        budget_usd: row.budget_usd,
-      });
-    }
+    if (decision.event) this.append(decision.event.type, ref, null, null, cause, decision.event.data);
     const skipped: number[] = [];
     for (const task of await s.notStarted(this.tx, orchestrationId)) {
       const from = task.status as TaskStatus;
       assertTransition(task.id, from, 'skipped');
-      const failure = budgetSkipFailure(task.id, orchestrationId, reason);
-      await s.markSkipped(this.tx, task.id, reason, JSON.stringify(failure), cause.now);
+      const skip = decision.skip(task.id);
+      await s.markSkipped(this.tx, task.id, skip.reason, JSON.stringify(skip.failure), cause.now);
       this.changed.add(task.id);
       skipped.push(task.id);
-      this.append('task_skipped', { id: task.id, orchestration_id: orchestrationId }, from, 'skipped', cause, {
-        reason,
-        code: failure.code,
-        message: failure.message,
-        suggestion: failure.suggestion,
-      });
+      const ref = { id: task.id, orchestration_id: orchestrationId };
+      this.append(skip.event.type, ref, from, 'skipped', cause, skip.event.data);
     }
     return skipped;
   }

@@ -6,8 +6,10 @@
  */
 import { sql } from 'kysely';
 import type { Orchestration, TaskStatus } from '../../../domain/vocabulary.js';
-import type { CostRow, CounterChange, DependencyRow, DependentRow } from '../../sqlite/orchestrations/statements.js';
-import { emptyCounts, rowToOrchestration } from '../../sqlite/orchestrations/summary.js';
+import type { CounterChange } from '../../../domain/rules/dependency-counters.js';
+import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
+import { orchestrationFromRow as rowToOrchestration } from '../../codec/orchestration-codec.js';
+import type { CostRow, DependencyRow, DependentRow } from '../../sqlite/orchestrations/statements.js';
 import type { StatusCounts } from '../../store.js';
 import type { OrchestrationRow } from '../schema.js';
 import type { PgTx } from '../transactions.js';

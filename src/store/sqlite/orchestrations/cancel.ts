@@ -4,16 +4,17 @@
  * gets a cancel request (`task_cancel_requested`: its worker aborts it and finishes it as cancelled). Asking again
  * while tasks are still stopping changes nothing; asking once every task has finished is a conflict.
  */
-import { ClaudeWorkerError } from '../../../domain/errors.js';
-import type { Actor, Failure, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
+import {
+  CANCELLED_WITH_ORCHESTRATION,
+  cancelledWithOrchestration,
+  orchestrationFinishedConflict,
+} from '../../../domain/rules/cancel.js';
+import { orchestrationNotFound } from '../../../domain/rules/skips.js';
+import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
+import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 import { assertTransition, type StoreContext } from '../context.js';
-import { storeFailure } from '../failures.js';
-import { orchestrationNotFound } from './create.js';
 import type { OrchestrationReads } from './reads.js';
 import type { Cause, Resolver } from './resolution.js';
-import { rowToOrchestration } from './summary.js';
-
-export const CANCELLED_REASON = 'orchestration cancelled';
 
 interface OpenTask {
   id: number;
@@ -21,23 +22,6 @@ interface OpenTask {
   cancel_requested: number;
   attempt_count: number;
   worker_id: string | null;
-}
-
-/** The error stored on a task not started when its orchestration is cancelled. */
-export function cancelledWithOrchestration(orchestrationId: number, taskId: number, actor: Actor): Failure {
-  return storeFailure(
-    'cancelled',
-    `Cancelled with orchestration ${orchestrationId} on request (${actor.actor}) before it started.`,
-    taskId,
-  );
-}
-
-export function nothingToCancel(id: number, status: string): ClaudeWorkerError {
-  return new ClaudeWorkerError(
-    'conflict',
-    `Orchestration ${id} already ${status}; nothing to cancel. See it with \`claude-worker orchestration-status ${id}\`.`,
-    { data: { id, status } },
-  );
 }
 
 export function prepareCancelOrchestration(
@@ -55,7 +39,7 @@ export function prepareCancelOrchestration(
   const cancelTask = ctx.db.prepare<[{ id: number; error: string; now: number }]>(
     `UPDATE tasks
      SET status = 'cancelled', cancel_requested = 1, finished_at = @now, updated_at = @now, error = @error,
-         status_reason = '${CANCELLED_REASON}'
+         status_reason = '${CANCELLED_WITH_ORCHESTRATION}'
      WHERE id = @id`,
   );
   const requestStop = ctx.db.prepare<[number, number]>(
@@ -73,7 +57,10 @@ export function prepareCancelOrchestration(
       if (!row) throw orchestrationNotFound(id);
       const open = openTasks.all(id);
       if (open.length === 0) {
-        throw nothingToCancel(id, rowToOrchestration(row, resolver.summaries.counts(id)).status);
+        throw orchestrationFinishedConflict(
+          id,
+          orchestrationFromRow(row, resolver.summaries.counts(id)).status,
+        );
       }
       const notStarted = open.filter((t) => t.status !== 'running');
       const toStop = open.filter((t) => t.status === 'running' && t.cancel_requested === 0);
@@ -97,22 +84,10 @@ export function prepareCancelOrchestration(
       for (const task of notStarted) {
         const from = task.status as TaskStatus;
         assertTransition(task.id, from, 'cancelled');
-        const failure = cancelledWithOrchestration(id, task.id, actor);
+        const { failure, event: cancelled } = cancelledWithOrchestration(task.id, id, actor.actor);
         cancelTask.run({ id: task.id, error: JSON.stringify(failure), now: cause.now });
         ctx.tx.append(
-          {
-            ...event,
-            type: 'task_cancelled',
-            task_id: task.id,
-            from_status: from,
-            to_status: 'cancelled',
-            data: {
-              code: failure.code,
-              message: failure.message,
-              suggestion: failure.suggestion,
-              reason: CANCELLED_REASON,
-            },
-          },
+          { ...event, ...cancelled, task_id: task.id, from_status: from, to_status: 'cancelled' },
           cause.now,
         );
       }

@@ -1,9 +1,10 @@
 /**
- * max_parallel at claim time. When no unfinished orchestration limits its parallelism (the usual case, and every
+ * max_parallel at claim time (the bookkeeping: domain/rules/capacity.ts). When no unfinished orchestration limits its parallelism (the usual case, and every
  * plain task), `pick` returns null and the claim runs its one-statement fast path. Otherwise it picks the ids to
  * claim in claim order, skipping orchestrations already at their limit and counting the tasks taken in this same
  * batch: a few small queries, each re-query only after another orchestration filled up.
  */
+import { capacityState, takeWithinCapacity } from '../../../domain/rules/capacity.js';
 import type { StoreContext } from '../context.js';
 
 export interface PickRequest {
@@ -37,32 +38,15 @@ export function prepareCapacity(ctx: StoreContext, ready: string): PickTasks {
   return (request) => {
     const limited = caps.all();
     if (limited.length === 0) return null;
-    const free = new Map(limited.map((c) => [c.id, c.free]));
-    const full = limited.filter((c) => c.free <= 0).map((c) => c.id);
-    const chosen: number[] = [];
+    const state = capacityState(limited);
     for (;;) {
-      const wanted = request.limit - chosen.length;
       const rows = candidates.all({
         ...request,
-        limit: wanted,
-        full: JSON.stringify(full),
-        chosen: JSON.stringify(chosen),
+        limit: request.limit - state.chosen.length,
+        full: JSON.stringify(state.full),
+        chosen: JSON.stringify(state.chosen),
       });
-      let passedOver = false;
-      for (const row of rows) {
-        const left = row.orchestration_id === null ? undefined : free.get(row.orchestration_id);
-        if (left !== undefined) {
-          if (left <= 0) {
-            passedOver = true;
-            continue;
-          }
-          free.set(row.orchestration_id!, left - 1);
-          if (left === 1) full.push(row.orchestration_id!);
-        }
-        chosen.push(row.id);
-      }
-      // Fewer rows than asked: nothing more is ready. None passed over: the batch is as full as it gets.
-      if (rows.length < wanted || !passedOver || chosen.length >= request.limit) return chosen;
+      if (takeWithinCapacity(state, rows, request.limit)) return state.chosen;
     }
   };
 }

@@ -3,7 +3,6 @@
  * checked), its new tasks, edges and events, and for added tasks whose dependencies already finished, their
  * trigger rules at once (they may be queued or skipped right away). Returns the orchestration with all its tasks.
  */
-import { ClaudeWorkerError } from '../../../domain/errors.js';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
 import type { NewOrchestration, NewOrchestrationTask } from '../../store.js';
 import type { StoreContext } from '../context.js';
@@ -11,7 +10,9 @@ import { prepareInsertTasks, type ExistingTask } from './insert.js';
 import type { OrchestrationReads } from './reads.js';
 import type { Cause, Resolver } from './resolution.js';
 import type { OrchestrationRow } from '../schema.js';
-import { dollars, emptyCounts, rowToOrchestration } from './summary.js';
+import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
+import { checkCanAddTasks, orchestrationNotFound } from '../../../domain/rules/skips.js';
+import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 
 export interface OrchestrationWrites {
   create(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): OrchestrationDetail;
@@ -92,7 +93,7 @@ export function prepareOrchestrationWrites(
           finished_at: null,
         };
         // Built from what was written (reading 10,000 tasks back would double the cost of accepting them).
-        return { ...rowToOrchestration(row, counts), tasks: inserted.map((t) => t.task) };
+        return { ...orchestrationFromRow(row, counts), tasks: inserted.map((t) => t.task) };
       }),
 
     addTasks: (orchestrationId, tasks, actor) =>
@@ -100,8 +101,13 @@ export function prepareOrchestrationWrites(
         const cause = causeOf(actor);
         const row = resolver.summaries.row(orchestrationId);
         if (!row) throw orchestrationNotFound(orchestrationId);
-        const refusal = addTasksRefusal(orchestrationId, row);
-        if (refusal) throw refusal;
+        checkCanAddTasks({
+          id: orchestrationId,
+          cancel_requested: row.cancel_requested !== 0,
+          budget_exhausted: row.budget_exhausted !== 0,
+          cost_usd: row.cost_usd,
+          budget_usd: row.budget_usd,
+        });
         const names = new Set(tasks.flatMap((t) => [t.identifier, ...t.depends_on]));
         const existing = new Map<string, ExistingTask>(
           existingTasks
@@ -132,36 +138,4 @@ export function prepareOrchestrationWrites(
         return detail(orchestrationId);
       }),
   };
-}
-
-/** Why tasks cannot be added to this orchestration (cancelled, or out of budget), or null when they can. */
-export function addTasksRefusal(
-  orchestrationId: number,
-  row: Pick<OrchestrationRow, 'cancel_requested' | 'budget_exhausted' | 'cost_usd' | 'budget_usd'>,
-): ClaudeWorkerError | null {
-  if (row.cancel_requested !== 0) {
-    return new ClaudeWorkerError(
-      'conflict',
-      `Orchestration ${orchestrationId} was cancelled; tasks cannot be added to it. Submit a new orchestration.`,
-      { data: { id: orchestrationId } },
-    );
-  }
-  if (row.budget_exhausted !== 0) {
-    return new ClaudeWorkerError(
-      'conflict',
-      `Orchestration ${orchestrationId} has spent its budget (${dollars(row.cost_usd)} of ` +
-        `${dollars(row.budget_usd ?? 0)}), so added tasks would never start. Submit them as a new ` +
-        'orchestration with a higher budget_usd.',
-      { data: { id: orchestrationId } },
-    );
-  }
-  return null;
-}
-
-export function orchestrationNotFound(id: number): ClaudeWorkerError {
-  return new ClaudeWorkerError(
-    'not_found',
-    `Orchestration ${id} does not exist. List them with \`claude-worker list-orchestrations\`.`,
-    { data: { id } },
-  );
 }

@@ -8,13 +8,15 @@
  * One `Resolution` per transaction; `settle()` at its end stamps or clears each touched orchestration's finished_at.
  */
 import { renderPrompt } from '../../../domain/template.js';
-import { evaluateTriggerRule, type DependencyCounts } from '../../../domain/trigger-rules.js';
-import type { EventType, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
+import { counterChange, countsOf } from '../../../domain/rules/dependency-counters.js';
+import { evaluateTriggerRule } from '../../../domain/trigger-rules.js';
+import type { EventType, Failure, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
 import { assertTransition, type StoreContext } from '../context.js';
-import { isoTime } from '../task-rows.js';
+import { isoTime } from '../../codec/values.js';
 import { BudgetGuard } from './budget.js';
-import { describeDependencySkip, isDependencySkip } from './skips.js';
-import type { CounterChange, DependentRow, ResolutionStatements } from './statements.js';
+import { dependencySkip, isDependencySkip } from '../../../domain/rules/skips.js';
+import { parseJson } from '../../codec/values.js';
+import type { DependentRow, ResolutionStatements } from './statements.js';
 import type { Summaries } from './summary.js';
 
 /** Who and when, for the events a resolution appends. */
@@ -29,37 +31,12 @@ export interface TaskRef {
   orchestration_id: number | null;
 }
 
-export interface Change {
+interface Change {
   id: number;
   status: TaskStatus;
   /** true: the task left `status` (retry); false: it just reached `status`. */
   reopened: boolean;
   cause: Cause;
-}
-
-export function countsOf(row: DependentRow): DependencyCounts {
-  const finished = row.deps_succeeded + row.deps_failed + row.deps_skipped + row.deps_cancelled;
-  return {
-    succeeded: row.deps_succeeded,
-    failed: row.deps_failed,
-    skipped: row.deps_skipped,
-    cancelled: row.deps_cancelled,
-    finished,
-    total: finished + row.pending_dependencies,
-  };
-}
-
-export function counterChange(change: Change): CounterChange {
-  const sign = change.reopened ? -1 : 1;
-  const outcome = (status: TaskStatus) => (change.status === status ? sign : 0);
-  return {
-    id: change.id,
-    pending: -sign,
-    succeeded: outcome('completed'),
-    failed: outcome('failed'),
-    skipped: outcome('skipped'),
-    cancelled: outcome('cancelled'),
-  };
 }
 
 export class Resolution {
@@ -152,7 +129,7 @@ export class Resolution {
   private drain(): void {
     while (this.head < this.queue.length) {
       const change = this.queue[this.head++]!;
-      for (const row of this.s.bumpDependents.all(counterChange(change))) {
+      for (const row of this.s.bumpDependents.all(counterChange(change.id, change.status, change.reopened))) {
         if (change.reopened) this.rearm(row, change);
         else this.resolve(row, change.cause);
       }
@@ -170,7 +147,7 @@ export class Resolution {
 
   /** A dependent skipped because of its dependencies waits (or runs) again once they allow it. */
   private rearm(row: DependentRow, change: Change): void {
-    if (row.status !== 'skipped' || !isDependencySkip(row.error)) return;
+    if (row.status !== 'skipped' || !isDependencySkip(parseJson<Failure>(row.error))) return;
     const decision = evaluateTriggerRule(row.trigger_rule as TriggerRule, countsOf(row));
     if (decision === 'skip') return;
     if (decision === 'run') {
@@ -203,16 +180,20 @@ export class Resolution {
 
   private skip(row: DependentRow, cause: Cause): void {
     assertTransition(row.id, 'waiting', 'skipped');
-    const deps = this.s.dependencies.all(row.id);
-    const { reason, failure } = describeDependencySkip(row, deps);
-    this.s.markSkipped.run({ id: row.id, reason, error: JSON.stringify(failure), now: cause.now });
-    this.changed.add(row.id);
-    this.append('task_skipped', row, 'waiting', 'skipped', cause, {
-      reason,
-      code: failure.code,
-      message: failure.message,
-      suggestion: failure.suggestion,
+    const deps = this.s.dependencies.all(row.id).map((d) => ({
+      id: d.id,
+      identifier: d.identifier,
+      status: d.status as TaskStatus,
+    }));
+    const skip = dependencySkip({ id: row.id, trigger_rule: row.trigger_rule as TriggerRule }, deps);
+    this.s.markSkipped.run({
+      id: row.id,
+      reason: skip.reason,
+      error: JSON.stringify(skip.failure),
+      now: cause.now,
     });
+    this.changed.add(row.id);
+    this.append(skip.event.type, row, 'waiting', 'skipped', cause, skip.event.data);
     this.ended(row, 'skipped', cause);
   }
 

@@ -5,6 +5,7 @@
  * cost and open state. Prepared once per connection.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CounterChange } from '../../../domain/rules/dependency-counters.js';
 
 /** What resolution needs to know of a dependent, returned by the counter update itself. */
 export interface DependentRow {
@@ -25,16 +26,6 @@ export interface DependentRow {
 
 const DEPENDENT_COLUMNS = `id, status, orchestration_id, identifier, trigger_rule, initial_delay_seconds, prompt_template,
   error, pending_dependencies, deps_succeeded, deps_failed, deps_skipped, deps_cancelled`;
-
-/** Signed changes: a dependency that finished (pending -1, its outcome +1) or was reopened by a retry (the reverse). */
-export interface CounterChange {
-  id: number;
-  pending: number;
-  succeeded: number;
-  failed: number;
-  skipped: number;
-  cancelled: number;
-}
 
 export interface DependencyRow {
   id: number;

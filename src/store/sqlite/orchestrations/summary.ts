@@ -1,37 +1,19 @@
 /**
- * An orchestration as a record: its row, its task counts per status (read from the `tasks_orchestration_status`
- * index alone) and its derived status. The derived-status rule lives here twice on purpose — in TypeScript for one
- * orchestration, and as an SQL expression for filtering lists — and the two must say the same thing.
+ * An orchestration as a record: its row and its task counts per status (read from the `tasks_orchestration_status`
+ * index alone), through the shared codec. The derived-status rule (domain/rules/orchestration-status.ts) is also
+ * said here as an SQL expression for filtering lists; the two must say the same thing.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import {
-  TASK_STATUSES,
-  type Orchestration,
-  type OrchestrationStatus,
-  type TaskStatus,
-} from '../../../domain/vocabulary.js';
+import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
+import type { Orchestration, TaskStatus } from '../../../domain/vocabulary.js';
+import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 import type { StatusCounts } from '../../store.js';
 import type { OrchestrationRow } from '../schema.js';
-import { isoTime } from '../task-rows.js';
-
-/**
- * pending: nothing ran or finished yet; running: some task unfinished; once all finished: cancelled (it was
- * cancelled), failed (a task failed or was cancelled, or the budget ran out), else completed.
- */
-export function deriveStatus(row: OrchestrationRow, counts: StatusCounts): OrchestrationStatus {
-  const total = TASK_STATUSES.reduce((sum, s) => sum + counts[s], 0);
-  const unfinished = counts.waiting + counts.queued + counts.running;
-  if (total === 0) return 'pending';
-  if (unfinished > 0) return counts.running > 0 || unfinished < total ? 'running' : 'pending';
-  if (row.cancel_requested !== 0) return 'cancelled';
-  if (row.budget_exhausted !== 0 || counts.failed + counts.cancelled > 0) return 'failed';
-  return 'completed';
-}
 
 const has = (statuses: string) =>
   `EXISTS (SELECT 1 FROM tasks t WHERE t.orchestration_id = o.id AND t.status IN (${statuses}))`;
 
-/** `deriveStatus` in SQL over `orchestrations o`: a handful of index seeks per orchestration, whatever its size. */
+/** `orchestrationStatus` in SQL over `orchestrations o`: a handful of index seeks per orchestration, whatever its size. */
 export const DERIVED_STATUS_SQL = `
   CASE
     WHEN NOT EXISTS (SELECT 1 FROM tasks t WHERE t.orchestration_id = o.id) THEN 'pending'
@@ -41,28 +23,6 @@ export const DERIVED_STATUS_SQL = `
     WHEN o.budget_exhausted <> 0 OR ${has("'failed', 'cancelled'")} THEN 'failed'
     ELSE 'completed'
   END`;
-
-export function emptyCounts(): StatusCounts {
-  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as StatusCounts;
-}
-
-export function rowToOrchestration(row: OrchestrationRow, counts: StatusCounts): Orchestration {
-  return {
-    id: row.id,
-    name: row.name,
-    status: deriveStatus(row, counts),
-    max_parallel: row.max_parallel,
-    budget_usd: row.budget_usd,
-    cost_usd: row.cost_usd,
-    task_count: TASK_STATUSES.reduce((sum, s) => sum + counts[s], 0),
-    counts,
-    cancel_requested: row.cancel_requested !== 0,
-    status_reason: row.status_reason,
-    created_at: isoTime(row.created_at),
-    updated_at: isoTime(row.updated_at),
-    finished_at: row.finished_at === null ? null : isoTime(row.finished_at),
-  };
-}
 
 export interface Summaries {
   row(id: number): OrchestrationRow | undefined;
@@ -86,12 +46,7 @@ export function prepareSummaries(db: BetterSqlite3.Database): Summaries {
     counts,
     summary: (id) => {
       const row = selectRow.get(id);
-      return row ? rowToOrchestration(row, counts(id)) : undefined;
+      return row ? orchestrationFromRow(row, counts(id)) : undefined;
     },
   };
-}
-
-/** Dollars as people read them: cents from $1 up, up to four decimals below. */
-export function dollars(value: number): string {
-  return value >= 1 ? `$${value.toFixed(2)}` : `$${Number(value.toFixed(4))}`;
 }
