@@ -14,7 +14,8 @@ import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
 import type { Logger } from './observability/logger.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore, storeChoice, type StoreChoice } from './store/open-store.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -23,12 +24,68 @@ export interface AppOptions {
   executor?: Executor;
   /** Run a worker in this process (default true). */
   worker?: boolean;
-  /** Use this store instead of the SQLite file in the home folder. */
+  /** Use this store instead of the one the configuration names (database_url, else the SQLite file). */
   store?: Store;
   /** Write a log and transcript file per task (default true). Benchmarks turn it off to measure the engine alone. */
   taskLogFiles?: boolean;
   /** Where the engine reports what goes wrong (the server passes its pino file logger); default stderr. */
   logger?: Logger;
+}
+
+/** What `db migrate` did: the store, and for PostgreSQL the schema versions applied and the version now. */
+export interface MigrationReport extends StoreChoice {
+  applied: number[];
+  version: number | null;
+}
+
+/** Creates or upgrades the configured store's schema (what every start does too), and says what it did. */
+export async function migrateStore(config: Config): Promise<MigrationReport> {
+  const store = openStore(config);
+  try {
+    if (store instanceof PostgresStore) {
+      const result = await store.migrateSchema();
+      return { ...storeChoice(config), applied: result.applied, version: result.version };
+    }
+    await store.migrate();
+    return { ...storeChoice(config), applied: [], version: null };
+  } finally {
+    await store.close();
+  }
+}
+
+/** What `doctor` and `config` report about the configured store. */
+export interface StoreProbe extends StoreChoice {
+  /** Tasks stored; null when the PostgreSQL schema is not created yet or is newer than this build. */
+  tasks: number | null;
+  /** For PostgreSQL: the schema version found (null: not created yet) and the one this build knows. */
+  schema_version: number | null;
+  known_version: number | null;
+}
+
+/**
+ * Opens the configured store to check it: throws what a person needs to see (unreachable, refused, no such
+ * database: exit 3). PostgreSQL is only read (a missing schema is reported, not created); the SQLite file is
+ * created and migrated as any start would.
+ */
+export async function probeStore(config: Config): Promise<StoreProbe> {
+  const store = openStore(config);
+  try {
+    if (store instanceof PostgresStore) {
+      const found = await store.inspect();
+      return {
+        ...storeChoice(config),
+        tasks: found.tasks,
+        schema_version: found.version,
+        known_version: found.known,
+      };
+    }
+    await store.migrate();
+    const counts = await store.countByStatus();
+    const tasks = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    return { ...storeChoice(config), tasks, schema_version: null, known_version: null };
+  } finally {
+    await store.close();
+  }
 }
 
 export class App {
@@ -47,7 +104,7 @@ export class App {
     const { config } = options;
     const paths = homePaths(config.home);
     mkdirSync(paths.logs, { recursive: true });
-    const store = options.store ?? new SqliteStore(paths.database);
+    const store = options.store ?? openStore(config);
     await store.migrate();
     const bus = new EventBus();
     store.onEvents((events) => {

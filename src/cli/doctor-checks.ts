@@ -153,30 +153,54 @@ function homeCheck(config: Config): Check {
 }
 
 async function databaseCheck(config: Config): Promise<Check> {
-  const path = homePaths(config.home).database;
+  const { probeStore } = await import('../app.js');
+  const { storeChoice } = await import('../store/open-store.js');
+  const choice = storeChoice(config);
   try {
-    const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
-    const store = new SqliteStore(path);
-    try {
-      await store.migrate();
-      const counts = await store.countByStatus();
-      const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    const probe = await probeStore(config);
+    const tasks = `${probe.tasks ?? 0} task${probe.tasks === 1 ? '' : 's'}`;
+    if (probe.kind === 'sqlite') {
       return {
         name: 'database',
         status: 'ok',
-        message: `${path} opens (${total} task${total === 1 ? '' : 's'})`,
+        message: `SQLite ${probe.location} opens (${tasks})`,
         fix: null,
       };
-    } finally {
-      await store.close();
     }
+    if (probe.schema_version === null) {
+      return {
+        name: 'database',
+        status: 'warn',
+        message: `PostgreSQL ${probe.location} answers, but its schema is not created yet`,
+        fix: 'Run `claude-worker db migrate` (a server or worker also creates it when it starts).',
+      };
+    }
+    if (probe.known_version !== null && probe.schema_version > probe.known_version) {
+      return {
+        name: 'database',
+        status: 'fail',
+        message:
+          `PostgreSQL ${probe.location} has schema version ${probe.schema_version}; this claude-worker knows up ` +
+          `to ${probe.known_version}`,
+        fix: 'Upgrade claude-worker on this machine to the version the other nodes run.',
+      };
+    }
+    return {
+      name: 'database',
+      status: 'ok',
+      message: `PostgreSQL ${probe.location} answers (schema version ${probe.schema_version}, ${tasks})`,
+      fix: null,
+    };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {
       name: 'database',
       status: 'fail',
-      message: `${path} does not open: ${message}`,
-      fix: 'Check free disk space and the file’s permissions; if it is damaged, move it aside (a new one is created).',
+      message: choice.kind === 'sqlite' ? `${choice.location} does not open: ${message}` : message,
+      fix:
+        choice.kind === 'sqlite'
+          ? 'Check free disk space and the file’s permissions; if it is damaged, move it aside (a new one is created).'
+          : 'Check database_url (CLAUDE_WORKER_DATABASE_URL), that PostgreSQL runs and that the database exists.',
     };
   }
 }

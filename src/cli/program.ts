@@ -9,6 +9,7 @@ import { isClaudeWorkerError } from '../domain/errors.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerCancelOrchestration } from './commands/cancel-orchestration.js';
 import { registerConfig } from './commands/config.js';
+import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerList } from './commands/list.js';
 import { registerListOrchestrations } from './commands/list-orchestrations.js';
@@ -66,6 +67,7 @@ ${EXIT_CODES_HELP}`,
   registerMcp(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);
+  registerDb(program, run);
   return program;
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ModelName } from '../contract/task-schemas.js';
 import { PERMISSION_MODES } from '../domain/vocabulary.js';
+import { databaseUrlProblem } from './database-url.js';
 
 export const ConfigSchema = z.strictObject({
   home: z.string().min(1).describe('Folder for the database, logs, server.json and token'),
@@ -114,6 +115,17 @@ export const ConfigSchema = z.strictObject({
   allowed_roots: z
     .array(z.string())
     .describe('If not empty, working directories must lie under one of these'),
+  database_url: z
+    .string()
+    .min(1)
+    .refine((url) => databaseUrlProblem(url) === null, {
+      error: 'database_url must be a PostgreSQL URL like postgres://user@host:5432/claude_worker',
+    })
+    .nullable()
+    .describe(
+      'PostgreSQL shared by every node (postgres://user@host/db); null keeps the SQLite file in <home>',
+    ),
+  database_pool_size: z.int().min(1).max(200).describe('Connections each process keeps open to PostgreSQL'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigKey = keyof Config;
@@ -151,6 +163,8 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   body_limit_bytes: 1024 * 1024,
   log_level: 'info',
   allowed_roots: [],
+  database_url: null,
+  database_pool_size: 10,
 };
 
 /** The environment variable of each setting: CLAUDE_WORKER_<UPPER_SNAKE>. */

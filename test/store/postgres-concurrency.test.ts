@@ -42,7 +42,8 @@ describe('PostgreSQL store: several nodes at once', () => {
   it('never gives one task to two nodes claiming and finishing at the same time', async () => {
     const stores = await nodes(4);
     const ids: number[] = [];
-    for (let i = 0; i < 300; i++) ids.push((await stores[0]!.createTask(newTask({ priority: i % 3 }), CLI)).id);
+    for (let i = 0; i < 300; i++)
+      ids.push((await stores[0]!.createTask(newTask({ priority: i % 3 }), CLI)).id);
 
     const claimedBy = await Promise.all(
       stores.map(async (store, n) => {
@@ -76,7 +77,7 @@ describe('PostgreSQL store: several nodes at once', () => {
     await Promise.all(
       stores.map(async (store, n) => {
         const worker = `node-${n}`;
-        for (let idle = 0; idle < 20; ) {
+        for (let idle = 0; idle < 20;) {
           const batch = await store.claimTasks({ worker_id: worker, limit: 2, lease_ms: 60_000 });
           if (batch.length === 0) {
             const detail = await store.getOrchestration(created.id);
@@ -129,7 +130,9 @@ describe('PostgreSQL store: several nodes at once', () => {
       );
       const events = await stores[0]!.listEvents({ orchestration_id: created.id, limit: 10_000 });
       expect(events.filter((e) => e.type === 'orchestration_finished')).toHaveLength(1);
-      expect(events.filter((e) => e.type === 'orchestration_budget_exhausted')).toHaveLength(cost === null ? 0 : 1);
+      expect(events.filter((e) => e.type === 'orchestration_budget_exhausted')).toHaveLength(
+        cost === null ? 0 : 1,
+      );
       const detail = (await stores[0]!.getOrchestration(created.id))!;
       expect(detail.cost_usd).toBe(cost === null ? 0 : 16);
       expect(detail.finished_at).not.toBeNull();

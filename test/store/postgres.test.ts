@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEvent } from '../../src/domain/vocabulary.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { adminQuery, dropSchema, freshSchemaName, openPostgresStore, TEST_DATABASE_URL } from '../helpers/postgres.js';
+import {
+  adminQuery,
+  dropSchema,
+  freshSchemaName,
+  openPostgresStore,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.js';
 import { describeStoreSuite } from './store-suite.js';
 import { CLI, newTask, sleep } from './suite/helpers.js';
 
@@ -53,11 +59,15 @@ describe('PostgresStore on a shared database', () => {
   it('refuses a schema written by a newer claude-worker, saying which version it is and which it knows', async () => {
     const schema = newSchema();
     await storeOn(schema).migrate();
-    await adminQuery(`INSERT INTO "${schema}".migrations (version, name, applied_at) VALUES (999, 'future', 0)`);
+    await adminQuery(
+      `INSERT INTO "${schema}".migrations (version, name, applied_at) VALUES (999, 'future', 0)`,
+    );
     await expect(storeOn(schema).migrate()).rejects.toMatchObject({
       code: 'config',
       message: expect.stringMatching(
-        new RegExp(`newer claude-worker \\(schema version 999; this version knows up to ${PG_MIGRATIONS.length}\\)`),
+        new RegExp(
+          `newer claude-worker \\(schema version 999; this version knows up to ${PG_MIGRATIONS.length}\\)`,
+        ),
       ),
     });
   });

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { readServerInfo } from '../../api/server-info.js';
 import { isAlive } from '../../platform/process-alive.js';
 import { CONFIG_KEYS, displayPath, flagName } from '../../config/load.js';
+import { maskDatabaseUrl } from '../../config/database-url.js';
 import { ConfigSchema, envName, type Config, type ConfigKey } from '../../config/schema.js';
 import type { CliRun } from '../context.js';
 import { table, outputWidth } from '../format.js';
@@ -21,7 +22,38 @@ export function maskToken(token: string | null): string | null {
 }
 
 function shownValue(config: Config, key: ConfigKey): unknown {
-  return key === 'token' ? maskToken(config.token) : config[key];
+  if (key === 'token') return maskToken(config.token);
+  if (key === 'database_url' && config.database_url !== null) return maskDatabaseUrl(config.database_url);
+  return config[key];
+}
+
+interface StoreStatus {
+  kind: 'sqlite' | 'postgres';
+  location: string;
+  reachable: boolean;
+  detail: string;
+}
+
+/** Which store the settings name, and whether it opens (never with a password in sight). */
+async function storeStatus(config: Config): Promise<StoreStatus> {
+  const { probeStore } = await import('../../app.js');
+  const { storeChoice } = await import('../../store/open-store.js');
+  try {
+    const probe = await probeStore(config);
+    const detail =
+      probe.kind === 'sqlite'
+        ? `${probe.tasks ?? 0} tasks`
+        : probe.schema_version === null
+          ? 'reachable; schema not created yet (run `claude-worker db migrate`, or start a server)'
+          : `reachable; schema version ${probe.schema_version}, ${probe.tasks ?? 0} tasks`;
+    return { kind: probe.kind, location: probe.location, reachable: true, detail };
+  } catch (err) {
+    return {
+      ...storeChoice(config),
+      reachable: false,
+      detail: err instanceof Error ? err.message : String(err),
+    };
+  }
 }
 
 export function registerConfig(program: Command, run: CliRun): void {
@@ -51,7 +83,7 @@ variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME 
             },
           ]),
         );
-        context.json({ settings, files });
+        context.json({ settings, files, store: await storeStatus(config) });
         return;
       }
       const rows = CONFIG_KEYS.map((key) => [key, JSON.stringify(shownValue(config, key)), sources[key]]);
@@ -69,6 +101,11 @@ variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME 
       );
       context.print(
         `the flags are ${['home', 'url', 'port'].map((k) => flagName(k as ConfigKey)).join(', ')}.`,
+      );
+      const store = await storeStatus(config);
+      context.print(
+        `store:        ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${store.location} ` +
+          `(${store.reachable ? store.detail : `not reachable: ${store.detail}`})`,
       );
       for (const warning of warnings) context.note(`warning: ${warning}`);
       const running = await readServerInfo(context.paths.serverInfo);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { positiveNumber, wholeNumber } from '../args.js';
 import { connect } from '../connect.js';
+import { DATABASE_URL_FLAG, DATABASE_URL_HELP } from './db.js';
 import type { CliContext, CliRun } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatDuration } from '../format.js';
@@ -37,8 +38,9 @@ export function registerServer(program: Command, run: CliRun): void {
     .command('start')
     .description('Start the server in the background (nothing happens if it already runs)')
     .option('--json', 'print server.json of the running server')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      await start(run.context(command), options.json === true);
+    .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
+    .action(async (options: { json?: boolean; databaseUrl?: string }, command: Command) => {
+      await start(run.context(command, { database_url: options.databaseUrl }), options.json === true);
     });
 
   server
@@ -70,8 +72,9 @@ export function registerServer(program: Command, run: CliRun): void {
       STOP_TIMEOUT_SECONDS,
     )
     .option('--force', 'kill the old one (SIGKILL) if it has not exited in time')
-    .action(async (options: StopOptions, command: Command) => {
-      const context = run.context(command);
+    .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
+    .action(async (options: StopOptions & { databaseUrl?: string }, command: Command) => {
+      const context = run.context(command, { database_url: options.databaseUrl });
       const stopped = await stop(context, options);
       if (stopped !== EXIT.ok) {
         run.exitCode = stopped;
@@ -85,25 +88,32 @@ export function registerServer(program: Command, run: CliRun): void {
     .description('Run the server in the foreground until interrupted (what `start` runs in the background)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--concurrency <n>', 'tasks run at once', wholeNumber)
-    .action(async (options: { host?: string; concurrency?: number }, command: Command) => {
-      const context = run.context(command, { host: options.host, concurrency: options.concurrency });
-      const existing = await findLocalServer(context.paths);
-      if (existing) {
-        throw new ClaudeWorkerError(
-          'conflict',
-          `A server for ${context.paths.home} is already running at ${existing.info.url} (pid ${existing.info.pid}). ` +
-            'Stop it first with `claude-worker server stop`, or use another home folder (--home).',
+    .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
+    .action(
+      async (options: { host?: string; concurrency?: number; databaseUrl?: string }, command: Command) => {
+        const context = run.context(command, {
+          host: options.host,
+          concurrency: options.concurrency,
+          database_url: options.databaseUrl,
+        });
+        const existing = await findLocalServer(context.paths);
+        if (existing) {
+          throw new ClaudeWorkerError(
+            'conflict',
+            `A server for ${context.paths.home} is already running at ${existing.info.url} (pid ${existing.info.pid}). ` +
+              'Stop it first with `claude-worker server stop`, or use another home folder (--home).',
+          );
+        }
+        const { runServer } = await import('../../api/serve.js');
+        const running = await runServer(context.loaded.config);
+        context.print(
+          `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}). ` +
+            'Stop it with Ctrl-C or `claude-worker server stop`.',
         );
-      }
-      const { runServer } = await import('../../api/serve.js');
-      const running = await runServer(context.loaded.config);
-      context.print(
-        `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}). ` +
-          'Stop it with Ctrl-C or `claude-worker server stop`.',
-      );
-      // Stays up until SIGTERM/SIGINT: runServer then shuts down gracefully and exits the process.
-      await new Promise<never>(() => undefined);
-    });
+        // Stays up until SIGTERM/SIGINT: runServer then shuts down gracefully and exits the process.
+        await new Promise<never>(() => undefined);
+      },
+    );
 }
 
 async function start(context: CliContext, json: boolean): Promise<void> {

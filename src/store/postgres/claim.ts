@@ -76,7 +76,9 @@ async function pickTasks(tx: PgTx, request: ClaimRequest): Promise<number[]> {
       GROUP BY orchestration_id`);
     for (const r of rows) running.set(r.orchestration_id, r.n);
   }
-  const state = capacityState(caps.map((c) => ({ id: c.id, free: c.max_parallel - (running.get(c.id) ?? 0) })));
+  const state = capacityState(
+    caps.map((c) => ({ id: c.id, free: c.max_parallel - (running.get(c.id) ?? 0) })),
+  );
   for (;;) {
     const rows = await candidates(tx, request, request.limit - state.chosen.length, state.full, state.chosen);
     if (takeWithinCapacity(state, rows, request.limit)) return state.chosen;

@@ -70,9 +70,15 @@ export function isConnectionError(err: unknown): boolean {
   const code = (err as PgErrorLike | null)?.code;
   if (typeof code !== 'string') return /timeout|terminated|Connection/i.test(String(err));
   return (
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
-      code,
-    ) ||
+    [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'ETIMEDOUT',
+      'ECONNRESET',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+    ].includes(code) ||
     code.startsWith('08') || // connection exception
     code.startsWith('28') || // invalid authorization
     code === '3D000' || // database does not exist

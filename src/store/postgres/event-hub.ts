@@ -179,7 +179,8 @@ class EventTail {
     this.again = false;
     try {
       if (this.high === null) {
-        const row = (await sql<{ id: number | null }>`SELECT max(id) AS id FROM events`.execute(this.db)).rows[0];
+        const row = (await sql<{ id: number | null }>`SELECT max(id) AS id FROM events`.execute(this.db))
+          .rows[0];
         this.high = row?.id ?? 0;
       }
       for (;;) {
@@ -212,7 +213,8 @@ class EventTail {
     for (const row of rows) {
       const wasMissing = this.missing.delete(row.id);
       if (row.id > high) {
-        for (let id = high + 1; id < row.id && this.missing.size < MAX_MISSING; id++) this.missing.set(id, deadline);
+        for (let id = high + 1; id < row.id && this.missing.size < MAX_MISSING; id++)
+          this.missing.set(id, deadline);
         high = row.id;
       } else if (!wasMissing) {
         continue;

@@ -35,7 +35,11 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       fence.attempt_count === finish.attempt;
     if (!holds) continue;
     const ending = decideAttemptEnding(
-      { id: finish.task_id, cancel_requested: fence.cancel_requested !== 0, interruptions: fence.interruptions },
+      {
+        id: finish.task_id,
+        cancel_requested: fence.cancel_requested !== 0,
+        interruptions: fence.interruptions,
+      },
       finish,
     );
     assertTransition(finish.task_id, 'running', ending.status);
@@ -100,4 +104,3 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
 export function taskRow(tx: PgTx, id: number): Promise<TaskRow | undefined> {
   return tx.row(sql<TaskRow>`SELECT * FROM tasks WHERE id = ${id}`);
 }
-

@@ -31,14 +31,16 @@ export async function migratePostgres(
   where: string,
 ): Promise<MigrationResult> {
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext('claude-worker migrate'), hashtext(${schema}))`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(hashtext('claude-worker migrate'), hashtext(${schema}))`.execute(
+      trx,
+    );
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(trx);
     await sql`CREATE TABLE IF NOT EXISTS ${sql.id(schema, 'migrations')} (
       version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`.execute(trx);
     const done = new Set(
-      (await sql<{ version: number }>`SELECT version FROM ${sql.id(schema, 'migrations')}`.execute(trx)).rows.map(
-        (r) => r.version,
-      ),
+      (
+        await sql<{ version: number }>`SELECT version FROM ${sql.id(schema, 'migrations')}`.execute(trx)
+      ).rows.map((r) => r.version),
     );
     const known = new Set(PG_MIGRATIONS.map((m) => m.version));
     const latest = Math.max(...known);

@@ -10,7 +10,9 @@ import type { AttemptStatsRow, BreakerSettings, ModelGate } from '../store.js';
 import type { PgTx } from './transactions.js';
 
 async function ensure(tx: PgTx, model: string): Promise<void> {
-  await tx.rows(sql`INSERT INTO model_gates (model, updated_at) VALUES (${model}, ${tx.now}) ON CONFLICT (model) DO NOTHING`);
+  await tx.rows(
+    sql`INSERT INTO model_gates (model, updated_at) VALUES (${model}, ${tx.now}) ON CONFLICT (model) DO NOTHING`,
+  );
 }
 
 async function read(tx: PgTx, model: string): Promise<ModelGate> {
@@ -24,7 +26,12 @@ export async function listModelGates(tx: PgTx): Promise<ModelGate[]> {
   return rows.map((row) => rowToGate(row, tx.now));
 }
 
-export async function setModelCooldown(tx: PgTx, model: string, until: number, reason: string): Promise<ModelGate> {
+export async function setModelCooldown(
+  tx: PgTx,
+  model: string,
+  until: number,
+  reason: string,
+): Promise<ModelGate> {
   await ensure(tx, model);
   await tx.rows(sql`
     UPDATE model_gates
@@ -63,7 +70,12 @@ export async function recordModelSuccess(tx: PgTx, model: string): Promise<Model
   return rows.length === 0 ? null : read(tx, model);
 }
 
-export async function acquireProbe(tx: PgTx, model: string, workerId: string, ttlMs: number): Promise<boolean> {
+export async function acquireProbe(
+  tx: PgTx,
+  model: string,
+  workerId: string,
+  ttlMs: number,
+): Promise<boolean> {
   const rows = await tx.rows(sql`
     UPDATE model_gates SET probe_worker_id = ${workerId}, probe_expires_at = ${tx.now + ttlMs}, updated_at = ${tx.now}
     WHERE model = ${model} AND breaker_open = 1 AND breaker_open_until <= ${tx.now}

@@ -5,7 +5,7 @@
  * retries, skips, budgets, recovery) are the shared pure functions the SQLite store calls too; the modules here
  * hold SQL, row locks and transactions.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl } from '../../config/database-url.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
@@ -35,11 +35,17 @@ import type {
 } from '../store.js';
 import { requestCancel } from './cancel.js';
 import { claimTasks } from './claim.js';
-import { connectionError, isConnectionError, openPool, schemaOf, type PostgresOptions } from './connection.js';
+import {
+  connectionError,
+  isConnectionError,
+  openPool,
+  schemaOf,
+  type PostgresOptions,
+} from './connection.js';
 import { createTask } from './create.js';
 import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
-import { migratePostgres, type MigrationResult } from './migrations.js';
+import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -87,6 +93,29 @@ export class PostgresStore implements Store {
     this.migrated = true;
     this.hub.markReady();
     return result;
+  }
+
+  /**
+   * Connects without changing anything: the schema version found (null when the schema is not created yet), the
+   * version this build knows, and the number of tasks when the schema exists.
+   */
+  async inspect(): Promise<{ version: number | null; known: number; tasks: number | null }> {
+    return this.guard(async () => {
+      const known = Math.max(...PG_MIGRATIONS.map((m) => m.version));
+      const table = await sql<{
+        t: string | null;
+      }>`SELECT to_regclass(${`${this.schema}.migrations`})::text AS t`.execute(this.db);
+      if (!table.rows[0]?.t) return { version: null, known, tasks: null };
+      const version = await sql<{
+        v: number | null;
+      }>`SELECT max(version) AS v FROM ${sql.id(this.schema, 'migrations')}`.execute(this.db);
+      const v = version.rows[0]?.v ?? null;
+      if (v === null || v > known) return { version: v, known, tasks: null };
+      const tasks = await sql<{
+        n: number;
+      }>`SELECT count(*) AS n FROM ${sql.id(this.schema, 'tasks')}`.execute(this.db);
+      return { version: v, known, tasks: tasks.rows[0]?.n ?? 0 };
+    });
   }
 
   async close(): Promise<void> {

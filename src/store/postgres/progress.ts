@@ -7,7 +7,12 @@ import { sql } from 'kysely';
 import type { LeaseRenewal, Progress } from '../store.js';
 import type { PgTx } from './transactions.js';
 
-export async function recordProgress(tx: PgTx, taskId: number, attempt: number, progress: Progress): Promise<void> {
+export async function recordProgress(
+  tx: PgTx,
+  taskId: number,
+  attempt: number,
+  progress: Progress,
+): Promise<void> {
   const numTurns = progress.num_turns ?? null;
   const cost = progress.cost_usd ?? null;
   const session = progress.session_id ?? null;

@@ -39,7 +39,9 @@ export class PgQueries {
   }
 
   async listAttempts(taskId: number): Promise<Attempt[]> {
-    const rows = await this.rows(sql<AttemptRow>`SELECT * FROM attempts WHERE task_id = ${taskId} ORDER BY number`);
+    const rows = await this.rows(
+      sql<AttemptRow>`SELECT * FROM attempts WHERE task_id = ${taskId} ORDER BY number`,
+    );
     return rows.map(rowToAttempt);
   }
 

@@ -92,7 +92,12 @@ export async function recoverTasks(tx: PgTx, request: RecoveryRequest): Promise<
       });
     }
     if (updated.orchestration_id !== null) {
-      await resolution.attemptEnded(updated.orchestration_id, attemptRow?.cost_usd ?? null, status === 'queued', cause);
+      await resolution.attemptEnded(
+        updated.orchestration_id,
+        attemptRow?.cost_usd ?? null,
+        status === 'queued',
+        cause,
+      );
       if (isTerminal(status)) await resolution.taskEnded(updated, status, cause);
     }
     recovered.push(updated);

@@ -61,7 +61,8 @@ async function retryContext(tx: PgTx, row: TaskRow): Promise<RetryContext | null
   if (row.orchestration_id === null) return null;
   const orchestration = await summaries.row(tx, row.orchestration_id);
   const dependent = await statements.dependent(tx, row.id);
-  if (!orchestration || !dependent) throw new Error(`claude-worker store: task ${row.id} vanished while retrying`);
+  if (!orchestration || !dependent)
+    throw new Error(`claude-worker store: task ${row.id} vanished while retrying`);
   return {
     orchestration: {
       id: orchestration.id,

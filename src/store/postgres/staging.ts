@@ -24,7 +24,9 @@ export async function listStaged(tx: Pick<PgTx, 'rows'>, group: string): Promise
 }
 
 async function lockGroup(tx: PgTx, group: string): Promise<StagedRow[]> {
-  await tx.rows(sql`SELECT pg_advisory_xact_lock(hashtext('claude-worker staged group'), hashtext(${group}))`);
+  await tx.rows(
+    sql`SELECT pg_advisory_xact_lock(hashtext('claude-worker staged group'), hashtext(${group}))`,
+  );
   return tx.rows(sql<StagedRow>`
     SELECT group_name, identifier, document, actor, correlation_id, staged_at, orchestration_id, submitted_at
     FROM staged_tasks WHERE group_name = ${group} ORDER BY seq`);
@@ -50,7 +52,11 @@ export async function stageTask(
   return listStaged(tx, group);
 }
 
-export async function markGroupSubmitted(tx: PgTx, group: string, orchestrationId: number): Promise<StagedTask[]> {
+export async function markGroupSubmitted(
+  tx: PgTx,
+  group: string,
+  orchestrationId: number,
+): Promise<StagedTask[]> {
   const rows = await lockGroup(tx, group);
   if (rows.length === 0) {
     throw nothingStaged(group);

@@ -82,7 +82,8 @@ export class PgTransactions {
   /** Inserts the transaction's events in one statement (ids in append order) and notifies other nodes. */
   private async flush(tx: Tx): Promise<TaskEvent[]> {
     if (tx.events.length === 0) return [];
-    const column = <V>(pick: (e: NewEvent, at: number) => V) => tx.events.map(({ event, at }) => pick(event, at));
+    const column = <V>(pick: (e: NewEvent, at: number) => V) =>
+      tx.events.map(({ event, at }) => pick(event, at));
     const result = await sql<{ id: number }>`
       INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
                           created_at)

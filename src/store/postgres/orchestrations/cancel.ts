@@ -69,7 +69,9 @@ export async function cancelOrchestration(tx: PgTx, id: number, actor: Actor): P
     tx.append({ ...event, ...cancelled, task_id: task.id, from_status: from, to_status: 'cancelled' });
   }
   for (const task of toStop) {
-    await tx.rows(sql`UPDATE tasks SET cancel_requested = 1, updated_at = ${cause.now} WHERE id = ${task.id}`);
+    await tx.rows(
+      sql`UPDATE tasks SET cancel_requested = 1, updated_at = ${cause.now} WHERE id = ${task.id}`,
+    );
     tx.append({
       ...event,
       type: 'task_cancel_requested',
@@ -81,7 +83,8 @@ export async function cancelOrchestration(tx: PgTx, id: number, actor: Actor): P
   }
   const resolution = new PgResolution(tx);
   resolution.touch(id, cause);
-  for (const task of notStarted) await resolution.taskEnded({ id: task.id, orchestration_id: id }, 'cancelled', cause);
+  for (const task of notStarted)
+    await resolution.taskEnded({ id: task.id, orchestration_id: id }, 'cancelled', cause);
   await resolution.settle();
   return detail();
 }

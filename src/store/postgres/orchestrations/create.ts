@@ -98,6 +98,7 @@ export async function addOrchestrationTasks(
   }
   await resolution.settle();
   const detail = await getOrchestration(tx, orchestrationId);
-  if (!detail) throw new Error(`claude-worker store: orchestration ${orchestrationId} vanished inside its transaction`);
+  if (!detail)
+    throw new Error(`claude-worker store: orchestration ${orchestrationId} vanished inside its transaction`);
   return detail;
 }

@@ -20,7 +20,9 @@ type Reader = Pick<PgTx, 'rows' | 'row'>;
 export async function getOrchestration(tx: Reader, id: number): Promise<OrchestrationDetail | undefined> {
   const row = await tx.row(sql<OrchestrationRow>`SELECT * FROM orchestrations WHERE id = ${id}`);
   if (!row) return undefined;
-  const taskRows = await tx.rows(sql<TaskRow>`SELECT * FROM tasks WHERE orchestration_id = ${id} ORDER BY id`);
+  const taskRows = await tx.rows(
+    sql<TaskRow>`SELECT * FROM tasks WHERE orchestration_id = ${id} ORDER BY id`,
+  );
   const edges = await tx.rows(sql<{ task_id: number; depends_on_task_id: number }>`
     SELECT d.task_id, d.depends_on_task_id
     FROM tasks t JOIN task_dependencies d ON d.task_id = t.id

@@ -54,7 +54,12 @@ export class PgResolution {
   }
 
   /** An attempt ended having cost `cost`: recorded; at the budget, every task not started is skipped. */
-  async attemptEnded(orchestrationId: number, cost: number | null, requeued: boolean, cause: Cause): Promise<void> {
+  async attemptEnded(
+    orchestrationId: number,
+    cost: number | null,
+    requeued: boolean,
+    cause: Cause,
+  ): Promise<void> {
     if (!cost && !requeued) return;
     this.touch(orchestrationId, cause);
     const skipped = await this.recordCost(orchestrationId, cost ?? 0, cause);
@@ -100,7 +105,10 @@ export class PgResolution {
   private async drain(): Promise<void> {
     while (this.head < this.queue.length) {
       const change = this.queue[this.head++]!;
-      for (const row of await s.bumpDependents(this.tx, counterChange(change.id, change.status, change.reopened))) {
+      for (const row of await s.bumpDependents(
+        this.tx,
+        counterChange(change.id, change.status, change.reopened),
+      )) {
         if (change.reopened) await this.rearm(row, change);
         else await this.resolve(row, change.cause);
       }
@@ -212,4 +220,3 @@ export class PgResolution {
     );
   }
 }
-

@@ -16,20 +16,25 @@ import type { PgTx } from '../transactions.js';
 
 export type { CostRow, CounterChange, DependencyRow, DependentRow };
 
-const DEPENDENT_COLUMNS = sql.raw(`id, status, orchestration_id, identifier, trigger_rule, initial_delay_seconds,
+const DEPENDENT_COLUMNS =
+  sql.raw(`id, status, orchestration_id, identifier, trigger_rule, initial_delay_seconds,
   prompt_template, error, pending_dependencies, deps_succeeded, deps_failed, deps_skipped, deps_cancelled`);
 
 type Reader = Pick<PgTx, 'row' | 'rows'>;
 
 export const statements = {
   bumpDependents: (tx: PgTx, c: CounterChange) =>
-    tx.rows(sql<DependentRow>`
+    tx
+      .rows(
+        sql<DependentRow>`
       UPDATE tasks
       SET pending_dependencies = pending_dependencies + ${c.pending},
           deps_succeeded = deps_succeeded + ${c.succeeded}, deps_failed = deps_failed + ${c.failed},
           deps_skipped = deps_skipped + ${c.skipped}, deps_cancelled = deps_cancelled + ${c.cancelled}
       WHERE id IN (SELECT task_id FROM task_dependencies WHERE depends_on_task_id = ${c.id})
-      RETURNING ${DEPENDENT_COLUMNS}`).then((rows) => rows.sort((a, b) => a.id - b.id)),
+      RETURNING ${DEPENDENT_COLUMNS}`,
+      )
+      .then((rows) => rows.sort((a, b) => a.id - b.id)),
 
   dependent: (tx: PgTx, id: number) =>
     tx.row(sql<DependentRow>`SELECT ${DEPENDENT_COLUMNS} FROM tasks WHERE id = ${id}`),
@@ -89,7 +94,8 @@ export const statements = {
 };
 
 export const summaries = {
-  row: (tx: Reader, id: number) => tx.row(sql<OrchestrationRow>`SELECT * FROM orchestrations WHERE id = ${id}`),
+  row: (tx: Reader, id: number) =>
+    tx.row(sql<OrchestrationRow>`SELECT * FROM orchestrations WHERE id = ${id}`),
 
   counts: async (tx: Reader, id: number): Promise<StatusCounts> => {
     const result = emptyCounts();
@@ -112,6 +118,7 @@ export const summaries = {
 export async function lockOrchestrations(tx: PgTx, ids: Iterable<number | null>): Promise<void> {
   const unique = [...new Set([...ids].filter((id): id is number => id !== null))].sort((a, b) => a - b);
   if (unique.length === 0) return;
-  await tx.rows(sql`SELECT id FROM orchestrations WHERE id = ANY(${unique}::bigint[]) ORDER BY id FOR UPDATE`);
+  await tx.rows(
+    sql`SELECT id FROM orchestrations WHERE id = ANY(${unique}::bigint[]) ORDER BY id FOR UPDATE`,
+  );
 }
-
