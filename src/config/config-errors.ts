@@ -3,6 +3,7 @@
  * CLAUDE_WORKER_CONCURRENCY). Change CLAUDE_WORKER_CONCURRENCY or unset it.` — the key, a plain-words rule, the
  * value as written, where it came from and the fix. Pure.
  */
+import { maskDatabaseUrl } from './database-url.js';
 import type { z } from 'zod';
 import { ClaudeWorkerError } from '../domain/errors.js';
 import type { ConfigKey } from './schema.js';
@@ -23,7 +24,9 @@ export function describeIssue(issue: z.core.$ZodIssue, origins: ReadonlyMap<Conf
   const key = issue.path[0];
   const layer = typeof key === 'string' ? origins.get(key as ConfigKey) : undefined;
   if (typeof key !== 'string' || !layer) return issue.message;
-  const what = `${plainMessage(issue, key as ConfigKey)} (got ${layer.shown} from ${layer.source})`;
+  // A database URL may carry a password: the message shows it masked.
+  const shown = key === 'database_url' ? maskDatabaseUrl(layer.shown) : layer.shown;
+  const what = `${plainMessage(issue, key as ConfigKey)} (got ${shown} from ${layer.source})`;
   return layer.fix ? `${key}: ${what}. ${layer.fix}` : `${key}: ${what}.`;
 }
 

@@ -14,7 +14,7 @@ export function maskDatabaseUrl(url: string): string {
     if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString().replace('%2A%2A%2A', '***');
   } catch {
-    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@').replace(/(password=)[^&]*/i, '$1***');
+    return url.replace(/(\/\/[^:/@]*:)[^/]*@/, '$1***@').replace(/(password=)[^&]*/i, '$1***');
   }
 }
 
