@@ -8,7 +8,6 @@ import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastif
 import type { Logger } from 'pino';
 import type { App } from '../app.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
-import { registerMcpRoute } from '../mcp/http.js';
 import { bearerMatches, unauthorized } from './auth.js';
 import { LiveStreams } from './live-streams.js';
 import { openApiRoute } from './openapi.js';
@@ -30,7 +29,12 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** How often followed logs look for new lines (default 200 ms). */
   followIntervalMs?: number;
+  /** More endpoints from outside the REST API (the MCP endpoint), registered behind the same token check. */
+  mounts?: ServerMount[];
 }
+
+/** Registers routes of another part on the server (e.g. `/mcp`), given the bearer-token check to put before them. */
+export type ServerMount = (fastify: FastifyInstance, authenticate: onRequestHookHandler) => void;
 
 function parseJsonBody(
   _request: unknown,
@@ -116,7 +120,6 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);
-  // MCP over Streamable HTTP, behind the same token (src/mcp/http.ts).
-  registerMcpRoute(fastify, app, authenticate, options.logger || undefined);
+  for (const mount of options.mounts ?? []) mount(fastify, authenticate);
   return fastify;
 }
