@@ -17,6 +17,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
+import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
 
@@ -114,6 +115,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...healthRoutes(app, streams, startedAt),
     ...taskRoutes(app),
     ...orchestrationRoutes(app),
+    ...stagedGroupRoutes(app),
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
