@@ -9,6 +9,7 @@ import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
 import { OrchestrationService } from './engine/orchestration-service.js';
+import { StagingService } from './engine/staging-service.js';
 import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
@@ -97,6 +98,7 @@ export class App {
     readonly logFiles: TaskLogFiles,
     readonly tasks: TaskService,
     readonly orchestrations: OrchestrationService,
+    readonly staging: StagingService,
     readonly engine: Engine | null,
   ) {}
 
@@ -119,6 +121,7 @@ export class App {
       () => engine?.stats().memory.admission_blocked ?? null,
     );
     const orchestrations = new OrchestrationService(store, tasks);
+    const staging = new StagingService(store, orchestrations, tasks);
     if (options.worker !== false) {
       // Claude Code retries API errors itself inside an attempt; bound that, so the worker's own retries across
       // attempts (with the shared rate-limit cool-down) decide, and a 429 does not hide for minutes in one attempt.
@@ -130,7 +133,7 @@ export class App {
         });
       engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }
-    return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine);
+    return new App(config, paths, store, bus, logFiles, tasks, orchestrations, staging, engine);
   }
 
   /** Recovers orphaned tasks and starts claiming. */

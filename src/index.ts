@@ -5,7 +5,7 @@
 export { App, type AppOptions } from './app.js';
 export { DEFAULTS, ConfigSchema, type Config } from './config/schema.js';
 export { loadConfig } from './config/load.js';
-export { runServer, type RunningServer } from './api/serve.js';
+export { runServer, type RunningServer } from './serve.js';
 export { ClaudeWorkerClient } from './client/http-client.js';
 export { ClaudeExecutor } from './executor/claude-executor.js';
 export type { Executor, ExecutionOutcome, ExecutionRequest, ExecutorMessage } from './executor/executor.js';

@@ -8,7 +8,6 @@ import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastif
 import type { Logger } from 'pino';
 import type { App } from '../app.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
-import { registerMcpRoute } from '../mcp/http.js';
 import { bearerMatches, unauthorized } from './auth.js';
 import { LiveStreams } from './live-streams.js';
 import { openApiRoute } from './openapi.js';
@@ -18,6 +17,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
+import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
 
@@ -30,7 +30,12 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** How often followed logs look for new lines (default 200 ms). */
   followIntervalMs?: number;
+  /** More endpoints from outside the REST API (the MCP endpoint), registered behind the same token check. */
+  mounts?: ServerMount[];
 }
+
+/** Registers routes of another part on the server (e.g. `/mcp`), given the bearer-token check to put before them. */
+export type ServerMount = (fastify: FastifyInstance, authenticate: onRequestHookHandler) => void;
 
 function parseJsonBody(
   _request: unknown,
@@ -110,13 +115,13 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...healthRoutes(app, streams, startedAt),
     ...taskRoutes(app),
     ...orchestrationRoutes(app),
+    ...stagedGroupRoutes(app),
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);
-  // MCP over Streamable HTTP, behind the same token (src/mcp/http.ts).
-  registerMcpRoute(fastify, app, authenticate, options.logger || undefined);
+  for (const mount of options.mounts ?? []) mount(fastify, authenticate);
   return fastify;
 }

@@ -1,13 +1,2 @@
-/**
- * The package version, read once from package.json (two folders up from both `src/api/` and `dist/api/`).
- */
-import { readFileSync } from 'node:fs';
-
-function readVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  const parsed = JSON.parse(text) as { version?: unknown };
-  if (typeof parsed.version !== 'string') throw new Error('package.json has no "version" field');
-  return parsed.version;
-}
-
-export const VERSION: string = readVersion();
+/** The package version (src/version.ts), where the API and the CLI have always found it. */
+export { VERSION } from '../version.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OrchestrationDocument } from '../contract/orchestration-schemas.js';
+import { OrchestrationSchema } from '../contract/orchestration-record.js';
 import { AttemptSchema, TaskEventSchema, TaskSchema } from '../contract/task-schemas.js';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
 
@@ -177,21 +178,8 @@ export const ListOrchestrationsQuery = z.strictObject({
 });
 export type ListOrchestrationsQuery = z.infer<typeof ListOrchestrationsQuery>;
 
-export const OrchestrationSchema = z.object({
-  id: z.number(),
-  name: z.string().nullable(),
-  status: z.enum(ORCHESTRATION_STATUSES),
-  max_parallel: z.number().nullable(),
-  budget_usd: z.number().nullable(),
-  cost_usd: z.number(),
-  task_count: z.number(),
-  counts: z.record(z.enum(TASK_STATUSES), z.number()),
-  cancel_requested: z.boolean(),
-  status_reason: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  finished_at: z.string().nullable(),
-});
+// The orchestration record lives in the shared contract (MCP answers with it too).
+export { OrchestrationSchema };
 
 export const OrchestrationDetailSchema = OrchestrationSchema.extend({
   tasks: z.array(TaskSchema.extend({ depends_on: z.array(z.string()) })),

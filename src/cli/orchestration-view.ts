@@ -13,7 +13,7 @@ import {
   type OrchestrationTask,
 } from '../domain/vocabulary.js';
 import { formatAge, formatCost, formatDuration, oneLine, truncate } from './format.js';
-import { elapsedMs } from './task-view.js';
+import { elapsedMs, nextAttempt } from './task-view.js';
 
 /** An orchestration id argument; a usage error (exit 2) otherwise. */
 export function parseOrchestrationId(text: string): number {
@@ -104,8 +104,7 @@ export function taskDetail(
     }
     case 'queued': {
       const startsIn = task.run_after ? Date.parse(task.run_after) - now : 0;
-      const attempt =
-        task.attempt_count > 0 ? ` (attempt ${task.attempt_count + 1} of ${task.max_attempts})` : '';
+      const attempt = task.attempt_count > 0 ? ` (${nextAttempt(task)})` : '';
       if (startsIn > 1000) return `starts in ${formatDuration(startsIn)}${attempt}`;
       return `${task.status_reason ?? 'ready'}${attempt}`;
     }

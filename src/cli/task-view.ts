@@ -19,8 +19,7 @@ export function queuedLine(task: Task): string {
 /** `Task 12 running · [tool:Bash] npm test · 3 turns · $0.0123 · 1m 03s` */
 export function progressLine(task: Task, now: number = Date.now(), withElapsed = true): string {
   const parts = [`Task ${task.id} ${task.status}`];
-  if (task.status === 'queued' && task.attempt_count > 0)
-    parts[0] += ` (attempt ${task.attempt_count + 1} of ${task.max_attempts})`;
+  if (task.status === 'queued' && task.attempt_count > 0) parts[0] += ` (${nextAttempt(task)})`;
   if (task.status_reason && (task.status === 'queued' || task.status === 'waiting'))
     parts.push(task.status_reason);
   if (task.last_action) parts.push(oneLine(task.last_action));
@@ -56,6 +55,31 @@ export function endLines(task: Task): string[] {
   return lines;
 }
 
+/** Which counted attempt comes next: `attempt 2 of 3`, `attempt 2 of 3, 4 not counted`. */
+export function nextAttempt(task: Task): string {
+  const counted = task.attempt_count - task.uncounted_attempts;
+  const uncounted = task.uncounted_attempts > 0 ? `, ${task.uncounted_attempts} not counted` : '';
+  return `attempt ${counted + 1} of ${task.max_attempts}${uncounted}`;
+}
+
+/**
+ * `3 of 3`, or with attempts that did not count against max_attempts:
+ * `3 of 3 (2 interrupted by a stopped worker, 1 rate-limit wait, not counted)`.
+ */
+export function attemptsText(task: Task, attempts: readonly Attempt[]): string {
+  const counted = task.attempt_count - task.uncounted_attempts;
+  const text = `${counted} of ${task.max_attempts}`;
+  if (task.uncounted_attempts === 0) return text;
+  const stopped = attempts.filter((a) => !a.counted && a.status === 'interrupted').length;
+  const waits = attempts.filter((a) => !a.counted && a.status !== 'interrupted').length;
+  const kinds = [
+    stopped > 0 ? `${stopped} interrupted by a stopped worker` : null,
+    waits > 0 ? `${waits} rate-limit wait${waits === 1 ? '' : 's'}` : null,
+  ].filter((kind): kind is string => kind !== null);
+  const which = kinds.length > 0 ? kinds.join(', ') : `${task.uncounted_attempts}`;
+  return `${text} (${which}, not counted)`;
+}
+
 function field(name: string, value: string): string {
   return `  ${name.padEnd(12)}${value}`;
 }
@@ -79,7 +103,7 @@ export function statusLines(task: TaskWithAttempts, now: number = Date.now()): s
   if (task.started_at) lines.push(field('started', task.started_at));
   if (task.finished_at) lines.push(field('finished', task.finished_at));
   if (elapsed !== null) lines.push(field('elapsed', formatDuration(elapsed)));
-  lines.push(field('attempts', `${task.attempt_count} of ${task.max_attempts}`));
+  lines.push(field('attempts', attemptsText(task, task.attempts)));
   if (task.tags.length) lines.push(field('tags', task.tags.join(', ')));
   if (task.num_turns !== null || task.cost_usd !== null) {
     lines.push(

@@ -4,7 +4,8 @@
  * events) as async iterables that end when the server ends them or the caller aborts.
  */
 import type { ErrorStats } from '../engine/error-stats.js';
-import type { ModelGate } from '../store/store.js';
+import type { StagedGroup, SubmitStagedGroupBody } from '../contract/staging-schemas.js';
+import type { ModelGate, StagedTask } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
 import type { CreateTaskInput } from '../contract/task-schemas.js';
@@ -201,6 +202,20 @@ export class ClaudeWorkerClient {
   }
 
   /** Creates an orchestration from a document (`OrchestrationRequest`); directories must be absolute. */
+  /** Stages a task (one entry of a workflow document) in a group; returns the group's staged tasks. */
+  stageTask(group: string, task: Record<string, unknown>): Promise<{ group: string; tasks: StagedTask[] }> {
+    return this.json('POST', `/api/v1/staged-groups/${encodeURIComponent(group)}/tasks`, { body: task });
+  }
+
+  getStagedGroup(group: string): Promise<StagedGroup> {
+    return this.json('GET', `/api/v1/staged-groups/${encodeURIComponent(group)}`);
+  }
+
+  /** Submits a staged group as one orchestration (once). */
+  submitStagedGroup(group: string, settings: SubmitStagedGroupBody): Promise<OrchestrationDetail> {
+    return this.json('POST', `/api/v1/staged-groups/${encodeURIComponent(group)}/submit`, { body: settings });
+  }
+
   createOrchestration(document: unknown): Promise<OrchestrationDetail> {
     return this.json('POST', '/api/v1/orchestrations', { body: document ?? null });
   }

@@ -19,29 +19,18 @@ import type {
   WaitRequest,
   WorkerBackend,
 } from './backend.js';
-import { GroupStaging } from './staging.js';
 import { boundTail, TAIL_SLACK_BYTES, waitUntilFinished } from './wait.js';
 
 const POLL_INTERVAL_MS = 2000;
 
 export class AppBackend implements WorkerBackend {
-  private readonly staging: GroupStaging;
-
   constructor(
     private readonly app: App,
     readonly mode: BackendMode,
     private readonly actor: Actor,
     /** Runs on close (the standalone backend closes its App); nothing for a shared App. */
     private readonly onClose: () => Promise<void> = async () => {},
-  ) {
-    this.staging = new GroupStaging({
-      store: async () => app.store,
-      createOrchestration: (document) => app.orchestrations.create(document, actor),
-      cancelOrchestration: (id) => app.orchestrations.cancel(id, actor),
-      directoryProblem: (dir) => app.tasks.directoryProblem(dir),
-      actor,
-    });
-  }
+  ) {}
 
   createTask(input: CreateTaskInput): Promise<Task> {
     return this.app.tasks.createTask(input, this.actor);
@@ -82,11 +71,11 @@ export class AppBackend implements WorkerBackend {
   }
 
   stageTask(group: string, task: Record<string, unknown>): Promise<StagedTask[]> {
-    return this.staging.stage(group, task);
+    return this.app.staging.stage(group, task, this.actor);
   }
 
   submitGroup(group: string, options: SubmitGroupOptions): Promise<OrchestrationDetail> {
-    return this.staging.submit(group, options);
+    return this.app.staging.submit(group, options, this.actor);
   }
 
   createOrchestration(document: unknown): Promise<OrchestrationDetail> {

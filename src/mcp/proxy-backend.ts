@@ -1,14 +1,14 @@
 /**
  * The proxy backend: the tools call the claude-worker REST server through the typed client, exactly as the CLI does
  * (the `connect` function it is given finds the server, starting it when none answers). Tasks run in the server and
- * outlive the MCP process. Staged groups are kept in the home folder's store, opened on first use, so they survive a
- * restart of the MCP process too; the graph is validated by the server when the group is submitted.
+ * outlive the MCP process. Staged groups live in the server too (`/api/v1/staged-groups`), so they survive a restart
+ * of the MCP process; the graph is validated by the server when the group is submitted. Nothing here opens a store.
  */
 import type { ClaudeWorkerClient } from '../client/http-client.js';
 import type { CreateTaskInput } from '../contract/task-schemas.js';
 import { isClaudeWorkerError } from '../domain/errors.js';
 import type { OrchestrationDetail, Task } from '../domain/vocabulary.js';
-import type { OrchestrationPage, StagedTask, Store, TaskPage } from '../store/store.js';
+import type { OrchestrationPage, StagedTask, TaskPage } from '../store/store.js';
 import type {
   LogTail,
   LogTailRequest,
@@ -19,8 +19,6 @@ import type {
   WaitRequest,
   WorkerBackend,
 } from './backend.js';
-import { MCP_ACTOR } from './backend.js';
-import { GroupStaging } from './staging.js';
 import { boundTail, TAIL_SLACK_BYTES, waitUntilFinished } from './wait.js';
 
 const POLL_INTERVAL_MS = 500;
@@ -28,24 +26,13 @@ const POLL_INTERVAL_MS = 500;
 export interface ProxyBackendOptions {
   /** A client of the server, starting the server when none answers (the CLI's `connect`). */
   connect: () => Promise<ClaudeWorkerClient>;
-  /** Opens (and migrates) the store that keeps staged groups. */
-  openStagingStore: () => Promise<Store>;
 }
 
 export class ProxyBackend implements WorkerBackend {
   readonly mode = 'proxy';
   private client: Promise<ClaudeWorkerClient> | null = null;
-  private stagingStore: Promise<Store> | null = null;
-  private readonly staging: GroupStaging;
 
-  constructor(private readonly options: ProxyBackendOptions) {
-    this.staging = new GroupStaging({
-      store: () => this.store(),
-      createOrchestration: (document) => this.call((c) => c.createOrchestration(document)),
-      cancelOrchestration: (id) => this.call((c) => c.cancelOrchestration(id)),
-      actor: MCP_ACTOR,
-    });
-  }
+  constructor(private readonly options: ProxyBackendOptions) {}
 
   createTask(input: CreateTaskInput): Promise<Task> {
     return this.call((c) => c.createTask(input));
@@ -75,12 +62,17 @@ export class ProxyBackend implements WorkerBackend {
     return waitUntilFinished({ getTask: () => this.getTask(id), intervalMs: POLL_INTERVAL_MS }, request);
   }
 
-  stageTask(group: string, task: Record<string, unknown>): Promise<StagedTask[]> {
-    return this.staging.stage(group, task);
+  async stageTask(group: string, task: Record<string, unknown>): Promise<StagedTask[]> {
+    return (await this.call((c) => c.stageTask(group, task))).tasks;
   }
 
   submitGroup(group: string, options: SubmitGroupOptions): Promise<OrchestrationDetail> {
-    return this.staging.submit(group, options);
+    const settings = {
+      name: options.name,
+      max_parallel: options.max_parallel,
+      budget_usd: options.budget_usd,
+    };
+    return this.call((c) => c.submitStagedGroup(group, settings));
   }
 
   createOrchestration(document: unknown): Promise<OrchestrationDetail> {
@@ -95,17 +87,7 @@ export class ProxyBackend implements WorkerBackend {
     return this.call((c) => c.listOrchestrations(request));
   }
 
-  async close(): Promise<void> {
-    const store = this.stagingStore;
-    this.stagingStore = null;
-    if (store) await (await store).close();
-  }
-
-  private store(): Promise<Store> {
-    this.stagingStore ??= this.options.openStagingStore();
-    this.stagingStore.catch(() => (this.stagingStore = null));
-    return this.stagingStore;
-  }
+  async close(): Promise<void> {}
 
   /**
    * Runs a request; when the server refused the connection (it stopped since we connected), connects again, which

@@ -4,7 +4,7 @@
  * http.ts); transports are the callers' business.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { VERSION } from '../api/version.js';
+import { VERSION } from '../version.js';
 import { stderrLogger, type Logger } from '../observability/logger.js';
 import type { BackendMode, WorkerBackend } from './backend.js';
 import { registerCreateTask } from './tools/create-task.js';

@@ -6,12 +6,8 @@
  * Objects are strict: a misspelt field is refused, never silently dropped.
  */
 import { z } from 'zod';
-import {
-  IDENTIFIER_PATTERN,
-  invalidIdentifierMessage,
-  OrchestrationDocument,
-  WorkflowTask,
-} from '../contract/orchestration-schemas.js';
+import { OrchestrationDocument, WorkflowTask } from '../contract/orchestration-schemas.js';
+import { GroupName } from '../contract/staging-schemas.js';
 import { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES } from '../domain/vocabulary.js';
 
@@ -28,12 +24,6 @@ function requiredText<T extends z.ZodType<unknown, string>>(field: string, hint:
     })
     .pipe(schema);
 }
-
-export const GroupName = z
-  .string({ error: 'orchestration_group must be text such as "release"' })
-  .regex(IDENTIFIER_PATTERN, {
-    error: (iss) => `orchestration_group: ${invalidIdentifierMessage(String(iss.input))}`,
-  });
 
 /** An id: a positive whole number (digits in a string are accepted too, as models sometimes send them). */
 function idOf(what: string, example: number, from: string) {

@@ -4,7 +4,7 @@
  * stay small; result text is returned by the tools that are about results, bounded in size.
  */
 import { z } from 'zod';
-import { OrchestrationSchema } from '../api/wire-schemas.js';
+import { OrchestrationSchema } from '../contract/orchestration-record.js';
 import { TaskSchema } from '../contract/task-schemas.js';
 import type { OrchestrationDetail, Task } from '../domain/vocabulary.js';
 

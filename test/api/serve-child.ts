@@ -1,7 +1,7 @@
 /**
  * Runs a server in a child process for the signal test: `vite-node test/api/serve-child.ts <home>`.
  */
-import { runServer } from '../../src/api/serve.js';
+import { runServer } from '../../src/serve.js';
 import { apiTestConfig } from './test-config.js';
 
 const home = process.argv[2];

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runServer, type RunningServer } from '../../src/api/serve.js';
+import { runServer, type RunningServer } from '../../src/serve.js';
 import { ClaudeWorkerClient } from '../../src/client/http-client.js';
 import { apiTestConfig, tempDir } from './test-config.js';
 import { errorOf, waitFor } from './test-server.js';

@@ -3,7 +3,7 @@
  * and a client for it, and polling helpers that read through the client as a user would.
  */
 import { rmSync } from 'node:fs';
-import { runServer, type RunningServer } from '../../src/api/serve.js';
+import { runServer, type RunningServer } from '../../src/serve.js';
 import type { Config } from '../../src/config/schema.js';
 import type { TaskStatus } from '../../src/domain/vocabulary.js';
 import { ClaudeWorkerClient, type TaskWithAttempts } from '../../src/client/http-client.js';

@@ -1,41 +1,40 @@
 /**
- * Submitting a staged group is refused the second time, even when two submits race: inside one MCP process they are
- * serialised (one orchestration is created), and across processes (two stagings over one store) the loser's
- * orchestration is cancelled, so exactly one runs. Real App and SQLite store; no worker runs the tasks.
+ * Submitting a staged group is refused the second time, even when two submits race: inside one server process they
+ * are serialised (one orchestration is created), and across processes (two staging services over one store) the
+ * loser's orchestration is cancelled, so exactly one runs. Real App and SQLite store; no worker runs the tasks.
  */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
-import { GroupStaging } from '../../src/mcp/staging.js';
+import { StagingService } from '../../src/engine/staging-service.js';
 import { apiTestConfig, tempDir } from '../api/test-config.js';
 
 const actor = { actor: 'mcp' };
 
-describe('GroupStaging submit', () => {
+describe('StagingService submit', () => {
   let home: string;
   let work: string;
   let app: App;
 
-  const staging = () =>
-    new GroupStaging({
-      store: async () => app.store,
-      createOrchestration: (document) => app.orchestrations.create(document, actor),
-      cancelOrchestration: (id) => app.orchestrations.cancel(id, actor),
-      actor,
-    });
+  // A service of its own: what a second server process over the same database would hold.
+  const staging = () => new StagingService(app.store, app.orchestrations, app.tasks);
 
   beforeEach(async () => {
     home = tempDir('cw-staging-home-');
     work = tempDir('cw-staging-work-');
     app = await App.open({ config: apiTestConfig(home), worker: false });
     const stager = staging();
-    await stager.stage('g', { identifier: 'a', execution_prompt: 'A', working_directory: work });
-    await stager.stage('g', {
-      identifier: 'b',
-      execution_prompt: 'B',
-      working_directory: work,
-      depends_on: ['a'],
-    });
+    await stager.stage('g', { identifier: 'a', execution_prompt: 'A', working_directory: work }, actor);
+    await stager.stage(
+      'g',
+      {
+        identifier: 'b',
+        execution_prompt: 'B',
+        working_directory: work,
+        depends_on: ['a'],
+      },
+      actor,
+    );
   });
 
   afterEach(async () => {
@@ -54,7 +53,10 @@ describe('GroupStaging submit', () => {
 
   it('in one process: the second submit waits for the first and is refused; one orchestration exists', async () => {
     const stager = staging();
-    const { won, lost, orchestrations } = await outcome([stager.submit('g', {}), stager.submit('g', {})]);
+    const { won, lost, orchestrations } = await outcome([
+      stager.submit('g', {}, actor),
+      stager.submit('g', {}, actor),
+    ]);
     expect(won).toHaveLength(1);
     expect(orchestrations).toHaveLength(1);
     expect(lost[0]?.reason).toMatchObject({
@@ -65,8 +67,8 @@ describe('GroupStaging submit', () => {
 
   it('across processes: exactly one orchestration is left to run', async () => {
     const { won, lost, orchestrations } = await outcome([
-      staging().submit('g', {}),
-      staging().submit('g', {}),
+      staging().submit('g', {}, actor),
+      staging().submit('g', {}, actor),
     ]);
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);

@@ -82,18 +82,8 @@ async function serve(context: CliContext, standalone: boolean): Promise<number> 
     const { openStandaloneBackend } = await import('../../mcp/standalone.js');
     backend = await openStandaloneBackend(config);
   } else {
-    const [{ ProxyBackend }, { SqliteStore }] = await Promise.all([
-      import('../../mcp/proxy-backend.js'),
-      import('../../store/sqlite/sqlite-store.js'),
-    ]);
-    backend = new ProxyBackend({
-      connect: () => connect(context, { actor: 'mcp' }),
-      openStagingStore: async () => {
-        const store = new SqliteStore(context.paths.database);
-        await store.migrate();
-        return store;
-      },
-    });
+    const { ProxyBackend } = await import('../../mcp/proxy-backend.js');
+    backend = new ProxyBackend({ connect: () => connect(context, { actor: 'mcp' }) });
   }
   context.note(`claude-worker MCP server (${backend.mode} mode, home ${config.home}) is ready on stdio.`);
   await serveStdio(createMcpServer(backend), backend);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { parseTaskId } from '../args.js';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
+import { nextAttempt } from '../task-view.js';
 
 export function registerRetry(program: Command, run: CliRun): void {
   program
@@ -25,7 +26,7 @@ export function registerRetry(program: Command, run: CliRun): void {
       if (options.json) context.json(task);
       else
         context.print(
-          `Task ${task.id} ${task.status} again (attempt ${task.attempt_count + 1} of ${task.max_attempts}). Follow it: claude-worker watch ${task.id}`,
+          `Task ${task.id} ${task.status} again (${nextAttempt(task)}). Follow it: claude-worker watch ${task.id}`,
         );
     });
 }

@@ -104,7 +104,7 @@ export function registerServer(program: Command, run: CliRun): void {
               'Stop it first with `claude-worker server stop`, or use another home folder (--home).',
           );
         }
-        const { runServer } = await import('../../api/serve.js');
+        const { runServer } = await import('../../serve.js');
         const running = await runServer(context.loaded.config);
         context.print(
           `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}). ` +

@@ -2,10 +2,13 @@
  * Model gates in PostgreSQL: per-model cool-downs and circuit breakers shared by every node (see ModelGate in
  * store.ts), and attempt statistics. Each write is one statement on the model's row (an upsert first), so
  * concurrent failures on several nodes all count and exactly one worker wins a probe. The claim reads these rows
- * in its own transaction (claim.ts). Rows read back through the SQLite store's `rowToGate`.
+ * in its own transaction (claim.ts). Rows read back through the shared codec.
  */
 import { sql } from 'kysely';
-import { rowToGate, type GateRow } from '../sqlite/model-gates.js';
+import {
+  modelGateFromRow as rowToGate,
+  type ModelGateRecordRow as GateRow,
+} from '../codec/model-gate-codec.js';
 import type { AttemptStatsRow, BreakerSettings, ModelGate } from '../store.js';
 import type { PgTx } from './transactions.js';
 

@@ -2,17 +2,12 @@
  * Staged groups in PostgreSQL (MCP `create_task` with `orchestration_group`, then `submit_orchestration`). Each
  * write holds a transaction-scoped advisory lock on the group's name, so two MCP processes on different nodes
  * staging or submitting the same group at once cannot both succeed. No events (staging is not a transition).
- * The wording and the row codec are the SQLite store's.
+ * The rules are domain/rules/staging.ts; rows read through the shared codec.
  */
 import { sql } from 'kysely';
 import type { Actor } from '../../domain/vocabulary.js';
-import {
-  alreadyStaged,
-  alreadySubmitted,
-  nothingStaged,
-  rowToStaged,
-  type StagedRow,
-} from '../sqlite/staging.js';
+import { checkCanStage, checkCanSubmit } from '../../domain/rules/staging.js';
+import { stagedTaskFromRow, type StagedTaskRecordRow as StagedRow } from '../codec/staged-task-codec.js';
 import type { StagedTask } from '../store.js';
 import type { PgTx } from './transactions.js';
 
@@ -20,16 +15,15 @@ export async function listStaged(tx: Pick<PgTx, 'rows'>, group: string): Promise
   const rows = await tx.rows(sql<StagedRow>`
     SELECT group_name, identifier, document, actor, correlation_id, staged_at, orchestration_id, submitted_at
     FROM staged_tasks WHERE group_name = ${group} ORDER BY seq`);
-  return rows.map(rowToStaged);
+  return rows.map(stagedTaskFromRow);
 }
 
-async function lockGroup(tx: PgTx, group: string): Promise<StagedRow[]> {
+/** The group's staged tasks, read under a lock on its name (held until the transaction ends). */
+async function listStagedLocked(tx: PgTx, group: string): Promise<StagedTask[]> {
   await tx.rows(
     sql`SELECT pg_advisory_xact_lock(hashtext('claude-worker staged group'), hashtext(${group}))`,
   );
-  return tx.rows(sql<StagedRow>`
-    SELECT group_name, identifier, document, actor, correlation_id, staged_at, orchestration_id, submitted_at
-    FROM staged_tasks WHERE group_name = ${group} ORDER BY seq`);
+  return listStaged(tx, group);
 }
 
 export async function stageTask(
@@ -39,12 +33,7 @@ export async function stageTask(
   document: Record<string, unknown>,
   actor: Actor,
 ): Promise<StagedTask[]> {
-  const rows = await lockGroup(tx, group);
-  const submitted = rows.find((row) => row.orchestration_id !== null);
-  if (submitted) throw alreadySubmitted(group, submitted);
-  if (rows.some((row) => row.identifier === identifier)) {
-    throw alreadyStaged(group, identifier, rows);
-  }
+  checkCanStage(group, identifier, await listStagedLocked(tx, group));
   await tx.rows(sql`
     INSERT INTO staged_tasks (group_name, identifier, document, actor, correlation_id, staged_at)
     VALUES (${group}, ${identifier}, ${JSON.stringify(document)}, ${actor.actor}, ${actor.correlation_id ?? null},
@@ -57,12 +46,7 @@ export async function markGroupSubmitted(
   group: string,
   orchestrationId: number,
 ): Promise<StagedTask[]> {
-  const rows = await lockGroup(tx, group);
-  if (rows.length === 0) {
-    throw nothingStaged(group);
-  }
-  const submitted = rows.find((row) => row.orchestration_id !== null);
-  if (submitted) throw alreadySubmitted(group, submitted);
+  checkCanSubmit(group, await listStagedLocked(tx, group));
   await tx.rows(sql`
     UPDATE staged_tasks SET orchestration_id = ${orchestrationId}, submitted_at = ${tx.now}
     WHERE group_name = ${group} AND orchestration_id IS NULL`);

@@ -5,37 +5,9 @@
  */
 import type { AttemptStatsRow, BreakerSettings, ModelGate } from '../store.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from '../codec/values.js';
+import { modelGateFromRow, type ModelGateRecordRow } from '../codec/model-gate-codec.js';
 
-export interface GateRow {
-  model: string;
-  cooldown_until: number | null;
-  cooldown_reason: string | null;
-  breaker_open: number;
-  consecutive_failures: number;
-  breaker_open_until: number | null;
-  probe_worker_id: string | null;
-  probe_expires_at: number | null;
-  last_failure: string | null;
-  updated_at: number;
-}
-
-export function rowToGate(row: GateRow, now: number): ModelGate {
-  const open = row.breaker_open === 1;
-  const probeHeld = row.probe_worker_id !== null && (row.probe_expires_at ?? 0) > now;
-  return {
-    model: row.model,
-    cooldown_until:
-      row.cooldown_until !== null && row.cooldown_until > now ? isoTime(row.cooldown_until) : null,
-    cooldown_reason: row.cooldown_until !== null && row.cooldown_until > now ? row.cooldown_reason : null,
-    breaker_state: !open ? 'closed' : (row.breaker_open_until ?? 0) > now ? 'open' : 'half_open',
-    consecutive_failures: row.consecutive_failures,
-    breaker_open_until: open && row.breaker_open_until !== null ? isoTime(row.breaker_open_until) : null,
-    probe_worker_id: probeHeld ? row.probe_worker_id : null,
-    last_failure: row.last_failure,
-    updated_at: isoTime(row.updated_at),
-  };
-}
+type GateRow = ModelGateRecordRow;
 
 export interface ModelGateOperations {
   list(): ModelGate[];
@@ -92,12 +64,12 @@ export function prepareModelGates(ctx: StoreContext): ModelGateOperations {
   );
 
   const write = <T>(work: (now: number) => T): T => ctx.tx.write(() => work(Date.now()));
-  const read = (model: string, now: number): ModelGate => rowToGate(selectOne.get(model)!, now);
+  const read = (model: string, now: number): ModelGate => modelGateFromRow(selectOne.get(model)!, now);
 
   return {
     list: () => {
       const now = Date.now();
-      return selectAll.all().map((row) => rowToGate(row, now));
+      return selectAll.all().map((row) => modelGateFromRow(row, now));
     },
     setCooldown: (model, until, reason) =>
       write((now) => {

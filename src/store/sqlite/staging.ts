@@ -2,15 +2,16 @@
  * Staged groups: tasks put aside under a group name until the group is submitted as one orchestration (MCP
  * `create_task` with `orchestration_group`, then `submit_orchestration`). Each write is one IMMEDIATE transaction,
  * so two MCP processes staging or submitting the same group at once cannot both succeed. Staging is not a task
- * transition, so it appends no event; the orchestration's own events record the submit.
+ * transition, so it appends no event; the orchestration's own events record the submit. The rules:
+ * domain/rules/staging.ts.
  */
-import { ClaudeWorkerError } from '../../domain/errors.js';
+import { checkCanStage, checkCanSubmit } from '../../domain/rules/staging.js';
 import type { Actor } from '../../domain/vocabulary.js';
+import { stagedTaskFromRow } from '../codec/staged-task-codec.js';
 import type { StagedTask } from '../store.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from '../codec/values.js';
 
-export interface StagedRow {
+interface StagedRow {
   group_name: string;
   identifier: string;
   document: string;
@@ -19,47 +20,6 @@ export interface StagedRow {
   staged_at: number;
   orchestration_id: number | null;
   submitted_at: number | null;
-}
-
-export function rowToStaged(row: StagedRow): StagedTask {
-  return {
-    group: row.group_name,
-    identifier: row.identifier,
-    document: JSON.parse(row.document) as Record<string, unknown>,
-    actor: row.actor,
-    staged_at: isoTime(row.staged_at),
-    orchestration_id: row.orchestration_id,
-    submitted_at: row.submitted_at === null ? null : isoTime(row.submitted_at),
-  };
-}
-
-export function alreadySubmitted(group: string, row: StagedRow): ClaudeWorkerError {
-  const at = row.submitted_at === null ? '' : ` at ${isoTime(row.submitted_at)}`;
-  return new ClaudeWorkerError(
-    'conflict',
-    `Group "${group}" was already submitted as orchestration ${String(row.orchestration_id)}${at}. Follow that ` +
-      `orchestration (its id is ${String(row.orchestration_id)}), or stage new tasks under a new group name.`,
-    { data: { group, orchestration_id: row.orchestration_id } },
-  );
-}
-
-export function alreadyStaged(
-  group: string,
-  identifier: string,
-  rows: readonly Pick<StagedRow, 'identifier'>[],
-): ClaudeWorkerError {
-  return new ClaudeWorkerError(
-    'conflict',
-    `A task "${identifier}" is already staged in group "${group}"; each task of a group needs its own ` +
-      `identifier. Choose another one (staged so far: ${rows.map((r) => `"${r.identifier}"`).join(', ')}).`,
-    { data: { group, identifier } },
-  );
-}
-
-export function nothingStaged(group: string): ClaudeWorkerError {
-  return new ClaudeWorkerError('not_found', `Nothing is staged in group "${group}"; stage tasks in it first.`, {
-    data: { group },
-  });
 }
 
 export interface StagingOperations {
@@ -83,12 +43,7 @@ export function prepareStaging(ctx: StoreContext): StagingOperations {
   return {
     stage: (group, identifier, document, actor) =>
       ctx.tx.write(() => {
-        const rows = select.all(group);
-        const submitted = rows.find((row) => row.orchestration_id !== null);
-        if (submitted) throw alreadySubmitted(group, submitted);
-        if (rows.some((row) => row.identifier === identifier)) {
-          throw alreadyStaged(group, identifier, rows);
-        }
+        checkCanStage(group, identifier, select.all(group).map(stagedTaskFromRow));
         insert.run({
           group_name: group,
           identifier,
@@ -97,21 +52,16 @@ export function prepareStaging(ctx: StoreContext): StagingOperations {
           correlation_id: actor.correlation_id ?? null,
           staged_at: Date.now(),
         });
-        return select.all(group).map(rowToStaged);
+        return select.all(group).map(stagedTaskFromRow);
       }),
 
-    list: (group) => select.all(group).map(rowToStaged),
+    list: (group) => select.all(group).map(stagedTaskFromRow),
 
     markSubmitted: (group, orchestrationId) =>
       ctx.tx.write(() => {
-        const rows = select.all(group);
-        if (rows.length === 0) {
-          throw nothingStaged(group);
-        }
-        const submitted = rows.find((row) => row.orchestration_id !== null);
-        if (submitted) throw alreadySubmitted(group, submitted);
+        checkCanSubmit(group, select.all(group).map(stagedTaskFromRow));
         submit.run(orchestrationId, Date.now(), group);
-        return select.all(group).map(rowToStaged);
+        return select.all(group).map(stagedTaskFromRow);
       }),
   };
 }

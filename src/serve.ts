@@ -1,4 +1,6 @@
 /**
+ * The server process's composition (beside app.ts, the composition root of the engine): the REST API with the MCP
+ * endpoint mounted on it, so `api/` and `mcp/` never import each other.
  * Runs the API server as a process does (`claude-worker server run`): opens the App, makes sure there is a token,
  * binds (loopback unless a token is configured; a busy port moves on), records itself in `<home>/server.json`,
  * starts the engine, and shuts down gracefully on SIGTERM/SIGINT or `close()`.
@@ -6,15 +8,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { App } from '../app.js';
-import type { Config } from '../config/schema.js';
-import { homePaths } from '../config/paths.js';
-import type { Executor } from '../executor/executor.js';
-import { checkBindable, listenOnFreePort, localUrl } from './listen.js';
-import { buildServer } from './server.js';
-import { removeServerInfo, writeServerInfo } from './server-info.js';
-import { ensureToken } from './token.js';
-import { VERSION } from './version.js';
+import { App } from './app.js';
+import type { Config } from './config/schema.js';
+import { homePaths } from './config/paths.js';
+import type { Executor } from './executor/executor.js';
+import { checkBindable, listenOnFreePort, localUrl } from './api/listen.js';
+import { buildServer } from './api/server.js';
+import { registerMcpRoute } from './mcp/http.js';
+import { removeServerInfo, writeServerInfo } from './api/server-info.js';
+import { ensureToken } from './api/token.js';
+import { VERSION } from './api/version.js';
 
 export interface RunServerOptions {
   /** Defaults to the Claude Code executor. */
@@ -61,7 +64,12 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
     await flush();
     throw err;
   }
-  const server = buildServer(app, { token, logger });
+  const server = buildServer(app, {
+    token,
+    logger,
+    // MCP over Streamable HTTP at /mcp, behind the same token (src/mcp/http.ts).
+    mounts: [(fastify, authenticate) => registerMcpRoute(fastify, app, authenticate, logger)],
+  });
   let port: number;
   let url: string;
   try {

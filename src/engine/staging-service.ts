@@ -1,51 +1,74 @@
 /**
- * Staged groups as the MCP tools use them: `create_task` with `orchestration_group` stages a task in the store,
- * `submit_orchestration` turns the group into one orchestration. The graph (unknown dependencies, cycles,
- * directories) is validated once, at submit, by the orchestration service (`validateWorkflow`); its problems are
- * re-labelled from `tasks[2]` to the task's own identifier, which is all a caller of `create_task` knows.
- * Shared by both backends; they pass how an orchestration is created.
+ * Staged groups, a server use case: tasks are put aside under a group name (MCP `create_task` with
+ * `orchestration_group`, or `POST /api/v1/staged-groups/:group/tasks`) until the group is submitted as one
+ * orchestration. The store keeps the groups (so any process and any restart sees them) and refuses what its rules
+ * refuse (domain/rules/staging.ts); the graph (unknown dependencies, cycles, directories) is validated once, at
+ * submit, by the orchestration service, and its problems are re-labelled from `tasks[2]` to the task's own
+ * identifier, which is all a caller that staged tasks one by one knows.
  */
 import { ClaudeWorkerError, isClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, OrchestrationDetail } from '../domain/vocabulary.js';
 import type { StagedTask, Store } from '../store/store.js';
-import type { SubmitGroupOptions } from './backend.js';
+import type { OrchestrationService } from './orchestration-service.js';
+import type { TaskService } from './task-service.js';
 
-export interface GroupStagingOptions {
-  /** The store holding staged groups (opened lazily by the proxy). */
-  store: () => Promise<Store>;
-  createOrchestration: (document: Record<string, unknown>) => Promise<OrchestrationDetail>;
-  /** Undoes an orchestration created by a submit that lost a race with another process. */
-  cancelOrchestration: (id: number) => Promise<unknown>;
-  /** A problem with a working directory, checked when a task is staged (null: only at submit). */
-  directoryProblem?: (dir: string) => Promise<string | null>;
-  actor: Actor;
+/** Settings of the orchestration a staged group becomes. */
+export interface SubmitGroupSettings {
+  name?: string | null;
+  max_parallel?: number | null;
+  budget_usd?: number | null;
 }
 
-export class GroupStaging {
+export interface StagedGroupView {
+  group: string;
+  orchestration_id: number | null;
+  submitted_at: string | null;
+  tasks: StagedTask[];
+}
+
+export class StagingService {
   /** Submits in progress in this process, by group: a second submit waits for the first and is then refused. */
   private readonly submitting = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: GroupStagingOptions) {}
+  constructor(
+    private readonly store: Store,
+    private readonly orchestrations: OrchestrationService,
+    private readonly tasks: TaskService,
+  ) {}
 
-  async stage(group: string, task: Record<string, unknown>): Promise<StagedTask[]> {
+  /** Stages one task (an entry of a workflow document); returns the group's staged tasks, oldest first. */
+  async stage(group: string, task: Record<string, unknown>, actor: Actor): Promise<StagedTask[]> {
     const identifier = String(task['identifier']);
     const dir = task['working_directory'];
-    if (this.options.directoryProblem && typeof dir === 'string') {
-      const problem = await this.options.directoryProblem(dir);
+    if (typeof dir === 'string') {
+      const problem = await this.tasks.directoryProblem(dir);
       if (problem)
         throw ClaudeWorkerError.validation([{ path: 'working_directory', message: problem }], 'The task');
     }
-    const store = await this.options.store();
     try {
-      return await store.stageTask(group, identifier, task, this.options.actor);
+      return await this.store.stageTask(group, identifier, task, actor);
     } catch (err) {
       throw relabelConflict(err, group);
     }
   }
 
-  submit(group: string, settings: SubmitGroupOptions): Promise<OrchestrationDetail> {
+  /** The group with its staged tasks; `not_found` when nothing was ever staged in it. */
+  async get(group: string): Promise<StagedGroupView> {
+    const tasks = await this.store.listStagedTasks(group);
+    if (tasks.length === 0) throw nothingStaged(group);
+    const submitted = tasks.find((t) => t.orchestration_id !== null);
+    return {
+      group,
+      orchestration_id: submitted?.orchestration_id ?? null,
+      submitted_at: submitted?.submitted_at ?? null,
+      tasks,
+    };
+  }
+
+  /** Submits the group as one orchestration; a group is submitted once. */
+  submit(group: string, settings: SubmitGroupSettings, actor: Actor): Promise<OrchestrationDetail> {
     const before = this.submitting.get(group) ?? Promise.resolve();
-    const run = before.catch(() => undefined).then(() => this.submitNow(group, settings));
+    const run = before.catch(() => undefined).then(() => this.submitNow(group, settings, actor));
     this.submitting.set(group, run);
     const forget = () => {
       if (this.submitting.get(group) === run) this.submitting.delete(group);
@@ -54,17 +77,13 @@ export class GroupStaging {
     return run;
   }
 
-  private async submitNow(group: string, settings: SubmitGroupOptions): Promise<OrchestrationDetail> {
-    const store = await this.options.store();
-    const staged = await store.listStagedTasks(group);
-    if (staged.length === 0) {
-      throw new ClaudeWorkerError(
-        'not_found',
-        `orchestration_group: nothing is staged in "${group}". Stage tasks first with create_task ` +
-          `(orchestration_group: "${group}", task_identifier: "…"), then submit the group.`,
-        { data: { group } },
-      );
-    }
+  private async submitNow(
+    group: string,
+    settings: SubmitGroupSettings,
+    actor: Actor,
+  ): Promise<OrchestrationDetail> {
+    const staged = await this.store.listStagedTasks(group);
+    if (staged.length === 0) throw nothingStaged(group);
     const submitted = staged.find((task) => task.orchestration_id !== null);
     if (submitted) throw alreadySubmitted(group, submitted);
     const document: Record<string, unknown> = {
@@ -75,16 +94,16 @@ export class GroupStaging {
     if (settings.budget_usd != null) document['budget_usd'] = settings.budget_usd;
     let detail: OrchestrationDetail;
     try {
-      detail = await this.options.createOrchestration(document);
+      detail = await this.orchestrations.create(document, actor);
     } catch (err) {
       throw relabelIssues(err, group, staged);
     }
     try {
-      await store.markGroupSubmitted(group, detail.id, this.options.actor);
+      await this.store.markGroupSubmitted(group, detail.id, actor);
     } catch (err) {
       // Another process submitted the same group at the same moment: keep its orchestration, undo ours.
       try {
-        await this.options.cancelOrchestration(detail.id);
+        await this.orchestrations.cancel(detail.id, actor);
       } catch (cancelErr) {
         const why = cancelErr instanceof Error ? cancelErr.message : String(cancelErr);
         throw new ClaudeWorkerError(
@@ -98,6 +117,15 @@ export class GroupStaging {
     }
     return detail;
   }
+}
+
+function nothingStaged(group: string): ClaudeWorkerError {
+  return new ClaudeWorkerError(
+    'not_found',
+    `orchestration_group: nothing is staged in "${group}". Stage tasks first with create_task ` +
+      `(orchestration_group: "${group}", task_identifier: "…"), then submit the group.`,
+    { data: { group } },
+  );
 }
 
 function alreadySubmitted(group: string, task: StagedTask): ClaudeWorkerError {
