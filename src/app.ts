@@ -9,6 +9,7 @@ import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
 import { OrchestrationService } from './engine/orchestration-service.js';
+import { PruneService } from './engine/prune-service.js';
 import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
@@ -41,6 +42,7 @@ export class App {
     readonly tasks: TaskService,
     readonly orchestrations: OrchestrationService,
     readonly engine: Engine | null,
+    readonly pruning: PruneService,
   ) {}
 
   static async open(options: AppOptions): Promise<App> {
@@ -73,7 +75,7 @@ export class App {
         });
       engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }
-    return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine);
+    return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine, new PruneService(store));
   }
 
   /** Recovers orphaned tasks and starts claiming. */

@@ -194,6 +194,30 @@ export interface StagedTask {
   submitted_at: string | null;
 }
 
+/** What `prune` deletes: finished standalone tasks, and orchestrations whose every task finished, whole. */
+export interface PruneRequest {
+  /** Delete work that finished before this time. */
+  finished_before: Date;
+  /** Count only; delete nothing. */
+  dry_run: boolean;
+  actor: Actor;
+  /** Tasks per transaction (default 2,000), so writers wait at most one batch. */
+  batch_size?: number;
+}
+
+export interface PruneCounts {
+  tasks: number;
+  attempts: number;
+  events: number;
+  orchestrations: number;
+}
+
+export interface PruneResult extends PruneCounts {
+  dry_run: boolean;
+  /** Log and transcript files of the deleted tasks (empty for a dry run), for the caller to remove. */
+  log_paths: string[];
+}
+
 export type StatusCounts = Record<TaskStatus, number>;
 
 export type EventListener = (events: TaskEvent[]) => void;
@@ -290,6 +314,9 @@ export interface Store {
   releaseProbe(model: string, workerId: string): Promise<void>;
   /** Attempts that ended since `since`, counted by hour, model and failure code. */
   attemptStats(since: Date): Promise<AttemptStatsRow[]>;
+
+  /** Deletes (or, dry run, counts) finished work older than a cut-off, in batches; see PruneRequest. */
+  prune(request: PruneRequest): Promise<PruneResult>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */

@@ -23,6 +23,8 @@ import type {
   OrchestrationPage,
   OrchestrationQuery,
   Progress,
+  PruneRequest,
+  PruneResult,
   RecoveryRequest,
   StagedTask,
   StatusCounts,
@@ -41,6 +43,7 @@ import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
 import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
 import { prepareRecordProgress } from './progress.js';
+import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
@@ -67,6 +70,7 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    prune: preparePrune(ctx),
   };
 }
 
@@ -245,6 +249,10 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    return this.ops.prune(request);
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {
