@@ -12,6 +12,7 @@ import { describeFinishes } from './suite/finish.js';
 import { useStore, type OpenStore } from './suite/helpers.js';
 import { describeOrchestrationControl } from './suite/orchestrations-control.js';
 import { describeOrchestrations } from './suite/orchestrations.js';
+import { describeOutput } from './suite/output.js';
 import { describePrune } from './suite/prune.js';
 import { describeRecovery } from './suite/recovery.js';
 
@@ -29,5 +30,6 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);
     describePrune(handle);
+    describeOutput(handle);
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Pruning: deletes what finished before a cut-off — standalone tasks in a final status, and orchestrations whose
- * every task finished (whole: tasks, dependency edges, staged rows) — with their attempts and events. Work goes in
+ * every task finished (whole: tasks, dependency edges, staged rows) — with their attempts, events and stored output. Work goes in
  * batches, one IMMEDIATE transaction each, so a writer waits at most one batch, however large the store. A dry run
  * counts the same rows and deletes nothing. One `store_pruned` event records what a real run deleted.
  */
@@ -53,6 +53,7 @@ export function preparePrune(ctx: StoreContext) {
     taskEvents: db.prepare<[number]>('DELETE FROM events WHERE task_id = ?'),
     orchestrationEvents: db.prepare<[number]>('DELETE FROM events WHERE orchestration_id = ?'),
     edges: db.prepare<[number]>('DELETE FROM task_dependencies WHERE task_id = ?'),
+    output: db.prepare<[number]>('DELETE FROM task_output WHERE task_id = ?'),
     task: db.prepare<[number]>('DELETE FROM tasks WHERE id = ?'),
     staged: db.prepare<[number]>('DELETE FROM staged_tasks WHERE orchestration_id = ?'),
     orchestration: db.prepare<[number]>('DELETE FROM orchestrations WHERE id = ?'),
@@ -74,6 +75,7 @@ export function preparePrune(ctx: StoreContext) {
     counts.attempts += remove.attempts.run(id).changes;
     counts.events += remove.taskEvents.run(id).changes;
     remove.edges.run(id);
+    remove.output.run(id);
     counts.tasks += remove.task.run(id).changes;
   }
 

@@ -21,6 +21,9 @@ import type {
   NewOrchestrationTask,
   NewTask,
   OrchestrationPage,
+  OutputChunk,
+  OutputQuery,
+  OutputRead,
   OrchestrationQuery,
   Progress,
   PruneRequest,
@@ -42,6 +45,7 @@ import { prepareFinishAttempts } from './finish.js';
 import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
 import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
+import { prepareOutput } from './output.js';
 import { prepareRecordProgress } from './progress.js';
 import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
@@ -71,6 +75,7 @@ function prepareOperations(ctx: StoreContext) {
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
     prune: preparePrune(ctx),
+    output: prepareOutput(ctx),
   };
 }
 
@@ -249,6 +254,14 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async appendOutput(chunks: OutputChunk[]): Promise<void> {
+    this.ops.output.append(chunks);
+  }
+
+  async readOutput(query: OutputQuery): Promise<OutputRead> {
+    return this.ops.output.read(query);
   }
 
   async prune(request: PruneRequest): Promise<PruneResult> {
