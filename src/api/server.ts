@@ -16,6 +16,7 @@ import { registerRoutes, type Route } from './route-table.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
 import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
@@ -119,6 +120,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
+    ...maintenanceRoutes(app),
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);

@@ -5,6 +5,7 @@
  */
 import type { ErrorStats } from '../engine/error-stats.js';
 import type { StagedGroup, SubmitStagedGroupBody } from '../contract/staging-schemas.js';
+import type { PruneOptions, PruneReport } from '../engine/prune-service.js';
 import type { ModelGate, StagedTask } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
@@ -254,6 +255,11 @@ export class ClaudeWorkerClient {
   /** Error metrics over the last `hours` and the model gates. */
   stats(hours?: number): Promise<ErrorStats & { models: ModelGate[] }> {
     return this.json('GET', '/api/v1/stats', { query: { hours } });
+  }
+
+  /** Deletes (or, dry run, counts) finished work older than an age. */
+  prune(options: PruneOptions): Promise<PruneReport> {
+    return this.json('POST', '/api/v1/prune', { body: options });
   }
 
   private async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -5,14 +5,14 @@
  * of live workers are left alone. Each recovered task's log says what happened.
  */
 import type { Task } from '../domain/vocabulary.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { Store } from '../store/store.js';
+import type { TaskOutput } from './task-output.js';
 import { isDeadLocalWorker } from './worker-id.js';
 
 export async function recoverOrphans(
   store: Store,
   selfId: string,
-  files: TaskLogFiles,
+  output: TaskOutput,
   maxInterruptions?: number,
 ): Promise<Task[]> {
   const deadWorkers = new Set<string>();
@@ -37,11 +37,9 @@ export async function recoverOrphans(
         ? 'requeued; the interrupted attempt does not count against max_attempts'
         : `${task.status} (${task.error?.code ?? 'ended'}: ${task.error?.message ?? 'no reason recorded'})`;
     const line = `[recovery] attempt ${task.attempt_count} was interrupted: its worker stopped. Task ${next}.`;
-    if (task.log_path) {
-      files.appendLine(task.log_path, line);
-      await files.close(task.log_path);
-    }
-    files.appendGlobal(`task ${task.id} recovered: ${next}`);
+    output.line(task, line);
+    await output.close(task);
+    output.global(`task ${task.id} recovered: ${next}`);
   }
   return recovered;
 }

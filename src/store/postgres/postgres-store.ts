@@ -24,6 +24,13 @@ import type {
   NewOrchestrationTask,
   NewTask,
   OrchestrationPage,
+  OutputChunk,
+  OutputQuery,
+  OutputRead,
+  PruneRequest,
+  PruneResult,
+  SessionEntry,
+  SessionKey,
   OrchestrationQuery,
   Progress,
   RecoveryRequest,
@@ -51,7 +58,9 @@ import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
 import { getOrchestration, listOrchestrations } from './orchestrations/reads.js';
 import { recordProgress, renewLeases } from './progress.js';
+import * as output from './output.js';
 import { PgQueries } from './queries.js';
+import { prune } from './prune.js';
 import { recoverTasks } from './recovery.js';
 import { retryTask } from './retry.js';
 import type { PgDatabase } from './schema.js';
@@ -262,6 +271,33 @@ export class PostgresStore implements Store {
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {
     return this.read(() => this.queries.listEvents(query));
+  }
+
+  appendOutput(chunks: OutputChunk[]): Promise<void> {
+    if (chunks.length === 0) return Promise.resolve();
+    return this.write((tx) => output.appendOutput(tx, chunks));
+  }
+
+  readOutput(query: OutputQuery): Promise<OutputRead> {
+    return this.write((tx) => output.readOutput(tx, query));
+  }
+
+  appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.write((tx) => output.appendSessionEntries(tx, key, entries));
+  }
+
+  loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null> {
+    return this.write((tx) => output.loadSessionEntries(tx, key));
+  }
+
+  listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]> {
+    return this.write((tx) => output.listSessionSubkeys(tx, projectKey, sessionId));
+  }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    this.assertMigrated();
+    return this.guard(() => prune(this.tx, request));
   }
 
   onEvents(listener: EventListener): () => void {
