@@ -9,6 +9,7 @@ import { describeClaims } from './suite/claim.js';
 import { describeCreateAndList } from './suite/create-list.js';
 import { describeEvents } from './suite/events.js';
 import { describeFinishes } from './suite/finish.js';
+import { describeGatesAndStaging } from './suite/gates-staging.js';
 import { useStore, type OpenStore } from './suite/helpers.js';
 import { describeOrchestrationControl } from './suite/orchestrations-control.js';
 import { describeOrchestrations } from './suite/orchestrations.js';
@@ -33,5 +34,6 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describePrune(handle);
     describeOutput(handle);
     describeSessions(handle);
+    describeGatesAndStaging(handle);
   });
 }
