@@ -3,6 +3,7 @@
  * Store contract, then what only a shared database has — migrations applied once by nodes starting together and a
  * newer schema refused, and events committed by another node delivered to listeners.
  */
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskEvent } from '../../src/domain/vocabulary.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
@@ -98,6 +99,38 @@ describe('PostgresStore on a shared database', () => {
     const remoteEvents = seen.filter((e) => e.task_id === remote.id).map((e) => e.type);
     expect(remoteEvents).toEqual(['task_created', 'task_cancelled']);
     expect(seen).toEqual(expect.arrayContaining(await there.listEvents({ limit: 10 })));
+  });
+
+  it('delivers an event whose id committed after a bigger one (ids commit out of order)', async () => {
+    const schema = newSchema();
+    const here = storeOn(schema);
+    await here.migrate();
+    const seen: TaskEvent[] = [];
+    here.onEvents((events) => seen.push(...events));
+    await sleep(200);
+    // Another node's transaction takes an event id, then stays open while a later one commits.
+    const slow = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      const { rows } = await slow.query<{ id: string }>(
+        `INSERT INTO events (type, actor, data, created_at) VALUES ('task_created', 'slow-node', '{}', $1) RETURNING id`,
+        [Date.now()],
+      );
+      const slowId = Number(rows[0]!.id);
+      const fast = await storeOn(schema)
+        .migrate()
+        .then(() => stores.at(-1)!.createTask(newTask(), CLI));
+      const deadline = Date.now() + 10_000;
+      while (!seen.some((e) => e.task_id === fast.id) && Date.now() < deadline) await sleep(20);
+      expect(seen.map((e) => e.id)).not.toContain(slowId);
+      await slow.query('COMMIT');
+      while (!seen.some((e) => e.id === slowId) && Date.now() < deadline) await sleep(20);
+      expect(seen.map((e) => e.id)).toContain(slowId);
+      expect(seen.filter((e) => e.id === slowId)).toHaveLength(1);
+    } finally {
+      await slow.end();
+    }
   });
 
   it('says to migrate first when used before migrate()', async () => {
