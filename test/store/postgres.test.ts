@@ -18,9 +18,9 @@ import {
 import { describeStoreSuite } from './store-suite.js';
 import { CLI, newTask, sleep } from './suite/helpers.js';
 
-// Every statement is a round trip here (SQLite's are calls into the same process): the 10,000-task graph needs
-// more than the default 30 s on a loaded machine.
-vi.setConfig({ testTimeout: 180_000 });
+// Every statement is a round trip (SQLite's are calls into this process): on a loaded machine the 10,000-task
+// graph (about 6 s here) may need more than the default 30 s.
+vi.setConfig({ testTimeout: 90_000 });
 
 describeStoreSuite('postgres', async () => {
   const { store, cleanup } = openPostgresStore();

@@ -1,22 +1,29 @@
 /**
  * finishAttempts in PostgreSQL: a batch of attempt endings in one transaction. Locks first the orchestrations of
- * the tasks (their rows, in id order), then the task rows; each finish is fenced — `UPDATE … WHERE id AND
- * attempt_count AND worker_id AND status = 'running' RETURNING` — and skipped without a trace when someone else
- * owns the task now. What an outcome means is the shared rule (domain/rules/attempt-ending.ts); the orchestration's cost, budget,
- * dependents and end are resolved in the same transaction, under its row lock.
+ * the tasks (their rows, in id order), then the task rows; each finish is fenced — the task must still be
+ * `running` under that worker and attempt, checked under the lock and again by the UPDATE's own WHERE — and skipped
+ * without a trace when someone else owns the task now. What an outcome means is the shared rule
+ * (domain/rules/attempt-ending.ts). The attempts and the tasks of the whole batch are written by one statement each;
+ * the orchestrations' costs, budgets, dependents and ends are resolved in the same transaction, under their row
+ * locks (the costs first: at the budget, the tasks not started are skipped before any dependent is queued).
  */
 import { sql } from 'kysely';
+import { decideAttemptEnding, type AttemptEnding } from '../../domain/rules/attempt-ending.js';
 import { isTerminal } from '../../domain/state-machine.js';
-import type { Task } from '../../domain/vocabulary.js';
-import { assertTransition, workerActor } from '../sqlite/context.js';
-import { decideAttemptEnding } from '../../domain/rules/attempt-ending.js';
+import type { Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
+import { assertTransition, workerActor } from '../sqlite/context.js';
 import type { AttemptFinish } from '../store.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { lockTasks } from './task-locks.js';
 import type { PgTx } from './transactions.js';
+
+interface Held {
+  finish: AttemptFinish;
+  ending: AttemptEnding;
+}
 
 export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promise<Task[]> {
   if (finishes.length === 0) return [];
@@ -24,8 +31,7 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
     tx,
     finishes.map((f) => f.task_id),
   );
-  const finished: TaskRow[] = [];
-  const resolution = new PgResolution(tx);
+  const held: Held[] = [];
   for (const finish of finishes) {
     const fence = current.get(finish.task_id);
     const holds =
@@ -34,6 +40,8 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       fence.worker_id === finish.worker_id &&
       fence.attempt_count === finish.attempt;
     if (!holds) continue;
+    // The fence row is stale once used: a second finish of the same attempt in this batch is fenced out.
+    current.delete(finish.task_id);
     const ending = decideAttemptEnding(
       {
         id: finish.task_id,
@@ -43,34 +51,60 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       finish,
     );
     assertTransition(finish.task_id, 'running', ending.status);
-    const attemptRow = await tx.row(sql<{ cost_usd: number | null }>`
-      UPDATE attempts
-      SET status = ${ending.attempt_status}, counted = ${ending.counted ? 1 : 0}, finished_at = ${tx.now},
-          duration_ms = ${Math.max(0, Math.round(finish.duration_ms))}, error = ${jsonOrNull(ending.error)},
-          session_id = COALESCE(${finish.session_id}::text, session_id),
-          num_turns = COALESCE(${finish.num_turns}::int, num_turns),
-          cost_usd = COALESCE(${finish.cost_usd}::double precision, cost_usd)
-      WHERE task_id = ${finish.task_id} AND number = ${finish.attempt}
-      RETURNING cost_usd`);
-    const row = await tx.row(sql<TaskRow>`
-      UPDATE tasks
-      SET status = ${ending.status}, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
-          finished_at = ${ending.status === 'queued' ? null : tx.now},
-          run_after = COALESCE(${ending.run_after?.getTime() ?? null}::bigint, run_after), error = ${jsonOrNull(ending.error)},
-          result = COALESCE(${finish.result}::text, result),
-          session_id = COALESCE(${finish.session_id}::text, session_id),
-          num_turns = COALESCE(${finish.num_turns}::int, num_turns),
-          usage = COALESCE(${jsonOrNull(finish.usage)}::text, usage),
-          uncounted_attempts = uncounted_attempts + ${ending.counted ? 0 : 1},
-          interruptions = ${ending.interruptions},
-          cost_usd = (SELECT CASE WHEN count(a.cost_usd) = 0 THEN NULL ELSE sum(a.cost_usd) END
-                      FROM attempts a WHERE a.task_id = ${finish.task_id})
-      WHERE id = ${finish.task_id} AND attempt_count = ${finish.attempt} AND worker_id = ${finish.worker_id}
-        AND status = 'running'
-      RETURNING *`);
+    held.push({ finish, ending });
+  }
+  if (held.length === 0) return [];
+  const col = <V>(pick: (h: Held) => V) => held.map(pick);
+
+  const attempts = await tx.rows(sql<{ task_id: number; cost_usd: number | null }>`
+    UPDATE attempts a
+    SET status = f.status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
+        error = f.error, session_id = COALESCE(f.session_id, a.session_id),
+        num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd)
+    FROM unnest(${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
+                ${col((h) => h.ending.attempt_status)}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::smallint[],
+                ${col((h) => Math.max(0, Math.round(h.finish.duration_ms)))}::bigint[],
+                ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.session_id)}::text[],
+                ${col((h) => h.finish.num_turns)}::int[], ${col((h) => h.finish.cost_usd)}::double precision[])
+           AS f (task_id, number, status, counted, duration_ms, error, session_id, num_turns, cost_usd)
+    WHERE a.task_id = f.task_id AND a.number = f.number
+    RETURNING a.task_id, a.cost_usd`);
+  const attemptCost = new Map(attempts.map((a) => [a.task_id, a.cost_usd]));
+
+  // The task's cost is the sum over its attempts (the one just ended included); turns and usage are the last's.
+  const rows = await tx.rows(sql<TaskRow>`
+    UPDATE tasks t
+    SET status = f.status, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
+        finished_at = CASE WHEN f.status = 'queued' THEN NULL ELSE ${tx.now}::bigint END,
+        run_after = COALESCE(f.run_after, t.run_after), error = f.error, result = COALESCE(f.result, t.result),
+        session_id = COALESCE(f.session_id, t.session_id), num_turns = COALESCE(f.num_turns, t.num_turns),
+        usage = COALESCE(f.usage, t.usage), uncounted_attempts = t.uncounted_attempts + 1 - f.counted,
+        interruptions = f.interruptions,
+        cost_usd = (SELECT CASE WHEN count(a.cost_usd) = 0 THEN NULL ELSE sum(a.cost_usd) END
+                    FROM attempts a WHERE a.task_id = t.id)
+    FROM unnest(${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
+                ${col((h) => h.finish.worker_id)}::text[], ${col((h) => h.ending.status)}::text[],
+                ${col((h) => h.ending.run_after?.getTime() ?? null)}::bigint[],
+                ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.result)}::text[],
+                ${col((h) => h.finish.session_id)}::text[], ${col((h) => h.finish.num_turns)}::int[],
+                ${col((h) => jsonOrNull(h.finish.usage))}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::int[],
+                ${col((h) => h.ending.interruptions)}::int[])
+           AS f (id, attempt, worker_id, status, run_after, error, result, session_id, num_turns, usage, counted,
+                 interruptions)
+    WHERE t.id = f.id AND t.attempt_count = f.attempt AND t.worker_id = f.worker_id AND t.status = 'running'
+    RETURNING t.*`);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+
+  const finished: TaskRow[] = [];
+  const ended: {
+    task: TaskRow;
+    status: TaskStatus;
+    cause: { actor: string; correlation_id: null; now: number };
+  }[] = [];
+  const resolution = new PgResolution(tx);
+  for (const { finish, ending } of held) {
+    const row = byId.get(finish.task_id);
     if (!row) throw new Error(`claude-worker store: task ${finish.task_id} changed under its row lock`);
-    // The fence row is stale now: a second finish of the same attempt in this batch is fenced out.
-    current.delete(finish.task_id);
     tx.append({
       type: ending.event.type,
       task_id: row.id,
@@ -86,14 +120,16 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       const cause = { actor: workerActor(finish.worker_id), correlation_id: null, now: tx.now };
       await resolution.attemptEnded(
         row.orchestration_id,
-        attemptRow?.cost_usd ?? null,
+        attemptCost.get(row.id) ?? null,
         ending.status === 'queued',
         cause,
       );
-      if (isTerminal(ending.status)) await resolution.taskEnded(row, ending.status, cause);
+      if (isTerminal(ending.status)) ended.push({ task: row, status: ending.status, cause });
     }
   }
+  await resolution.tasksEnded(ended);
   await resolution.settle();
+  // A requeued task may have been skipped since (its orchestration's budget ran out): return it as it is now.
   return Promise.all(
     finished.map(async (row) =>
       rowToTask(resolution.changed.has(row.id) ? ((await taskRow(tx, row.id)) ?? row) : row),

@@ -28,6 +28,10 @@ interface Change {
   cause: Cause;
 }
 
+function sameCause(a: Cause, b: Cause): boolean {
+  return a.actor === b.actor && a.correlation_id === b.correlation_id && a.now === b.now;
+}
+
 export class PgResolution {
   /** Tasks whose row this resolution changed; an operation returning one of them re-reads it. */
   readonly changed = new Set<number>();
@@ -102,19 +106,65 @@ export class PgResolution {
     this.touched.clear();
   }
 
+  /** Several tasks reached terminal statuses (a batch of finishes): their dependents resolve together. */
+  async tasksEnded(ended: { task: TaskRef; status: TaskStatus; cause: Cause }[]): Promise<void> {
+    for (const { task, status, cause } of ended) {
+      if (task.orchestration_id === null) continue;
+      this.touch(task.orchestration_id, cause);
+      this.queue.push({ id: task.id, status, reopened: false, cause });
+    }
+    await this.drain();
+  }
+
+  /**
+   * Works the list level by level: the endings waiting in it bump their dependents' counters in one statement
+   * (a dependent of several of them counts them all at once: the trigger rules give the same answer for the whole
+   * set as for its parts, since an answer once given never changes), and the dependents that became ready are
+   * queued in one statement. A retry's reopening goes one at a time (it re-arms).
+   */
   private async drain(): Promise<void> {
     while (this.head < this.queue.length) {
-      const change = this.queue[this.head++]!;
-      for (const row of await s.bumpDependents(
-        this.tx,
-        counterChange(change.id, change.status, change.reopened),
-      )) {
-        if (change.reopened) await this.rearm(row, change);
-        else await this.resolve(row, change.cause);
+      const level = this.queue.slice(this.head);
+      this.head = this.queue.length;
+      for (const change of level.filter((c) => c.reopened)) {
+        await this.flushReady();
+        const rows = await s.bumpDependents(this.tx, counterChange(change.id, change.status, true));
+        for (const row of rows) await this.rearm(row, change);
       }
+      const ended = level.filter((c) => !c.reopened);
+      if (ended.length === 0) continue;
+      await this.flushReady();
+      const rows = await s.bumpDependentsOf(
+        this.tx,
+        ended.map((c) => counterChange(c.id, c.status, false)),
+      );
+      const first = ended[0]!.cause;
+      const causes = new Map<number, Cause>();
+      // Usually one cause (one worker's batch, one transaction time); otherwise the dependency that ended names it.
+      if (rows.length > 0 && ended.some((c) => !sameCause(c.cause, first))) {
+        const causeOf = new Map(ended.map((c) => [c.id, c.cause]));
+        for (const edge of await s.edgesInto(
+          this.tx,
+          rows.map((r) => r.id),
+        )) {
+          const cause = causeOf.get(edge.depends_on_task_id);
+          if (cause && !causes.has(edge.task_id)) causes.set(edge.task_id, cause);
+        }
+      }
+      for (const row of rows) await this.resolve(row, causes.get(row.id) ?? first);
     }
+    await this.flushReady();
     this.queue.length = 0;
     this.head = 0;
+  }
+
+  /** Dependents that became ready, written in one statement. */
+  private readonly ready: { id: number; run_after: number; prompt: string | null; now: number }[] = [];
+
+  private async flushReady(): Promise<void> {
+    if (this.ready.length === 0) return;
+    const batch = this.ready.splice(0);
+    await s.markQueuedMany(this.tx, batch);
   }
 
   private async resolve(row: DependentRow, cause: Cause): Promise<void> {
@@ -148,7 +198,7 @@ export class PgResolution {
       const results = new Map((await s.dependencies(this.tx, row.id)).map((d) => [d.identifier, d.result]));
       prompt = renderPrompt(row.prompt_template, (identifier) => results.get(identifier) ?? null);
     }
-    await s.markQueued(this.tx, row.id, runAfter, prompt);
+    this.ready.push({ id: row.id, run_after: runAfter, prompt, now: cause.now });
     this.changed.add(row.id);
     this.append(type, row, from, 'queued', cause, {
       run_after: isoTime(runAfter),

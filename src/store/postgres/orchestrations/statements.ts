@@ -36,6 +36,51 @@ export const statements = {
       )
       .then((rows) => rows.sort((a, b) => a.id - b.id)),
 
+  /** Several ended tasks at once: each dependent gets the sum of its dependencies' changes, in one statement. */
+  bumpDependentsOf: (tx: PgTx, changes: CounterChange[]) =>
+    tx
+      .rows(
+        sql<DependentRow>`
+      UPDATE tasks t
+      SET pending_dependencies = pending_dependencies + c.pending,
+          deps_succeeded = deps_succeeded + c.succeeded, deps_failed = deps_failed + c.failed,
+          deps_skipped = deps_skipped + c.skipped, deps_cancelled = deps_cancelled + c.cancelled
+      FROM (
+        SELECT d.task_id, sum(ch.pending)::int AS pending, sum(ch.succeeded)::int AS succeeded,
+               sum(ch.failed)::int AS failed, sum(ch.skipped)::int AS skipped, sum(ch.cancelled)::int AS cancelled
+        FROM unnest(${changes.map((c) => c.id)}::bigint[], ${changes.map((c) => c.pending)}::int[],
+                    ${changes.map((c) => c.succeeded)}::int[], ${changes.map((c) => c.failed)}::int[],
+                    ${changes.map((c) => c.skipped)}::int[], ${changes.map((c) => c.cancelled)}::int[])
+               AS ch (id, pending, succeeded, failed, skipped, cancelled)
+        JOIN task_dependencies d ON d.depends_on_task_id = ch.id
+        GROUP BY d.task_id
+      ) c
+      WHERE t.id = c.task_id
+      RETURNING t.id, t.status, t.orchestration_id, t.identifier, t.trigger_rule, t.initial_delay_seconds,
+        t.prompt_template, t.error, t.pending_dependencies, t.deps_succeeded, t.deps_failed, t.deps_skipped,
+        t.deps_cancelled`,
+      )
+      .then((rows) => rows.sort((a, b) => a.id - b.id)),
+
+  /** The edges into these tasks (to name which ended dependency caused a resolution). */
+  edgesInto: (tx: PgTx, ids: number[]) =>
+    tx.rows(sql<{ task_id: number; depends_on_task_id: number }>`
+      SELECT task_id, depends_on_task_id FROM task_dependencies WHERE task_id = ANY(${ids}::bigint[])
+      ORDER BY task_id, position`),
+
+  markQueuedMany: (
+    tx: PgTx,
+    ready: { id: number; run_after: number; prompt: string | null; now: number }[],
+  ) =>
+    tx.rows(sql`
+      UPDATE tasks t
+      SET status = 'queued', run_after = q.run_after, execution_prompt = COALESCE(q.prompt, t.execution_prompt),
+          status_reason = NULL, error = NULL, finished_at = NULL, updated_at = q.now
+      FROM unnest(${ready.map((r) => r.id)}::bigint[], ${ready.map((r) => r.run_after)}::bigint[],
+                  ${ready.map((r) => r.prompt)}::text[], ${ready.map((r) => r.now)}::bigint[])
+             AS q (id, run_after, prompt, now)
+      WHERE t.id = q.id`),
+
   dependent: (tx: PgTx, id: number) =>
     tx.row(sql<DependentRow>`SELECT ${DEPENDENT_COLUMNS} FROM tasks WHERE id = ${id}`),
 
@@ -44,14 +89,6 @@ export const statements = {
       SELECT t.id, t.identifier, t.status, t.result
       FROM task_dependencies d JOIN tasks t ON t.id = d.depends_on_task_id
       WHERE d.task_id = ${id} ORDER BY d.position`),
-
-  /** waiting → queued (ready), or skipped → queued (re-armed with every dependency already satisfied). */
-  markQueued: (tx: PgTx, id: number, runAfter: number, prompt: string | null) =>
-    tx.rows(sql`
-      UPDATE tasks
-      SET status = 'queued', run_after = ${runAfter}, execution_prompt = COALESCE(${prompt}::text, execution_prompt),
-          status_reason = NULL, error = NULL, finished_at = NULL, updated_at = ${tx.now}
-      WHERE id = ${id}`),
 
   markSkipped: (tx: PgTx, id: number, reason: string, error: string, now: number) =>
     tx.rows(sql`
