@@ -79,6 +79,20 @@ export class App {
     return new App(config, paths, store, bus, logFiles, tasks, orchestrations, staging, engine);
   }
 
+  /**
+   * Opens the store as a server would (migrations included), counts its tasks and closes it: how `doctor` checks
+   * the database when no server runs (the CLI never opens a store itself). Throws what opening it threw.
+   */
+  static async checkDatabase(config: Config): Promise<{ location: string; tasks: number }> {
+    const app = await App.open({ config, worker: false, taskLogFiles: false });
+    try {
+      const counts = await app.store.countByStatus();
+      return { location: app.paths.database, tasks: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+    } finally {
+      await app.close();
+    }
+  }
+
   /** Recovers orphaned tasks and starts claiming. */
   async start(): Promise<void> {
     await this.engine?.start();

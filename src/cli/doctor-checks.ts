@@ -2,7 +2,8 @@
  * The checks of `claude-worker doctor`, each with what it found and, when something is wrong, how to fix it:
  * Node.js, configuration, the Claude Code executable (probeClaude), credentials, the home folder, the database,
  * the server, and whether Claude Code has the MCP server registered. A check never throws; a broken part is a
- * `fail` with a fix.
+ * `fail` with a fix. The database is checked by the running server when one answers, else through the App: the CLI
+ * never opens a store itself.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -16,6 +17,7 @@ import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
 import { readTokenFile } from '../api/token.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
+import type { HealthDetailed } from '../api/wire-schemas.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -38,9 +40,10 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   if (root) checks.push(root);
   const home = homeCheck(config);
   checks.push(home);
-  if (home.status === 'ok') checks.push(await databaseCheck(config));
+  const detail = await serverDetail(config);
+  if (home.status === 'ok' || detail) checks.push(await databaseCheck(config, detail));
   checks.push(await serverCheck(context, config));
-  checks.push(...(await gateChecks(config)));
+  if (detail) checks.push(...gateChecks(detail));
   checks.push(mcpCheck(context));
   return checks;
 }
@@ -152,24 +155,43 @@ function homeCheck(config: Config): Check {
   }
 }
 
-async function databaseCheck(config: Config): Promise<Check> {
+/** The running server's own view (GET /health/detailed), or null when none answers with our token. */
+async function serverDetail(config: Config): Promise<HealthDetailed | null> {
+  const paths = homePaths(config.home);
+  const url = config.url ?? (await findLocalServer(paths))?.info.url;
+  const token = config.token ?? (await readTokenFile(paths.token));
+  if (!url || !token) return null;
+  try {
+    return await new ClaudeWorkerClient({ url, token }).healthDetailed();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The database as the running server sees it; without a server, opened through the App (as a server would open
+ * it, migrations included) and closed again. The CLI never opens a store itself.
+ */
+async function databaseCheck(config: Config, detail: HealthDetailed | null): Promise<Check> {
+  if (detail) {
+    const total = Object.values(detail.counts).reduce((sum, n) => sum + n, 0);
+    return {
+      name: 'database',
+      status: 'ok',
+      message: `${detail.database} is open in the running server (${total} task${total === 1 ? '' : 's'})`,
+      fix: null,
+    };
+  }
   const path = homePaths(config.home).database;
   try {
-    const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
-    const store = new SqliteStore(path);
-    try {
-      await store.migrate();
-      const counts = await store.countByStatus();
-      const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      return {
-        name: 'database',
-        status: 'ok',
-        message: `${path} opens (${total} task${total === 1 ? '' : 's'})`,
-        fix: null,
-      };
-    } finally {
-      await store.close();
-    }
+    const { App } = await import('../app.js');
+    const { location, tasks } = await App.checkDatabase(config);
+    return {
+      name: 'database',
+      status: 'ok',
+      message: `${location} opens (${tasks} task${tasks === 1 ? '' : 's'})`,
+      fix: null,
+    };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {
@@ -214,18 +236,8 @@ async function serverCheck(context: CliContext, config: Config): Promise<Check> 
   };
 }
 
-/** Memory admission and each model's cool-down and breaker, as the running server sees them (none if not running). */
-async function gateChecks(config: Config): Promise<Check[]> {
-  const paths = homePaths(config.home);
-  const url = config.url ?? (await findLocalServer(paths))?.info.url;
-  const token = config.token ?? (await readTokenFile(paths.token));
-  if (!url || !token) return [];
-  let detail;
-  try {
-    detail = await new ClaudeWorkerClient({ url, token }).healthDetailed();
-  } catch {
-    return [];
-  }
+/** Memory admission and each model's cool-down and breaker, as the running server sees them. */
+function gateChecks(detail: HealthDetailed): Check[] {
   const gated = detail.models.filter((g) => g.cooldown_until || g.breaker_state !== 'closed');
   const models: Check =
     gated.length === 0
