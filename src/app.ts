@@ -37,6 +37,9 @@ export interface AppOptions {
   logger?: Logger;
 }
 
+/** Which store a configuration names and where (the URL's password masked), for the edges to show. */
+export const storeChoiceOf = storeChoice;
+
 /** What `db migrate` did: the store, and for PostgreSQL the schema versions applied and the version now. */
 export interface MigrationReport extends StoreChoice {
   applied: number[];
@@ -157,6 +160,25 @@ export class App {
       output,
       new OutputReader(store),
     );
+  }
+
+  /**
+   * Opens the store as a server would (migrations included), counts its tasks and closes it: how `doctor` checks
+   * the database when no server runs (the CLI never opens a store itself). Throws what opening it threw.
+   */
+  static async checkDatabase(config: Config): Promise<{ location: string; tasks: number }> {
+    const app = await App.open({ config, worker: false, taskLogFiles: false });
+    try {
+      const counts = await app.store.countByStatus();
+      return { location: app.storeLocation, tasks: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+    } finally {
+      await app.close();
+    }
+  }
+
+  /** Where the store keeps its data, for people: the SQLite file, or the PostgreSQL URL with its password masked. */
+  get storeLocation(): string {
+    return storeChoice(this.config).location;
   }
 
   /** Recovers orphaned tasks and starts claiming. */

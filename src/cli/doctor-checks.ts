@@ -2,7 +2,8 @@
  * The checks of `claude-worker doctor`, each with what it found and, when something is wrong, how to fix it:
  * Node.js, configuration, the Claude Code executable (probeClaude), credentials, the home folder, the database,
  * the server, and whether Claude Code has the MCP server registered. A check never throws; a broken part is a
- * `fail` with a fix.
+ * `fail` with a fix. The database is checked by the running server when one answers, else through the App: the CLI
+ * never opens a store itself.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -16,6 +17,7 @@ import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
 import { readTokenFile } from '../api/token.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
+import type { HealthDetailed } from '../api/wire-schemas.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -38,9 +40,10 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   if (root) checks.push(root);
   const home = homeCheck(config);
   checks.push(home);
-  if (home.status === 'ok') checks.push(await databaseCheck(config));
+  const detail = await serverDetail(config);
+  if (home.status === 'ok' || detail) checks.push(await databaseCheck(config, detail));
   checks.push(await serverCheck(context, config));
-  checks.push(...(await gateChecks(config)));
+  if (detail) checks.push(...gateChecks(detail));
   checks.push(mcpCheck(context));
   return checks;
 }
@@ -152,20 +155,41 @@ function homeCheck(config: Config): Check {
   }
 }
 
-async function databaseCheck(config: Config): Promise<Check> {
-  const { probeStore } = await import('../app.js');
-  const { storeChoice } = await import('../store/open-store.js');
-  const choice = storeChoice(config);
+/** The running server's own view (GET /health/detailed), or null when none answers with our token. */
+async function serverDetail(config: Config): Promise<HealthDetailed | null> {
+  const paths = homePaths(config.home);
+  const url = config.url ?? (await findLocalServer(paths))?.info.url;
+  const token = config.token ?? (await readTokenFile(paths.token));
+  if (!url || !token) return null;
+  try {
+    return await new ClaudeWorkerClient({ url, token }).healthDetailed();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The database as the running server sees it; without a server, checked through the App (the SQLite file opened as
+ * a server would open it; PostgreSQL only read: a missing schema is reported, not created). The CLI never opens a
+ * store itself.
+ */
+async function databaseCheck(config: Config, detail: HealthDetailed | null): Promise<Check> {
+  if (detail) {
+    const total = Object.values(detail.counts).reduce((sum, n) => sum + n, 0);
+    return {
+      name: 'database',
+      status: 'ok',
+      message: `${detail.database} is open in the running server (${total} task${total === 1 ? '' : 's'})`,
+      fix: null,
+    };
+  }
+  const { probeStore, storeChoiceOf } = await import('../app.js');
+  const choice = storeChoiceOf(config);
   try {
     const probe = await probeStore(config);
     const tasks = `${probe.tasks ?? 0} task${probe.tasks === 1 ? '' : 's'}`;
     if (probe.kind === 'sqlite') {
-      return {
-        name: 'database',
-        status: 'ok',
-        message: `SQLite ${probe.location} opens (${tasks})`,
-        fix: null,
-      };
+      return { name: 'database', status: 'ok', message: `SQLite ${probe.location} opens (${tasks})`, fix: null };
     }
     if (probe.schema_version === null) {
       return {
@@ -238,18 +262,8 @@ async function serverCheck(context: CliContext, config: Config): Promise<Check> 
   };
 }
 
-/** Memory admission and each model's cool-down and breaker, as the running server sees them (none if not running). */
-async function gateChecks(config: Config): Promise<Check[]> {
-  const paths = homePaths(config.home);
-  const url = config.url ?? (await findLocalServer(paths))?.info.url;
-  const token = config.token ?? (await readTokenFile(paths.token));
-  if (!url || !token) return [];
-  let detail;
-  try {
-    detail = await new ClaudeWorkerClient({ url, token }).healthDetailed();
-  } catch {
-    return [];
-  }
+/** Memory admission and each model's cool-down and breaker, as the running server sees them. */
+function gateChecks(detail: HealthDetailed): Check[] {
   const gated = detail.models.filter((g) => g.cooldown_until || g.breaker_state !== 'closed');
   const models: Check =
     gated.length === 0

@@ -170,6 +170,15 @@ describe('claude-worker doctor and config', () => {
     expect(claude?.fix).toContain('CLAUDE_WORKER_CLAUDE_PATH');
   });
 
+  it('doctor asks the running server about the database instead of opening it itself', async () => {
+    const cli = harness('doctor-server');
+    expect((await cli.run(['server', 'start'])).code).toBe(0);
+    await cli.ok(['run', 'Quick job']);
+    const result = await cli.run(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-test', IS_SANDBOX: '1' } });
+    expect(result.stdout).toMatch(/✓ database: .*claude-worker\.db is open in the running server \(1 task\)/);
+    expect(result.stdout).toMatch(/✓ server: running at http/);
+  });
+
   it('config shows each setting, its value and where it came from, with the token masked', async () => {
     const cli = harness('config');
     writeFileSync(join(cli.work, '.claude-worker.yaml'), 'concurrency: 2\ndefault_model: opus\n');

@@ -54,7 +54,7 @@ export function healthRoutes(app: App, streams: LiveStreams, startedAt: Date): R
           started_at: startedAt.toISOString(),
           uptime_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
           home: app.paths.home,
-          database: app.paths.database,
+          database: app.storeLocation,
           counts: await app.store.countByStatus(),
           worker: workerStatus(app),
           admission: {

@@ -36,8 +36,7 @@ interface StoreStatus {
 
 /** Which store the settings name, and whether it opens (never with a password in sight). */
 async function storeStatus(config: Config): Promise<StoreStatus> {
-  const { probeStore } = await import('../../app.js');
-  const { storeChoice } = await import('../../store/open-store.js');
+  const { probeStore, storeChoiceOf: storeChoice } = await import('../../app.js');
   try {
     const probe = await probeStore(config);
     const detail =
