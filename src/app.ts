@@ -70,6 +70,7 @@ export class App {
         new ClaudeExecutor({
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
+          childDiesWithServer: config.child_dies_with_server,
         });
       engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }
