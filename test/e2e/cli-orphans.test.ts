@@ -5,7 +5,7 @@
  * have neither), the restarted server stops the orphan's whole process group before the task runs again, and the
  * resumed attempt runs once.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/platform/process-alive.js';
@@ -116,4 +116,35 @@ describe('Claude Code children when the server is killed', () => {
     const logs = await cli.ok(['logs', String(taskId)]);
     expect(logs).toContain(`(pid ${child}) outlived its worker`);
   });
+});
+
+describe('doctor says whether Claude Code dies with the server', () => {
+  async function guardCheck(cli: CliHarness, env: Record<string, string>) {
+    const result = await cli.run(['doctor', '--json'], { env });
+    const report = JSON.parse(result.stdout) as {
+      checks: Array<{ name: string; status: string; message: string; fix: string | null }>;
+    };
+    return report.checks.find((check) => check.name === 'orphan guard');
+  }
+
+  it.skipIf(process.platform !== 'linux')(
+    'ok with setpriv; a warning without it or with the guard off',
+    async () => {
+      const cli = new CliHarness('orphan-doctor');
+      harnesses.push(cli);
+      expect(await guardCheck(cli, {})).toMatchObject({
+        status: 'ok',
+        message: expect.stringMatching(/pdeathsig/),
+      });
+
+      const emptyPath = join(cli.root, 'bin');
+      mkdirSync(emptyPath);
+      const missing = await guardCheck(cli, { PATH: emptyPath });
+      expect(missing).toMatchObject({ status: 'warn', message: expect.stringMatching(/setpriv .*missing/) });
+      expect(missing?.fix).toMatch(/util-linux/);
+
+      const off = await guardCheck(cli, { CLAUDE_WORKER_CHILD_DIES_WITH_SERVER: 'false' });
+      expect(off).toMatchObject({ status: 'warn', message: expect.stringMatching(/^off/) });
+    },
+  );
 });
