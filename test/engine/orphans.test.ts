@@ -16,7 +16,14 @@ import { openTestApp, readStarts, waitFor, waitForStatus, type TestApp } from '.
 let harness: TestApp | null = null;
 const ours: number[] = [];
 afterEach(async () => {
-  for (const pid of ours.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  // Our stand-in orphans lead their own groups: kill each group (the `sleep` too), by its id.
+  for (const pgid of ours.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   await harness?.close();
   harness = null;
 });
