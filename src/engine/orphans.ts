@@ -8,16 +8,16 @@
 import { hostname } from 'node:os';
 import type { Attempt, Task } from '../domain/vocabulary.js';
 import type { Logger } from '../observability/logger.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import { isAlive } from '../platform/process-alive.js';
 import { stopGroup } from '../platform/process-group.js';
 import { processStartToken } from '../platform/process-identity.js';
 import type { Store } from '../store/store.js';
+import type { TaskOutput } from './task-output.js';
 
 export interface OrphanDeps {
   store: Store;
   logger: Logger;
-  files: TaskLogFiles;
+  output: TaskOutput;
   /** How long a stopped orphan gets after SIGTERM before SIGKILL. */
   graceMs?: number;
 }
@@ -67,8 +67,8 @@ export async function stopOrphans(
       { task_id: task.id, attempt: attempt.number, pid, how },
       'stopped an orphaned Claude Code process',
     );
-    if (task.log_path) deps.files.appendLine(task.log_path, line);
-    deps.files.appendGlobal(
+    deps.output.line(task, line);
+    deps.output.global(
       `task ${task.id} attempt ${attempt.number}: orphaned Claude Code process ${pid} stopped`,
     );
     await deps.store.recordOrphanStopped(

@@ -6,15 +6,15 @@
  */
 import type { Task } from '../domain/vocabulary.js';
 import type { Logger } from '../observability/logger.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { Store } from '../store/store.js';
 import { stopOrphans } from './orphans.js';
+import type { TaskOutput } from './task-output.js';
 import { isDeadLocalWorker } from './worker-id.js';
 
 export async function recoverOrphans(
   store: Store,
   selfId: string,
-  files: TaskLogFiles,
+  output: TaskOutput,
   logger: Logger,
 ): Promise<Task[]> {
   const deadWorkers = new Set<string>();
@@ -33,7 +33,7 @@ export async function recoverOrphans(
   // Their Claude Code processes may still run on this host (no pdeathsig here, or it was off): stop them first.
   for (const task of orphaned) {
     try {
-      await stopOrphans(task, null, { store, logger, files });
+      await stopOrphans(task, null, { store, logger, output });
     } catch (err) {
       logger.warn(
         { task_id: task.id, err: String(err) },
@@ -53,11 +53,9 @@ export async function recoverOrphans(
         ? 'requeued for another attempt'
         : `${task.status} (${task.error?.code ?? 'no attempts left'})`;
     const line = `[recovery] attempt ${task.attempt_count} was interrupted: its worker stopped. Task ${next}.`;
-    if (task.log_path) {
-      files.appendLine(task.log_path, line);
-      await files.close(task.log_path);
-    }
-    files.appendGlobal(`task ${task.id} recovered: ${next}`);
+    output.line(task, line);
+    await output.close(task);
+    output.global(`task ${task.id} recovered: ${next}`);
   }
   return recovered;
 }

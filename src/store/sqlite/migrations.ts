@@ -12,6 +12,7 @@ import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
 import { migration005 } from './migrations/005_task_retry_settings.js';
 import { migration006 } from './migrations/006_attempt_child.js';
+import { migration009 } from './migrations/009_task_output.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration009,
 ];
 
 export interface MigrationResult {
