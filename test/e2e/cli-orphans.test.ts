@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childGuardSupport } from '../../src/platform/child-guard.js';
 import { isAlive } from '../../src/platform/process-alive.js';
 import { CliHarness } from './cli-harness.js';
 
@@ -127,7 +128,7 @@ describe('doctor says whether Claude Code dies with the server', () => {
     return report.checks.find((check) => check.name === 'orphan guard');
   }
 
-  it.skipIf(process.platform !== 'linux')(
+  it.skipIf(!childGuardSupport().pdeathsig)(
     'ok with setpriv; a warning without it or with the guard off',
     async () => {
       const cli = new CliHarness('orphan-doctor');
