@@ -70,6 +70,11 @@ export const ConfigSchema = z.strictObject({
     .describe(
       'Claude Code and the tools it runs end soon after the server dies (Linux: setpriv --pdeathsig; POSIX: a lifeline)',
     ),
+  session_mirror: z
+    .boolean()
+    .describe(
+      'Mirror Claude Code session transcripts into the database, so an interrupted task resumes its session on another machine',
+    ),
   breaker_threshold: z
     .int()
     .min(1)
@@ -135,6 +140,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   claude_max_retries: 2,
   resume_on_retry: true,
   child_dies_with_server: true,
+  session_mirror: true,
   breaker_threshold: 5,
   breaker_cool_seconds: 60,
   min_free_memory_mb: 256,
