@@ -70,6 +70,7 @@ export class App {
         new ClaudeExecutor({
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
+          allowedRoots: config.allowed_roots,
         });
       engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
     }

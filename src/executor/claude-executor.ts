@@ -12,12 +12,16 @@ import { AttemptEvidence } from './attempt-evidence.js';
 import { buildChildEnv } from './child-env.js';
 import { classifyFailure, makeFailure } from './classify.js';
 import type { ExecutionOutcome, ExecutionRequest, Executor } from './executor.js';
+import { workingDirectoryProblem } from '../platform/working-directory.js';
+import { envBytes } from '../domain/task-env.js';
 
 export interface ClaudeExecutorOptions {
   /** The Claude Code executable (`claude_path`); null uses the SDK's bundled binary. */
   claudePath: string | null;
   /** Environment for every child, above the server's and below the task's (e.g. CLAUDE_CODE_MAX_RETRIES). */
   childEnvOverrides?: Record<string, string>;
+  /** `allowed_roots`: checked again on the real path before each start (a link may have changed since submit). */
+  allowedRoots?: readonly string[];
 }
 
 /** Thrown out of the message loop when the engine's own callback fails, so it is not mistaken for a crash. */
@@ -30,7 +34,7 @@ export class ClaudeExecutor implements Executor {
 
   async execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
     const { task, signal } = request;
-    const problem = this.preflight(task, signal);
+    const problem = this.preflight(task, signal) ?? (await this.directoryRefusal(task));
     if (problem) return { ok: false, failure: problem, result: null };
 
     const recorder = new AttemptEvidence(request.resume_session_id);
@@ -38,12 +42,14 @@ export class ClaudeExecutor implements Executor {
     const forwardAbort = (): void => controller.abort(signal.reason);
     signal.addEventListener('abort', forwardAbort, { once: true });
     let thrown: unknown;
+    /** Why the operating system refused to start the child, if it did. */
+    const spawnRefusal: { code: string | null } = { code: null };
     try {
       // Loaded on the first attempt: an idle server does not pay the SDK's memory.
       const { query } = await import('@anthropic-ai/claude-agent-sdk');
       const messages = query({
         prompt: task.execution_prompt,
-        options: this.sdkOptions(request, controller, recorder),
+        options: this.sdkOptions(request, controller, recorder, spawnRefusal),
       });
       for await (const message of messages) {
         const translated = recorder.observe(message);
@@ -62,6 +68,7 @@ export class ClaudeExecutor implements Executor {
     } finally {
       signal.removeEventListener('abort', forwardAbort);
     }
+    if (spawnRefusal.code === 'E2BIG') return { ok: false, failure: tooLargeToStart(task), result: null };
     return recorder.outcome(thrown, signal, task.timeout_seconds);
   }
 
@@ -93,10 +100,24 @@ export class ClaudeExecutor implements Executor {
     return null;
   }
 
+  /** The working directory must still lie under the allowed roots, following links: a permanent refusal if not. */
+  private async directoryRefusal(task: Task): Promise<Failure | null> {
+    const roots = this.options.allowedRoots ?? [];
+    if (roots.length === 0) return null;
+    const problem = await workingDirectoryProblem(task.working_directory, roots);
+    if (!problem) return null;
+    return {
+      ...makeFailure('invalid_request', `Claude Code was not started: the working directory ${problem}`),
+      suggestion:
+        'A directory or a link in its path changed after the task was submitted. Fix the link or the allowed_roots setting, then `claude-worker retry <id>`; retrying alone refuses again.',
+    };
+  }
+
   private sdkOptions(
     request: ExecutionRequest,
     controller: AbortController,
     recorder: AttemptEvidence,
+    spawnRefusal: { code: string | null },
   ): Options {
     const { task } = request;
     const options: Options = {
@@ -114,7 +135,14 @@ export class ClaudeExecutor implements Executor {
       env: buildChildEnv(process.env, this.options.childEnvOverrides ?? {}, task.env),
       // We start the child ourselves (as the SDK would) to learn its pid for memory sampling; so stderr is ours
       // to collect too. The SDK's forwarded signal kills the child only after its graceful stdin-close window.
-      spawnClaudeCodeProcess: (spawnOptions) => spawnClaude(spawnOptions, recorder.onStderr, request.onSpawn),
+      spawnClaudeCodeProcess: (spawnOptions) => {
+        try {
+          return spawnClaude(spawnOptions, recorder.onStderr, request.onSpawn);
+        } catch (err) {
+          spawnRefusal.code = (err as NodeJS.ErrnoException).code ?? null;
+          throw err;
+        }
+      },
     };
     if (task.permission_mode === 'bypassPermissions') options.allowDangerouslySkipPermissions = true;
     if (task.allowed_tools !== null) options.allowedTools = task.allowed_tools;
@@ -142,6 +170,22 @@ function spawnClaude(
   child.stderr.on('data', (text: string) => onStderr(text));
   if (child.pid !== undefined) onSpawn?.(child.pid);
   return child;
+}
+
+/**
+ * E2BIG: the environment and arguments exceed what the operating system lets a process start with. The same task
+ * fails the same way every time, so it is not retried (the SDK would report it as a crash).
+ */
+function tooLargeToStart(task: Task): Failure {
+  const taskBytes = envBytes(task.env);
+  return {
+    ...makeFailure(
+      'invalid_request',
+      `Claude Code could not be started: the operating system refused it (E2BIG) because its environment and arguments are too large (the task's env takes ${taskBytes} bytes, the server's own environment the rest).`,
+    ),
+    suggestion:
+      "Make the task's env smaller (large values belong in a file the task reads), or start the server with a smaller environment, then `claude-worker retry <id>`. Retrying as it is fails the same way.",
+  };
 }
 
 function isDirectory(path: string): boolean {
