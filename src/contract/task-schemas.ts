@@ -70,7 +70,11 @@ export const CreateTaskInput = z.strictObject({
     )
     .superRefine((env, ctx) => {
       for (const problem of taskEnvProblems(env)) {
-        ctx.addIssue({ code: 'custom', message: problem.message, path: problem.key === null ? [] : [problem.key] });
+        ctx.addIssue({
+          code: 'custom',
+          message: problem.message,
+          path: problem.key === null ? [] : [problem.key],
+        });
       }
     })
     .optional(),

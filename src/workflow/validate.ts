@@ -115,7 +115,12 @@ export async function validateWorkflow(document: unknown, options: ValidateOptio
   const tooLarge = tasks.flatMap((normalized) => {
     const bytes = envBytes(normalized.task.env ?? {});
     return bytes > TASK_ENV_LIMIT_BYTES
-      ? [{ path: place(['tasks', normalized.index, 'env']), message: `with defaults.env, ${envTooLargeMessage(bytes)}` }]
+      ? [
+          {
+            path: place(['tasks', normalized.index, 'env']),
+            message: `with defaults.env, ${envTooLargeMessage(bytes)}`,
+          },
+        ]
       : [];
   });
   if (tooLarge.length > 0) throw ClaudeWorkerError.validation(tooLarge, what);

@@ -47,7 +47,12 @@ describe('ClaudeExecutor guards', () => {
     symlinkSync('..', join(root, 'up'));
     const executor = guarded([root]);
 
-    for (const dir of [join(root, 'link'), `${join(root, 'link')}/`, join(root, 'up'), `${join(root, 'up')}/`]) {
+    for (const dir of [
+      join(root, 'link'),
+      `${join(root, 'link')}/`,
+      join(root, 'up'),
+      `${join(root, 'up')}/`,
+    ]) {
       const outcome = await run(executor, dir);
       expect(outcome.ok, dir).toBe(false);
       if (outcome.ok) continue;
