@@ -5,13 +5,13 @@
  * openapi_public, and the home folder's files private.
  */
 import { request } from 'node:http';
-import { mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTool, httpClient } from '../mcp/mcp-harness.js';
 import { tempDir } from './test-config.js';
-import { startTestServer, waitForStatus, type TestServer } from './test-server.js';
+import { startTestServer, waitFor, waitForStatus, type TestServer } from './test-server.js';
 
 interface Answer {
   status: number;
@@ -356,6 +356,11 @@ describe('the home folder', () => {
       const task = await t.client.createTask({ execution_prompt: 'Private', working_directory: t.workdir });
       const done = await waitForStatus(t.client, task.id, ['completed', 'failed']);
       const mode = (path: string) => statSync(path).mode & 0o777;
+      // The task's files and the lifecycle log are written just after the outcome commits.
+      const files = ['logs/claude-worker.log', 'claude-worker.db-wal', 'claude-worker.db-shm']
+        .map((f) => join(t.home, f))
+        .concat(done.log_path!, done.transcript_path!);
+      await waitFor(() => files.every((f) => existsSync(f)), 'the task files to be written');
       expect(mode(t.home)).toBe(0o700);
       expect(mode(join(t.home, 'logs'))).toBe(0o700);
       expect(mode(join(t.home, 'logs', 'tasks'))).toBe(0o700);

@@ -3,7 +3,8 @@
  * a looser existing home is tightened at the next server start (and the server log says so), `logs` never prints
  * terminal escapes from task output, and reserved env names are refused before anything is created (exit 2).
  */
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliHarness } from './cli-harness.js';
@@ -35,6 +36,10 @@ describe('claude-worker security, end to end', () => {
     expect(started.code).toBe(0);
     id = taskIdOf(started.stdout);
     const task = await cli.task(id);
+    // The task's files and the lifecycle log are written just after the outcome commits.
+    const deadline = Date.now() + 10_000;
+    const written = [task.log_path!, task.transcript_path!, join(cli.home, 'logs', 'claude-worker.log')];
+    while (!written.every((f) => existsSync(f)) && Date.now() < deadline) await sleep(100);
     expect(mode(cli.home)).toBe(0o700);
     for (const dir of ['logs', 'logs/tasks']) expect(mode(join(cli.home, dir)), dir).toBe(0o700);
     for (const file of [
