@@ -146,6 +146,24 @@ describe('allowed roots, on real paths', () => {
     expect(answer.isError).toBe(true);
     expect(answer.text).toContain('outside the allowed roots');
   });
+
+  it('refuses a reserved env name over MCP (submit_orchestration) as a tool error naming the key', async () => {
+    const answer = await callTool(mcp, 'submit_orchestration', {
+      workflow: {
+        tasks: [
+          {
+            identifier: 'redirect',
+            execution_prompt: 'Redirect',
+            working_directory: join(root, 'inside'),
+            env: { CLAUDE_WORKER_TOKEN: 'stolen-token-value' },
+          },
+        ],
+      },
+    });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toContain('tasks[0].env.CLAUDE_WORKER_TOKEN');
+    expect(answer.text).toContain('reserved');
+  });
 });
 
 describe('task env', () => {
