@@ -108,8 +108,7 @@ export class ClaudeExecutor implements Executor {
     if (!problem) return null;
     return {
       ...makeFailure('invalid_request', `Claude Code was not started: the working directory ${problem}`),
-      suggestion:
-        'A directory or a link in its path changed after the task was submitted. Fix the link or the allowed_roots setting, then `claude-worker retry <id>`; retrying alone refuses again.',
+      suggestion: `A directory or a link in its path changed after the task was submitted. Fix the link or the allowed_roots setting, then \`claude-worker retry ${task.id}\`; retrying alone refuses again.`,
     };
   }
 
@@ -183,8 +182,7 @@ function tooLargeToStart(task: Task): Failure {
       'invalid_request',
       `Claude Code could not be started: the operating system refused it (E2BIG) because its environment and arguments are too large (the task's env takes ${taskBytes} bytes, the server's own environment the rest).`,
     ),
-    suggestion:
-      "Make the task's env smaller (large values belong in a file the task reads), or start the server with a smaller environment, then `claude-worker retry <id>`. Retrying as it is fails the same way.",
+    suggestion: `Make the task's env smaller (large values belong in a file the task reads), or start the server with a smaller environment, then \`claude-worker retry ${task.id}\`. Retrying as it is fails the same way.`,
   };
 }
 
