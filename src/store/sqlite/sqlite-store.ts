@@ -21,8 +21,13 @@ import type {
   NewOrchestrationTask,
   NewTask,
   OrchestrationPage,
+  OutputChunk,
+  OutputQuery,
+  OutputRead,
   OrchestrationQuery,
   Progress,
+  PruneRequest,
+  PruneResult,
   RecoveryRequest,
   StagedTask,
   StatusCounts,
@@ -40,7 +45,9 @@ import { prepareFinishAttempts } from './finish.js';
 import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
 import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
+import { prepareOutput } from './output.js';
 import { prepareRecordProgress } from './progress.js';
+import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
@@ -67,6 +74,8 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    prune: preparePrune(ctx),
+    output: prepareOutput(ctx),
   };
 }
 
@@ -245,6 +254,18 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async appendOutput(chunks: OutputChunk[]): Promise<void> {
+    this.ops.output.append(chunks);
+  }
+
+  async readOutput(query: OutputQuery): Promise<OutputRead> {
+    return this.ops.output.read(query);
+  }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    return this.ops.prune(request);
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {
