@@ -3,11 +3,12 @@
  * a looser existing home is tightened at the next server start (and the server log says so), `logs` never prints
  * terminal escapes from task output, and reserved env names are refused before anything is created (exit 2).
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliHarness } from './cli-harness.js';
+import { CLI, CliHarness } from './cli-harness.js';
 
 let cli: CliHarness;
 beforeAll(() => {
@@ -75,6 +76,31 @@ describe('claude-worker security, end to end', () => {
   it('logs --raw into a pipe keeps the transcript byte for byte', async () => {
     const task = await cli.task(id);
     expect(await cli.ok(['logs', '--raw', String(id)])).toBe(readFileSync(task.transcript_path!, 'utf8'));
+  });
+
+  it('logs --raw to a terminal strips escapes that JSON leaves as they are (C1 controls)', async () => {
+    // JSON escapes ESC but not U+009B, the one-character CSI some terminals obey.
+    const raw = await cli.run(['run', 'Paint \u009b31m red', '--watch']);
+    const rawId = taskIdOf(raw.stdout);
+    const piped = await cli.ok(['logs', '--raw', String(rawId)]);
+    expect(piped).toContain('\u009b31m');
+    const terminal = await new Promise<string>((resolve, reject) => {
+      // `script` gives the command a pseudo-terminal as its stdout.
+      const child = spawn(
+        'script',
+        ['-qec', `"${process.execPath}" "${CLI}" logs --raw ${rawId}`, '/dev/null'],
+        {
+          env: cli.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      child.once('error', reject);
+      child.once('close', () => resolve(out));
+    });
+    expect(terminal).toContain('Paint');
+    expect(terminal).not.toContain('\u009b');
   });
 
   it('refuses a reserved --env name with exit 2, creating nothing', async () => {
