@@ -10,6 +10,7 @@ import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
 import { OrchestrationService } from './engine/orchestration-service.js';
 import { PruneService } from './engine/prune-service.js';
+import { StoreSessionMirror } from './engine/session-mirror.js';
 import { OutputReader } from './engine/output-reader.js';
 import { TaskOutput } from './engine/task-output.js';
 import { TaskService } from './engine/task-service.js';
@@ -86,6 +87,7 @@ export class App {
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
           allowedRoots: config.allowed_roots,
+          sessionMirror: config.session_mirror ? new StoreSessionMirror(store) : null,
         });
       engine = new Engine({ store, executor, bus, output, config, logger: options.logger });
     }

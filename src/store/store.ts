@@ -222,6 +222,19 @@ export interface OutputRead {
   chunks: number;
 }
 
+/**
+ * Where a Claude Code session transcript lives, as the Agent SDK names it: the project (the working directory,
+ * sanitised), the session id, and for a subagent's transcript a subpath. `subpath` '' is the main transcript.
+ */
+export interface SessionKey {
+  project_key: string;
+  session_id: string;
+  subpath: string;
+}
+
+/** One line of a session transcript (opaque JSON; most carry a `uuid`, the idempotency key). */
+export type SessionEntry = { type: string; uuid?: string; [key: string]: unknown };
+
 /** What `prune` deletes: finished standalone tasks, and orchestrations whose every task finished, whole. */
 export interface PruneRequest {
   /** Delete work that finished before this time. */
@@ -347,6 +360,16 @@ export interface Store {
   appendOutput(chunks: OutputChunk[]): Promise<void>;
   /** Reads a task's stored output: whole, a tail, or what came after a chunk. */
   readOutput(query: OutputQuery): Promise<OutputRead>;
+
+  /**
+   * Mirrors Claude Code session transcript entries (so a task interrupted on one machine resumes on another).
+   * Entries with a `uuid` already stored for that session are ignored (retries and replays do not duplicate).
+   */
+  appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void>;
+  /** The session's entries in the order they were appended; null when none is stored. */
+  loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null>;
+  /** Subpaths (subagent transcripts) stored under a session, besides its main transcript. */
+  listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]>;
 
   /** Deletes (or, dry run, counts) finished work older than a cut-off, in batches; see PruneRequest. */
   prune(request: PruneRequest): Promise<PruneResult>;

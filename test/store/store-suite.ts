@@ -15,6 +15,7 @@ import { describeOrchestrations } from './suite/orchestrations.js';
 import { describeOutput } from './suite/output.js';
 import { describePrune } from './suite/prune.js';
 import { describeRecovery } from './suite/recovery.js';
+import { describeSessions } from './suite/sessions.js';
 
 export type { OpenStore };
 
@@ -31,5 +32,6 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeOrchestrationControl(handle);
     describePrune(handle);
     describeOutput(handle);
+    describeSessions(handle);
   });
 }

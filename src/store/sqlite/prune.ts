@@ -1,6 +1,6 @@
 /**
  * Pruning: deletes what finished before a cut-off — standalone tasks in a final status, and orchestrations whose
- * every task finished (whole: tasks, dependency edges, staged rows) — with their attempts, events and stored output. Work goes in
+ * every task finished (whole: tasks, dependency edges, staged rows) — with their attempts, events, stored output and mirrored Claude sessions. Work goes in
  * batches, one IMMEDIATE transaction each, so a writer waits at most one batch, however large the store. A dry run
  * counts the same rows and deletes nothing. One `store_pruned` event records what a real run deleted.
  */
@@ -54,6 +54,11 @@ export function preparePrune(ctx: StoreContext) {
     orchestrationEvents: db.prepare<[number]>('DELETE FROM events WHERE orchestration_id = ?'),
     edges: db.prepare<[number]>('DELETE FROM task_dependencies WHERE task_id = ?'),
     output: db.prepare<[number]>('DELETE FROM task_output WHERE task_id = ?'),
+    sessions: db.prepare<[number, number]>(
+      `DELETE FROM session_entries WHERE session_id IN (
+         SELECT session_id FROM attempts WHERE task_id = ? AND session_id IS NOT NULL
+         UNION SELECT session_id FROM tasks WHERE id = ? AND session_id IS NOT NULL)`,
+    ),
     task: db.prepare<[number]>('DELETE FROM tasks WHERE id = ?'),
     staged: db.prepare<[number]>('DELETE FROM staged_tasks WHERE orchestration_id = ?'),
     orchestration: db.prepare<[number]>('DELETE FROM orchestrations WHERE id = ?'),
@@ -72,6 +77,7 @@ export function preparePrune(ctx: StoreContext) {
 
   /** Deletes one task with its attempts and events; adds what it deleted to `counts`. */
   function deleteTask(id: number, counts: PruneCounts): void {
+    remove.sessions.run(id, id);
     counts.attempts += remove.attempts.run(id).changes;
     counts.events += remove.taskEvents.run(id).changes;
     remove.edges.run(id);

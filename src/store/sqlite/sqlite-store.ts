@@ -29,6 +29,8 @@ import type {
   PruneRequest,
   PruneResult,
   RecoveryRequest,
+  SessionEntry,
+  SessionKey,
   StagedTask,
   StatusCounts,
   Store,
@@ -51,6 +53,7 @@ import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
+import { prepareSessions } from './sessions.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
@@ -76,6 +79,7 @@ function prepareOperations(ctx: StoreContext) {
     gates: prepareModelGates(ctx),
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
+    sessions: prepareSessions(ctx),
   };
 }
 
@@ -262,6 +266,18 @@ export class SqliteStore implements Store {
 
   async readOutput(query: OutputQuery): Promise<OutputRead> {
     return this.ops.output.read(query);
+  }
+
+  async appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void> {
+    this.ops.sessions.append(key, entries);
+  }
+
+  async loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null> {
+    return this.ops.sessions.load(key);
+  }
+
+  async listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]> {
+    return this.ops.sessions.subkeys(projectKey, sessionId);
   }
 
   async prune(request: PruneRequest): Promise<PruneResult> {
