@@ -119,6 +119,7 @@ export class Engine {
       this.options.store,
       this.workerId,
       this.options.output,
+      this.logger,
       this.options.config.max_interruptions,
     );
     if (recovered.length > 0) {

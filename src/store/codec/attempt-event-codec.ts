@@ -34,6 +34,10 @@ export interface AttemptRecordRow {
   cost_usd: number | null;
   error: JsonValue | null;
   counted: FlagValue;
+  child_pid: IntValue | null;
+  child_start: string | null;
+  child_host: string | null;
+  orphan_stopped_at: TimeValue | null;
 }
 
 export function attemptFromRow(row: AttemptRecordRow): Attempt {
@@ -51,6 +55,10 @@ export function attemptFromRow(row: AttemptRecordRow): Attempt {
     cost_usd: row.cost_usd,
     error: parseJson<Failure>(row.error),
     counted: flag(row.counted),
+    child_pid: row.child_pid === null ? null : int(row.child_pid),
+    child_start: row.child_start,
+    child_host: row.child_host,
+    orphan_stopped_at: isoOrNull(row.orphan_stopped_at),
   };
 }
 

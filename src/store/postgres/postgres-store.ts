@@ -9,7 +9,14 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl } from '../../config/database-url.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
-import type { Actor, Attempt, OrchestrationDetail, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type {
+  Actor,
+  Attempt,
+  AttemptChild,
+  OrchestrationDetail,
+  Task,
+  TaskEvent,
+} from '../../domain/vocabulary.js';
 import type {
   AttemptFinish,
   AttemptStatsRow,
@@ -41,6 +48,7 @@ import type {
   TaskQuery,
 } from '../store.js';
 import { requestCancel } from './cancel.js';
+import * as children from './children.js';
 import { claimTasks } from './claim.js';
 import {
   connectionError,
@@ -271,6 +279,19 @@ export class PostgresStore implements Store {
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {
     return this.read(() => this.queries.listEvents(query));
+  }
+
+  recordChild(taskId: number, attempt: number, child: AttemptChild): Promise<void> {
+    return this.write((tx) => children.recordChild(tx, taskId, attempt, child));
+  }
+
+  recordOrphanStopped(
+    taskId: number,
+    attempt: number,
+    data: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<void> {
+    return this.write((tx) => children.recordOrphanStopped(tx, taskId, attempt, data, actor));
   }
 
   appendOutput(chunks: OutputChunk[]): Promise<void> {

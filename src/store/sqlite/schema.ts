@@ -84,6 +84,10 @@ export interface AttemptsTable {
   error: string | null;
   /** Migration 8: 0 when the attempt does not count against max_attempts. */
   counted: Generated<number>;
+  child_pid: number | null;
+  child_start: string | null;
+  child_host: string | null;
+  orphan_stopped_at: number | null;
 }
 
 export interface EventsTable {

@@ -77,6 +77,10 @@ const statements = [
     cost_usd double precision,
     error text,
     counted smallint NOT NULL DEFAULT 1,
+    child_pid integer,
+    child_start text,
+    child_host text,
+    orphan_stopped_at bigint,
     PRIMARY KEY (task_id, number)
   )`,
   // No foreign key to tasks: the audit trail outlives whatever happens to the rows it describes.
