@@ -133,6 +133,31 @@ describe('PostgresStore on a shared database', () => {
     }
   });
 
+  it('reads cool-downs and open breakers inside the claim: only the probe holder takes a gated model', async () => {
+    const store = storeOn(newSchema());
+    await store.migrate();
+    const opus = await store.createTask(newTask({ model: 'opus' }), CLI);
+    const haiku = await store.createTask(newTask({ model: 'haiku' }), CLI);
+    const sonnet = await store.createTask(newTask({ model: 'sonnet' }), CLI);
+    await store.setModelCooldown('opus', new Date(Date.now() + 60_000), '429');
+    await store.recordModelFailure('haiku', { threshold: 1, cool_ms: 0 }, 'overloaded');
+    // A worker whose view of the gates is stale (no exclude_models) still gets only the ungated model.
+    const first = await store.claimTasks({ worker_id: 'w1', limit: 5, lease_ms: 60_000 });
+    expect(first.map((c) => c.task.id)).toEqual([sonnet.id]);
+    expect(
+      await store.claimTasks({ worker_id: 'w2', limit: 5, lease_ms: 60_000, only_models: ['haiku'] }),
+    ).toEqual([]);
+    expect(await store.acquireProbe('haiku', 'w2', 60_000)).toBe(true);
+    const probe = await store.claimTasks({
+      worker_id: 'w2',
+      limit: 5,
+      lease_ms: 60_000,
+      only_models: ['haiku'],
+    });
+    expect(probe.map((c) => c.task.id)).toEqual([haiku.id]);
+    expect((await store.getTask(opus.id))!.status).toBe('queued');
+  });
+
   it('says to migrate first when used before migrate()', async () => {
     const store = storeOn(newSchema());
     await expect(store.getTask(1)).rejects.toThrow(/before migrate\(\)/);
