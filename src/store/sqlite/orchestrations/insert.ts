@@ -7,7 +7,8 @@
  * is `queued` at once (run_after = now + initial delay), else `waiting`. The caller applies trigger rules to tasks
  * that already have finished dependencies (see `finishedDependencies`).
  */
-import { ClaudeWorkerError, type Issue } from '../../../domain/errors.js';
+import { ClaudeWorkerError } from '../../../domain/errors.js';
+import { graphProblems } from '../../../domain/rules/graph-check.js';
 import { renderPrompt, templateReferences } from '../../../domain/template.js';
 import { countDependencies } from '../../../domain/trigger-rules.js';
 import type { OrchestrationTask, TaskStatus } from '../../../domain/vocabulary.js';
@@ -127,31 +128,4 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
     if (inserted.length > 0) nameFiles.run(orchestrationId, inserted[0]!.task.id);
     return inserted;
   };
-}
-
-/**
- * What the caller's validation should have caught already (it runs outside this transaction): identifiers used
- * twice, dependencies on unknown identifiers or on the task itself. Cycles cannot be checked here cheaply.
- */
-function graphProblems(
-  tasks: readonly NewOrchestrationTask[],
-  existing: ReadonlyMap<string, ExistingTask>,
-): Issue[] {
-  const problems: Issue[] = [];
-  const seen = new Set<string>();
-  tasks.forEach((task, i) => {
-    if (seen.has(task.identifier) || existing.has(task.identifier)) {
-      problems.push({ path: `tasks[${i}].identifier`, message: `"${task.identifier}" is used twice` });
-    }
-    seen.add(task.identifier);
-  });
-  const known = new Set([...seen, ...existing.keys()]);
-  tasks.forEach((task, i) => {
-    task.depends_on.forEach((dep, j) => {
-      const path = `tasks[${i}].depends_on[${j}]`;
-      if (dep === task.identifier) problems.push({ path, message: `"${dep}" depends on itself` });
-      else if (!known.has(dep)) problems.push({ path, message: `unknown identifier "${dep}"` });
-    });
-  });
-  return problems;
 }
