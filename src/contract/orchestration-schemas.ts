@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { TRIGGER_RULES } from '../domain/vocabulary.js';
 import { CreateTaskInput } from './task-schemas.js';
+import { choiceError } from './zod-messages.js';
 
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 export const MAX_WORKFLOW_TASKS = 10_000;
@@ -45,9 +46,7 @@ export const WorkflowDirectory = z
   .string({ error: 'working_directory must be a path (text)' })
   .min(1, 'working_directory must not be empty');
 
-const TriggerRuleSchema = z.enum(TRIGGER_RULES, {
-  error: (iss) => `unknown trigger rule ${JSON.stringify(iss.input)}; use one of ${TRIGGER_RULES.join(', ')}`,
-});
+const TriggerRuleSchema = z.enum(TRIGGER_RULES, { error: choiceError('trigger rule', TRIGGER_RULES) });
 
 const InitialDelay = z
   .number({ error: (iss) => (iss.code === 'invalid_type' ? 'must be a number of seconds' : undefined) })

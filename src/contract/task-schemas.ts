@@ -7,6 +7,8 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { invalidModelMessage, isValidModel } from '../domain/models.js';
 import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
+import { idText, queryInt } from './numbers.js';
+import { choiceError } from './zod-messages.js';
 
 export const ModelName = z
   .string()
@@ -48,7 +50,7 @@ export const CreateTaskInput = z.strictObject({
     .nullable()
     .optional(),
   permission_mode: z
-    .enum(PERMISSION_MODES, { error: `permission_mode must be one of ${PERMISSION_MODES.join(', ')}` })
+    .enum(PERMISSION_MODES, { error: choiceError('permission_mode', PERMISSION_MODES) })
     .optional(),
   allowed_tools: z.array(z.string().min(1)).nullable().optional(),
   disallowed_tools: z.array(z.string().min(1)).nullable().optional(),
@@ -97,21 +99,19 @@ const statusList = z
       .map((x) => x.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.enum(TASK_STATUSES)));
+  .pipe(z.array(z.enum(TASK_STATUSES, { error: choiceError('status', TASK_STATUSES) })));
 
 /** Query of `GET /api/v1/tasks` (and `claude-worker list`). Newest first; `cursor` continues a page. */
 export const ListTasksQuery = z.strictObject({
   status: statusList.optional(),
   tag: TaskTag.optional(),
-  orchestration_id: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  orchestration_id: idText('orchestration_id').optional(),
+  limit: queryInt('limit', 1, 500).default(50),
   cursor: z.string().regex(/^\d+$/, 'cursor is the next_cursor of a previous page').optional(),
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
-export const TaskIdParam = z.strictObject({
-  id: z.coerce.number().int().positive({ error: 'a task id is a positive integer' }),
-});
+export const TaskIdParam = z.strictObject({ id: idText('a task id') });
 
 const FailureSchema = z.object({
   code: z.enum(FAILURE_CODES),

@@ -1,0 +1,74 @@
+/**
+ * Ids and numbers at the edges, strictly: ids are positive whole numbers within JavaScript's safe range (beyond it
+ * two ids would read as the same number), numbers are decimal, and nothing is coerced (`true`, `[16]`, `"0x10"`,
+ * `"1e3"` and `" 7"` are refused). Query strings and URL paths are text by nature, so there only decimal digits are
+ * read as a number.
+ */
+import { z } from 'zod';
+import './zod-messages.js';
+
+const DIGITS = /^[0-9]+$/;
+
+/** True for a positive whole number JavaScript can hold exactly (≤ 9007199254740991). */
+export function isSafeId(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}
+
+function shown(text: string): string {
+  return text.length > 30 ? `${text.slice(0, 27)}...` : text;
+}
+
+/** The problem with a text id (`"12"`), or null. */
+export function idTextProblem(what: string, text: string): string | null {
+  if (!DIGITS.test(text) || /^0+$/.test(text))
+    return `${what} is a positive whole number such as 12, got "${shown(text)}"`;
+  if (!isSafeId(Number(text)))
+    return `${what} ${shown(text)} is too large: ids are at most ${Number.MAX_SAFE_INTEGER}`;
+  return null;
+}
+
+/** An id in a URL path or a query string: decimal digits, positive, within the safe range. */
+export function idText(what: string) {
+  return z
+    .string()
+    .superRefine((text, ctx) => {
+      const problem = idTextProblem(what, text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+    })
+    .transform(Number);
+}
+
+/** A whole number in a query string (`limit=50`): decimal digits only, between min and max. */
+export function queryInt(what: string, min: number, max: number) {
+  return z
+    .string()
+    .superRefine((text, ctx) => {
+      const value = Number(text);
+      if (!DIGITS.test(text) || !Number.isSafeInteger(value) || value < min || value > max)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} is a whole number from ${min} to ${max} (decimal digits), got "${shown(text)}"`,
+          input: text,
+        });
+    })
+    .transform(Number);
+}
+
+/**
+ * An id in a JSON input (MCP tools): a positive whole number, or the same written in decimal digits (models
+ * sometimes quote numbers). Booleans, lists, hex, exponents and fractions are refused.
+ */
+export function jsonId(what: string, example: number, from: string) {
+  const message = (input: unknown) => {
+    if (typeof input === 'number' && Number.isInteger(input) && input > Number.MAX_SAFE_INTEGER)
+      return `${what} is too large: ids are at most ${Number.MAX_SAFE_INTEGER}`;
+    return `${what} is a positive whole number such as ${example} (from ${from})`;
+  };
+  return z
+    .union([z.number(), z.string()], { error: (iss) => message(iss.input) })
+    .superRefine((value, ctx) => {
+      const ok = typeof value === 'number' ? isSafeId(value) : idTextProblem(what, value) === null;
+      if (!ok) ctx.addIssue({ code: 'custom', message: message(value), input: value });
+    })
+    .transform((value) => Number(value));
+}
