@@ -5,7 +5,8 @@
  * read as a number.
  */
 import { z } from 'zod';
-import './zod-messages.js';
+import { DURATION_FORMS, describeSeconds, parseDurationSeconds } from '../domain/durations.js';
+import { describeValue } from './zod-messages.js';
 
 const DIGITS = /^[0-9]+$/;
 
@@ -71,4 +72,46 @@ export function jsonId(what: string, example: number, from: string) {
       if (!ok) ctx.addIssue({ code: 'custom', message: message(value), input: value });
     })
     .transform((value) => Number(value));
+}
+
+export interface DurationRule {
+  min: number;
+  max: number;
+  /** Only whole seconds (a timeout); otherwise fractions are kept. */
+  whole?: boolean;
+}
+
+/**
+ * Seconds in a workflow document: a number, or the CLI's duration forms as text (`90`, `90s`, `30m`, `2h`).
+ * Messages are relative to the field's place (`tasks[0].timeout: must be …`).
+ */
+export function durationField(rule: DurationRule) {
+  const forms = `${DURATION_FORMS}`;
+  return z
+    .union([z.number(), z.string()], {
+      error: (iss) => `must be ${forms}, not ${describeValue(iss.input)}`,
+    })
+    .transform((value, ctx) => {
+      const seconds = typeof value === 'number' ? value : parseDurationSeconds(value);
+      if (seconds === null || !Number.isFinite(seconds)) {
+        ctx.addIssue({ code: 'custom', message: `must be ${forms}, not ${describeValue(value)}`, input: value });
+        return z.NEVER;
+      }
+      if (rule.whole && !Number.isInteger(seconds)) {
+        ctx.addIssue({ code: 'custom', message: `must be whole seconds, not ${seconds}`, input: value });
+        return z.NEVER;
+      }
+      if (seconds < rule.min || seconds > rule.max) {
+        const got = typeof value === 'string' ? `; "${value}" is ${seconds} seconds` : '';
+        const limit =
+          seconds > rule.max
+            ? `must be at most ${rule.max} seconds (${describeSeconds(rule.max)})`
+            : rule.min === 0
+              ? 'must not be negative'
+              : `must be at least ${rule.min} second${rule.min === 1 ? '' : 's'}`;
+        ctx.addIssue({ code: 'custom', message: `${limit}${got}`, input: value });
+        return z.NEVER;
+      }
+      return seconds;
+    });
 }
