@@ -4,6 +4,7 @@
  * streams that the server ends when it closes. Listening, the token file and server.json are serve.ts's job.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type { App } from '../app.js';
@@ -14,6 +15,7 @@ import { LiveStreams } from './live-streams.js';
 import { openApiRoute } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
 import { registerRoutes, type Route } from './route-table.js';
+import { answerClientError, MAX_PARAM_LENGTH, sendRouterError } from './router-errors.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
@@ -59,6 +61,9 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   const bodyLimit = app.config.body_limit_bytes;
   const fastify = Fastify({
     bodyLimit,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: sendRouterError,
+    clientErrorHandler: answerClientError(http.maxHeaderSize),
     genReqId: () => randomUUID(),
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
   }) as unknown as FastifyInstance;
