@@ -4,18 +4,15 @@
  * error (exit 2) with commander's "option '--x <n>' argument 'y' is invalid" framing.
  */
 import { InvalidArgumentError } from 'commander';
+import { idTextProblem } from '../contract/numbers.js';
 import { DURATION_FORMS, parseDurationSeconds } from '../domain/durations.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
 
 /** A task id argument; a usage error (exit 2) otherwise. */
 export function parseTaskId(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) {
-    throw new ClaudeWorkerError(
-      'validation',
-      `A task id is a positive whole number, got "${text}". List tasks with \`claude-worker list\`.`,
-    );
-  }
-  return Number(text);
+  const problem = idTextProblem('A task id', text.trim());
+  if (problem) throw new ClaudeWorkerError('validation', `${problem}. List tasks with \`claude-worker list\`.`);
+  return Number(text.trim());
 }
 
 export function wholeNumber(text: string): number {
