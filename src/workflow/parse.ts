@@ -50,7 +50,7 @@ export function parseWorkflowText(text: string, options: ParseOptions): unknown 
   const notText = notTextReason(body);
   if (notText) {
     throw ClaudeWorkerError.validation(
-      [{ path: '', message: `is not a text file (${notText}); a workflow is a JSON or YAML text file` }],
+      [{ path: '', message: `this is not a text file (${notText}); a workflow is a JSON or YAML text file` }],
       what,
     );
   }

@@ -220,6 +220,21 @@ describe('MCP tool input is strict', () => {
     expect(answer.text).not.toMatch(/expected|received/);
   });
 
+  it('create_task refuses a self-dependent task when it is staged, not only at submit', async () => {
+    const answer = await callTool(mcp, 'create_task', {
+      execution_prompt: 'x',
+      working_directory: t.workdir,
+      orchestration_group: 'selfish',
+      task_identifier: 'loop',
+      depends_on: ['other', 'loop'],
+    });
+    expect(answer.isError, answer.text).toBe(true);
+    expect(answer.text).toMatch(/depends_on\[1\]: "loop" depends on itself/);
+    const submitted = await callTool(mcp, 'submit_orchestration', { orchestration_group: 'selfish' });
+    expect(submitted.isError).toBe(true);
+    expect(submitted.text).toMatch(/nothing is staged/);
+  });
+
   it('a decimal id written as text is still read (models quote numbers)', async () => {
     const answer = await callTool(mcp, 'get_task_status', { task_id: String(taskId) });
     expect(answer.isError, answer.text).toBe(false);
