@@ -4,7 +4,7 @@
  * refuses on the socket (headers or query string too large, malformed HTTP, a client too slow to send its request).
  */
 import type { Socket } from 'node:net';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClaudeWorkerError } from '../domain/errors.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, type Problem } from './problem.js';
@@ -86,4 +86,40 @@ export function answerClientError(maxHeaderBytes: number) {
     }
     socket.destroy();
   };
+}
+
+/** How much of a refused body the server still reads so the client sees the answer (beyond it, the socket closes). */
+export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/**
+ * Reads and discards the rest of a request body the server refused (too large, not JSON) before answering. Fastify
+ * closes the connection after such an answer; closing with unread bytes makes the kernel reset the connection, and
+ * a client still uploading then sees ECONNRESET instead of the 413. Bodies beyond MAX_DRAIN_BYTES are not read.
+ */
+export function drainRequest(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
+  const declared = Number(raw.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_DRAIN_BYTES) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', finish);
+      raw.off('close', finish);
+      raw.off('error', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > MAX_DRAIN_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_TIMEOUT_MS);
+    raw.on('data', onData);
+    raw.on('end', finish);
+    raw.on('close', finish);
+    raw.on('error', finish);
+    raw.resume();
+  });
 }

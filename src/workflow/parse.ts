@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { type Document, parseDocument, visit } from 'yaml';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
 import { notTextReason } from '../domain/text-content.js';
 import { describeJsonError, jsonErrorOffset, lineAndColumn } from './json-errors.js';
 
@@ -55,7 +56,10 @@ export function parseWorkflowText(text: string, options: ParseOptions): unknown 
     );
   }
   const format = options.format ?? detectFormat(body, options.sourceName);
-  return format === 'json' ? parseJson(body, what) : parseYaml(body, what);
+  const value = format === 'json' ? parseJson(body, what) : parseYaml(body, what);
+  const deep = tooDeepAt(value);
+  if (deep !== null) throw ClaudeWorkerError.validation([{ path: '', message: tooDeepMessage(deep) }], what);
+  return value;
 }
 
 function parseJson(text: string, what: string): unknown {
