@@ -11,7 +11,8 @@ import { ClaudeWorkerError } from '../domain/errors.js';
 /** A task id argument; a usage error (exit 2) otherwise. */
 export function parseTaskId(text: string): number {
   const problem = idTextProblem('A task id', text.trim());
-  if (problem) throw new ClaudeWorkerError('validation', `${problem}. List tasks with \`claude-worker list\`.`);
+  if (problem)
+    throw new ClaudeWorkerError('validation', `${problem}. List tasks with \`claude-worker list\`.`);
   return Number(text.trim());
 }
 

@@ -320,6 +320,7 @@ export class ClaudeWorkerClient {
 /** The JSON of a request body; input nested too deeply for JSON.stringify is bad input, not a network failure. */
 function serializeBody(body: unknown): string {
   const deep = tooDeepAt(body);
-  if (deep !== null) throw ClaudeWorkerError.validation([{ path: '', message: tooDeepMessage(deep) }], 'The input');
+  if (deep !== null)
+    throw ClaudeWorkerError.validation([{ path: '', message: tooDeepMessage(deep) }], 'The input');
   return JSON.stringify(body);
 }

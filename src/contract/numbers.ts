@@ -94,7 +94,11 @@ export function durationField(rule: DurationRule) {
     .transform((value, ctx) => {
       const seconds = typeof value === 'number' ? value : parseDurationSeconds(value);
       if (seconds === null || !Number.isFinite(seconds)) {
-        ctx.addIssue({ code: 'custom', message: `must be ${forms}, not ${describeValue(value)}`, input: value });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be ${forms}, not ${describeValue(value)}`,
+          input: value,
+        });
         return z.NEVER;
       }
       if (rule.whole && !Number.isInteger(seconds)) {

@@ -59,7 +59,9 @@ const DependsOn = z.array(z.string({ error: 'must be the identifier of a task (t
 const task = CreateTaskInput.shape;
 
 /** In a document, durations may be written as in the CLI (`30m`, `2h`) as well as in seconds. */
-const Timeout = durationField({ min: 1, max: 7 * 24 * 3600, whole: true }).nullable().optional();
+const Timeout = durationField({ min: 1, max: 7 * 24 * 3600, whole: true })
+  .nullable()
+  .optional();
 
 /** Every field a task may set besides `identifier` and `depends_on`; all optional (a task may take them from defaults). */
 const taskSettings = {

@@ -32,9 +32,12 @@ export const TaskTag = z
 const whole = (field: string, min: number, max: number, unit = '', note = '') =>
   z
     .number({
-      error: (iss) => `${field} must be a whole number${unit ? ` of ${unit}` : ''}, not ${describeValue(iss.input)}`,
+      error: (iss) =>
+        `${field} must be a whole number${unit ? ` of ${unit}` : ''}, not ${describeValue(iss.input)}`,
     })
-    .int({ error: (iss) => `${field} must be a whole number${unit ? ` of ${unit}` : ''}, not ${String(iss.input)}` })
+    .int({
+      error: (iss) => `${field} must be a whole number${unit ? ` of ${unit}` : ''}, not ${String(iss.input)}`,
+    })
     .min(min, `${field} must be at least ${min}${unit ? ` ${unit}` : ''}`)
     .max(max, `${field} must be at most ${max}${unit ? ` ${unit}` : ''}${note}`);
 

@@ -129,7 +129,8 @@ export function ourMessage(issue: z.core.$ZodRawIssue): string {
       const { unit } = sizeWord(issue.origin);
       const limit = String(issue.minimum);
       if (unit) {
-        if (Number(issue.minimum) === 1) return unit === 'characters' ? 'must not be empty' : 'must not be empty (at least 1 item)';
+        if (Number(issue.minimum) === 1)
+          return unit === 'characters' ? 'must not be empty' : 'must not be empty (at least 1 item)';
         return `is too short: at least ${limit} ${unit}`;
       }
       return issue.inclusive === false ? `must be more than ${limit}` : `must be at least ${limit}`;

@@ -164,7 +164,9 @@ export const OrchestrationIdInput = z.strictObject({ orchestration_id: Orchestra
 
 export const ListOrchestrationsInput = z.strictObject({
   status: z
-    .array(z.enum(ORCHESTRATION_STATUSES, { error: choiceError('orchestration status', ORCHESTRATION_STATUSES) }))
+    .array(
+      z.enum(ORCHESTRATION_STATUSES, { error: choiceError('orchestration status', ORCHESTRATION_STATUSES) }),
+    )
     .optional()
     .describe(`Only these statuses (${ORCHESTRATION_STATUSES.join(', ')}).`),
   limit: z

@@ -115,7 +115,8 @@ export function selfDependencyIssues(identifier: string, dependsOn: unknown): Is
   if (!Array.isArray(dependsOn)) return [];
   const issues: Issue[] = [];
   dependsOn.forEach((dep, j) => {
-    if (dep === identifier) issues.push({ path: `depends_on[${j}]`, message: selfDependencyMessage(identifier) });
+    if (dep === identifier)
+      issues.push({ path: `depends_on[${j}]`, message: selfDependencyMessage(identifier) });
   });
   return issues;
 }

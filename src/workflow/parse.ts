@@ -104,7 +104,11 @@ function parseYaml(text: string, what: string): unknown {
 }
 
 /** An alias that cannot be expanded: too many expansions (a "billion laughs" bomb), or an unknown or looping anchor. */
-function aliasProblem(document: Document, text: string, err: ReferenceError): { path: string; message: string } {
+function aliasProblem(
+  document: Document,
+  text: string,
+  err: ReferenceError,
+): { path: string; message: string } {
   let first: { line: number; col: number; name: string } | null = null;
   visit(document, {
     Alias(_key, node) {

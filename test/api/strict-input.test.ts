@@ -195,7 +195,7 @@ describe('MCP tool input is strict', () => {
     [{ task_id: '0x1' }, /task_id is a positive whole number/],
     [{ task_id: 1.5 }, /task_id is a positive whole number/],
     [{ task_id: 0 }, /task_id is a positive whole number/],
-    [{ task_id: 9007199254740993 }, /too large/],
+    [{ task_id: Number.MAX_SAFE_INTEGER + 2 }, /too large/],
     [{ task_id: 1, force: true }, /unknown field "force"/],
     [{ taskid: 1 }, /unknown field "taskid"; did you mean "task_id"\?/],
   ])('cancel_task %j is refused and cancels nothing', async (args, says) => {

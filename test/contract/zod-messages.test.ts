@@ -22,7 +22,12 @@ function messages(schema: z.ZodType, input: unknown): string[] {
 
 describe('zod issue translation', () => {
   const cases: { code: string; schema: z.ZodType; input: unknown; says: RegExp }[] = [
-    { code: 'invalid_type', schema: z.object({ a: z.string() }), input: { a: 42 }, says: /a: must be text, not 42/ },
+    {
+      code: 'invalid_type',
+      schema: z.object({ a: z.string() }),
+      input: { a: 42 },
+      says: /a: must be text, not 42/,
+    },
     { code: 'invalid_type (missing)', schema: z.object({ a: z.string() }), input: {}, says: /a: missing/ },
     {
       code: 'invalid_value',
@@ -30,7 +35,12 @@ describe('zod issue translation', () => {
       input: 'runing',
       says: /unknown value "runing"; did you mean "running"\? \(one of "running", "queued"\)/,
     },
-    { code: 'invalid_value (literal)', schema: z.literal('x'), input: 'y', says: /must be "x", not text "y"/ },
+    {
+      code: 'invalid_value (literal)',
+      schema: z.literal('x'),
+      input: 'y',
+      says: /must be "x", not text "y"/,
+    },
     { code: 'too_big', schema: z.number().max(3), input: 4, says: /must be at most 3/ },
     { code: 'too_big (string)', schema: z.string().max(3), input: 'abcd', says: /at most 3 characters/ },
     { code: 'too_small', schema: z.number().min(3), input: 1, says: /must be at least 3/ },
@@ -50,7 +60,12 @@ describe('zod issue translation', () => {
       input: { A1: 'x' },
       says: /name that is not allowed/,
     },
-    { code: 'invalid_union', schema: z.union([z.string(), z.number()]), input: true, says: /true is not allowed/ },
+    {
+      code: 'invalid_union',
+      schema: z.union([z.string(), z.number()]),
+      input: true,
+      says: /true is not allowed/,
+    },
     {
       code: 'invalid_element',
       schema: z.map(z.string(), z.number()),
@@ -72,26 +87,41 @@ describe('zod issue translation', () => {
 
   it('an unknown status names the closest one and the list', () => {
     const text = messages(ListTasksQuery, { status: 'runing' }).join('\n');
-    expect(text).toMatch(/unknown status "runing"; did you mean "running"\? \(one of "waiting", "queued", "running"/);
+    expect(text).toMatch(
+      /unknown status "runing"; did you mean "running"\? \(one of "waiting", "queued", "running"/,
+    );
   });
 
   it('no message of any schema field falls back to library wording, whatever the wrong input', () => {
     const wrong: unknown[] = [42, 'x', true, null, [1], { a: 1 }, -1, 1.5, 1e9, ''];
     for (const [field] of Object.entries(CreateTaskInput.shape)) {
       for (const value of wrong) {
-        const parsed = CreateTaskInput.safeParse({ execution_prompt: 'x', working_directory: '/tmp', [field]: value });
+        const parsed = CreateTaskInput.safeParse({
+          execution_prompt: 'x',
+          working_directory: '/tmp',
+          [field]: value,
+        });
         if (parsed.success) continue;
-        for (const issue of zodIssues(parsed.error)) expect(issue.message, field).not.toMatch(LIBRARY_WORDING);
+        for (const issue of zodIssues(parsed.error))
+          expect(issue.message, field).not.toMatch(LIBRARY_WORDING);
       }
     }
     const doc = (task: Record<string, unknown>) => ({
       tasks: [{ identifier: 'a', execution_prompt: 'x', working_directory: '/tmp', ...task }],
     });
-    for (const field of ['timeout', 'initial_delay', 'retry_base_seconds', 'trigger_rule', 'depends_on', 'identifier']) {
+    for (const field of [
+      'timeout',
+      'initial_delay',
+      'retry_base_seconds',
+      'trigger_rule',
+      'depends_on',
+      'identifier',
+    ]) {
       for (const value of wrong) {
         const parsed = OrchestrationDocument.safeParse(doc({ [field]: value }));
         if (parsed.success) continue;
-        for (const issue of zodIssues(parsed.error)) expect(issue.message, field).not.toMatch(LIBRARY_WORDING);
+        for (const issue of zodIssues(parsed.error))
+          expect(issue.message, field).not.toMatch(LIBRARY_WORDING);
       }
     }
   });

@@ -34,6 +34,7 @@ async function expectServerUntouched(): Promise<void> {
   expect(await cli.tasks()).toEqual([]);
 }
 
+// eslint-disable-next-line no-control-regex -- the point is to find control bytes
 const CONTROL_BYTES = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f\u007f]/;
 
 describe('refused with what is wrong, exit 2, server untouched', () => {
@@ -113,7 +114,10 @@ describe('refused with what is wrong, exit 2, server untouched', () => {
   });
 
   it('a prompt that is a number, in our words', async () => {
-    const flow = file('number.yaml', `tasks:\n  - identifier: a\n    execution_prompt: 42\n    working_directory: .\n`);
+    const flow = file(
+      'number.yaml',
+      `tasks:\n  - identifier: a\n    execution_prompt: 42\n    working_directory: .\n`,
+    );
     const result = await cli.run(['orchestrate', flow, '--dry-run']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/tasks\[0\]\.execution_prompt: must be text \(the prompt\), not 42/);
@@ -121,10 +125,15 @@ describe('refused with what is wrong, exit 2, server untouched', () => {
   });
 
   it('a bad duration in a file says which forms work', async () => {
-    const flow = file('soon.yaml', `tasks:\n  - identifier: a\n    execution_prompt: x\n    working_directory: .\n    timeout: soon\n`);
+    const flow = file(
+      'soon.yaml',
+      `tasks:\n  - identifier: a\n    execution_prompt: x\n    working_directory: .\n    timeout: soon\n`,
+    );
     const result = await cli.run(['orchestrate', flow, '--dry-run']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/tasks\[0\]\.timeout: must be seconds, or a duration such as 90s, 30m, 2h, not text "soon"/);
+    expect(result.stderr).toMatch(
+      /tasks\[0\]\.timeout: must be seconds, or a duration such as 90s, 30m, 2h, not text "soon"/,
+    );
   });
 });
 
