@@ -12,6 +12,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import { parseOrThrow } from '../contract/zod-issues.js';
+import { ClaudeWorkerError } from '../domain/errors.js';
 import type { Actor } from '../domain/vocabulary.js';
 
 export interface ResponseDoc {
@@ -98,11 +99,27 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: Ro
       const params = (def.params ? parseOrThrow(def.params, request.params, 'The URL') : undefined) as P;
       const query = (def.query ? parseOrThrow(def.query, request.query ?? {}, 'The query') : undefined) as Q;
       const body = (
-        def.body ? parseOrThrow(def.body, request.body, def.bodyLabel ?? 'The request body') : undefined
+        def.body
+          ? parseOrThrow(def.body, request.body, def.bodyLabel ?? 'The request body')
+          : noBody(request.body)
       ) as B;
       return def.handler({ params, query, body, request, reply, actor: actorOf(request) });
     },
   };
+}
+
+/** A route without a body schema takes no fields: anything sent is refused, never silently ignored. */
+function noBody(body: unknown): undefined {
+  if (body === undefined || body === null) return undefined;
+  const isObject = typeof body === 'object' && !Array.isArray(body);
+  if (isObject && Object.keys(body).length === 0) return undefined;
+  const issues = isObject
+    ? Object.keys(body).map((key) => ({
+        path: '',
+        message: `unknown field "${key.length > 60 ? `${key.slice(0, 57)}...` : key}"; this request takes no body`,
+      }))
+    : [{ path: '', message: 'this request takes no body; send none (or {})' }];
+  throw ClaudeWorkerError.validation(issues, 'The request body');
 }
 
 /** Registers every route; `authenticate` runs before body parsing on the routes that need a token. */

@@ -126,6 +126,16 @@ describe('unknown keys are refused, named, with a suggestion (REST)', () => {
     expect(await counts()).toBe(before);
   });
 
+  it('a route that takes no body refuses one instead of ignoring it', async () => {
+    const before = await counts();
+    expectProblem(
+      await raw(`/api/v1/tasks/${taskId}/cancel`, { method: 'POST', body: JSON.stringify({ reason: 'x' }) }),
+      400,
+      /unknown field "reason"; this request takes no body/,
+    );
+    expect(await counts()).toBe(before);
+  });
+
   it.each([
     ['/api/v1/tasks?limt=5', /unknown field "limt"; did you mean "limit"\?/],
     ['/api/v1/orchestrations?stauts=running', /unknown field "stauts"; did you mean "status"\?/],
