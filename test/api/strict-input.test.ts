@@ -171,6 +171,35 @@ describe('numbers are decimal and ids are safe positive integers, never coerced 
   });
 });
 
+describe('validation messages are in our words (REST)', () => {
+  it('an unknown status names the closest one', async () => {
+    const answer = await raw('/api/v1/tasks?status=queued,runing');
+    expectProblem(answer, 400, /unknown status "runing"; did you mean "running"\? \(one of "waiting"/);
+    expect(String(answer.body['detail'])).not.toMatch(/Invalid option|expected one of/);
+  });
+
+  it('a prompt that is a number', async () => {
+    const answer = await raw('/api/v1/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ execution_prompt: 42, working_directory: t.workdir }),
+    });
+    expectProblem(answer, 400, /execution_prompt: must be text \(the prompt\), not 42/);
+    expect(String(answer.body['detail'])).not.toMatch(/expected string|received/);
+  });
+
+  it('a timeout in a document takes the CLI duration forms', async () => {
+    const answer = await raw('/api/v1/orchestrations/validate', {
+      method: 'POST',
+      body: JSON.stringify({
+        tasks: [{ identifier: 'a', execution_prompt: 'x', working_directory: t.workdir, timeout: '30m' }],
+      }),
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const plan = answer.body['plan'] as { tasks: { task: Record<string, unknown> }[] };
+    expect(plan.tasks[0]?.task['timeout_seconds']).toBe(1800);
+  });
+});
+
 describe('errors before a route are problem+json too', () => {
   it('a URL that is not valid percent-encoding', async () => {
     expectProblem(await raw('/api/v1/tasks/%FF'), 400, /not valid percent-encoding/);
