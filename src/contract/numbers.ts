@@ -61,6 +61,7 @@ export function queryInt(what: string, min: number, max: number) {
  */
 export function jsonId(what: string, example: number, from: string) {
   const message = (input: unknown) => {
+    if (input === undefined) return `${what} is missing; pass the id (from ${from}), such as ${example}`;
     if (typeof input === 'number' && Number.isInteger(input) && input > Number.MAX_SAFE_INTEGER)
       return `${what} is too large: ids are at most ${Number.MAX_SAFE_INTEGER}`;
     return `${what} is a positive whole number such as ${example} (from ${from})`;

@@ -242,8 +242,20 @@ describe('MCP tool input is strict', () => {
     const answer = await callTool(mcp, 'cancel_task', args);
     expect(answer.isError, answer.text).toBe(true);
     expect(answer.text).toMatch(says);
-    expect(answer.text).not.toMatch(/expected|received|Invalid input/);
+    expect(answer.text).not.toMatch(/expected|received|Invalid input|MCP error|Invalid arguments/);
+    expect(answer.text).toMatch(/^The cancel_task call (is invalid|has \d problems)/);
     expect(await counts()).toBe(before);
+  });
+
+  it('the listed input schemas stay strict for clients', async () => {
+    const { tools } = await mcp.listTools();
+    const cancel = tools.find((tool) => tool.name === 'cancel_task');
+    expect(cancel?.inputSchema).toMatchObject({
+      type: 'object',
+      required: ['task_id'],
+      additionalProperties: false,
+      properties: { task_id: { type: ['number', 'string'] } },
+    });
   });
 
   it('list_tasks with a misspelt status suggests the right one', async () => {
