@@ -140,6 +140,9 @@ describe('unknown keys are refused, named, with a suggestion (REST)', () => {
     ['/api/v1/tasks?limt=5', /unknown field "limt"; did you mean "limit"\?/],
     ['/api/v1/orchestrations?stauts=running', /unknown field "stauts"; did you mean "status"\?/],
     ['/api/v1/events?taskid=1', /did you mean "task_id"\?/],
+    ['/api/v1/tasks/1?verbose=1', /unknown field "verbose"; this request takes no query parameters/],
+    ['/health/detailed?x=1', /unknown field "x"/],
+    ['/api/v1/tasks?limit=5&limit=6', /limit: is given 2 times; give it once/],
   ])('query %s', async (path, says) => {
     expectProblem(await raw(path), 400, says);
   });
