@@ -16,6 +16,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOrchestrate } from './commands/orchestrate.js';
 import { registerOrchestrationStatus } from './commands/orchestration-status.js';
+import { registerPrune } from './commands/prune.js';
 import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerServer } from './commands/server.js';
@@ -24,6 +25,7 @@ import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
 import { EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
+import { stripControl } from './format.js';
 
 export function buildProgram(run: CliRun): Command {
   const program = new Command('claude-worker');
@@ -62,6 +64,7 @@ ${EXIT_CODES_HELP}`,
   registerListOrchestrations(program, run);
   registerCancelOrchestration(program, run);
   registerStats(program, run);
+  registerPrune(program, run);
   registerServer(program, run);
   registerMcp(program, run);
   registerDoctor(program, run);
@@ -83,11 +86,12 @@ function reportError(err: unknown, io: CliIo): number {
   const code = exitCodeFor(err);
   if (err instanceof CommanderError) return code; // commander has printed its message already
   const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`error: ${message}\n`);
+  // Messages quote input and server text: no terminal escapes reach the terminal through them.
+  io.stderr.write(`error: ${stripControl(message)}\n`);
   if (isClaudeWorkerError(err)) {
     for (const issue of err.issues) {
       const line = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
-      if (!message.includes(issue.message)) io.stderr.write(`  - ${line}\n`);
+      if (!message.includes(issue.message)) io.stderr.write(`  - ${stripControl(line)}\n`);
     }
   } else if (io.env['CLAUDE_WORKER_DEBUG'] !== '1') {
     io.stderr.write(

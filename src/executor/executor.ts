@@ -3,7 +3,7 @@
  * drives Claude Code through the Agent SDK; tests and benchmarks may pass their own implementation.
  * An executor never throws for a failed attempt: it returns a classified failure. It never writes to the store.
  */
-import type { Failure, Task, Usage } from '../domain/vocabulary.js';
+import type { AttemptChild, Failure, Task, Usage } from '../domain/vocabulary.js';
 
 /** Why the engine aborted an attempt (passed as the AbortSignal's reason). */
 export type AbortReason = 'cancelled' | 'timeout' | 'shutdown' | 'lease_lost' | 'memory_limit';
@@ -17,8 +17,8 @@ export interface ExecutionRequest {
   signal: AbortSignal;
   /** Called for every message from Claude Code, in order. */
   onMessage: (message: ExecutorMessage) => void;
-  /** Called with the child's pid once Claude Code is started (memory sampling). */
-  onSpawn?: (pid: number) => void;
+  /** Called once Claude Code is started: its pid (memory sampling), start-time token and host (orphans). */
+  onSpawn?: (child: AttemptChild) => void;
 }
 
 /** One message from Claude Code, translated. */
@@ -42,6 +42,27 @@ export interface ResultInfo {
 
 export type ExecutionOutcome =
   { ok: true; result: ResultInfo } | { ok: false; failure: Failure; result: ResultInfo | null };
+
+/** A session as the Agent SDK names it (camelCase, as its session store adapter receives it). */
+export interface SdkSessionKey {
+  projectKey: string;
+  sessionId: string;
+  subpath?: string;
+}
+
+/**
+ * Where Claude Code session transcripts are mirrored so an attempt can resume a session started on another
+ * machine (the Agent SDK's `sessionStore`, alpha). The engine provides it over the store; the executor only hands
+ * it to the SDK.
+ */
+export interface SessionMirror {
+  append(
+    key: SdkSessionKey,
+    entries: Array<{ type: string; uuid?: string; [k: string]: unknown }>,
+  ): Promise<void>;
+  load(key: SdkSessionKey): Promise<Array<{ type: string; uuid?: string; [k: string]: unknown }> | null>;
+  listSubkeys(key: { projectKey: string; sessionId: string }): Promise<string[]>;
+}
 
 export interface Executor {
   execute(request: ExecutionRequest): Promise<ExecutionOutcome>;

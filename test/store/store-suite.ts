@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeCancelAndRetry } from './suite/cancel-retry.js';
+import { describeChildren } from './suite/children.js';
 import { describeClaims } from './suite/claim.js';
 import { describeCreateAndList } from './suite/create-list.js';
 import { describeEvents } from './suite/events.js';
@@ -12,7 +13,10 @@ import { describeFinishes } from './suite/finish.js';
 import { useStore, type OpenStore } from './suite/helpers.js';
 import { describeOrchestrationControl } from './suite/orchestrations-control.js';
 import { describeOrchestrations } from './suite/orchestrations.js';
+import { describeOutput } from './suite/output.js';
+import { describePrune } from './suite/prune.js';
 import { describeRecovery } from './suite/recovery.js';
+import { describeSessions } from './suite/sessions.js';
 
 export type { OpenStore };
 
@@ -24,8 +28,12 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeFinishes(handle);
     describeCancelAndRetry(handle);
     describeRecovery(handle);
+    describeChildren(handle);
     describeEvents(handle);
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);
+    describePrune(handle);
+    describeOutput(handle);
+    describeSessions(handle);
   });
 }

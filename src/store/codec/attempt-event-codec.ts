@@ -33,6 +33,10 @@ export interface AttemptRecordRow {
   num_turns: number | null;
   cost_usd: number | null;
   error: JsonValue | null;
+  child_pid: number | null;
+  child_start: string | null;
+  child_host: string | null;
+  orphan_stopped_at: TimeValue | null;
   counted: FlagValue;
 }
 
@@ -50,6 +54,10 @@ export function attemptFromRow(row: AttemptRecordRow): Attempt {
     num_turns: row.num_turns,
     cost_usd: row.cost_usd,
     error: parseJson<Failure>(row.error),
+    child_pid: row.child_pid,
+    child_start: row.child_start,
+    child_host: row.child_host,
+    orphan_stopped_at: isoOrNull(row.orphan_stopped_at),
     counted: flag(row.counted),
   };
 }

@@ -6,7 +6,14 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ClaudeWorkerError } from '../../domain/errors.js';
-import type { Actor, Attempt, OrchestrationDetail, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type {
+  Actor,
+  Attempt,
+  AttemptChild,
+  OrchestrationDetail,
+  Task,
+  TaskEvent,
+} from '../../domain/vocabulary.js';
 import type {
   AttemptFinish,
   AttemptStatsRow,
@@ -21,9 +28,16 @@ import type {
   NewOrchestrationTask,
   NewTask,
   OrchestrationPage,
+  OutputChunk,
+  OutputQuery,
+  OutputRead,
   OrchestrationQuery,
   Progress,
+  PruneRequest,
+  PruneResult,
   RecoveryRequest,
+  SessionEntry,
+  SessionKey,
   StagedTask,
   StatusCounts,
   Store,
@@ -32,6 +46,7 @@ import type {
 } from '../store.js';
 import { prepareRequestCancel } from './cancel.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
+import { prepareChildren } from './children.js';
 import { prepareClaimTasks } from './claim.js';
 import { openDatabase } from './connection.js';
 import { taskRowReader, type StoreContext } from './context.js';
@@ -40,10 +55,13 @@ import { prepareFinishAttempts } from './finish.js';
 import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
 import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
+import { prepareOutput } from './output.js';
 import { prepareRecordProgress } from './progress.js';
+import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
+import { prepareSessions } from './sessions.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
@@ -59,6 +77,7 @@ function prepareOperations(ctx: StoreContext) {
     claim: prepareClaimTasks(ctx),
     finish: prepareFinishAttempts(ctx, resolver),
     progress: prepareRecordProgress(ctx),
+    children: prepareChildren(ctx),
     renew: prepareRenewLeases(ctx),
     cancel: prepareRequestCancel(ctx, resolver),
     retry: prepareRetryTask(ctx, resolver),
@@ -67,6 +86,9 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    prune: preparePrune(ctx),
+    output: prepareOutput(ctx),
+    sessions: prepareSessions(ctx),
   };
 }
 
@@ -137,6 +159,19 @@ export class SqliteStore implements Store {
 
   async recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void> {
     this.ops.progress(taskId, attempt, progress);
+  }
+
+  async recordChild(taskId: number, attempt: number, child: AttemptChild): Promise<void> {
+    this.ops.children.recordChild(taskId, attempt, child);
+  }
+
+  async recordOrphanStopped(
+    taskId: number,
+    attempt: number,
+    data: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<void> {
+    this.ops.children.recordOrphanStopped(taskId, attempt, data, actor);
   }
 
   async finishAttempts(finishes: AttemptFinish[]): Promise<Task[]> {
@@ -245,6 +280,30 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async appendOutput(chunks: OutputChunk[]): Promise<void> {
+    this.ops.output.append(chunks);
+  }
+
+  async readOutput(query: OutputQuery): Promise<OutputRead> {
+    return this.ops.output.read(query);
+  }
+
+  async appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void> {
+    this.ops.sessions.append(key, entries);
+  }
+
+  async loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null> {
+    return this.ops.sessions.load(key);
+  }
+
+  async listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]> {
+    return this.ops.sessions.subkeys(projectKey, sessionId);
+  }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    return this.ops.prune(request);
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {

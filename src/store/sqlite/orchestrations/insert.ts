@@ -89,8 +89,9 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
       const id = Number(lastInsertRowid);
       ids.set(task.identifier, id);
       inserted.push({
-        task: {
-          ...newTaskRecord(task, {
+        task: newTaskRecord(
+          task,
+          {
             id,
             status,
             prompt,
@@ -101,9 +102,9 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
             trigger_rule: task.trigger_rule,
             initial_delay_seconds: task.initial_delay_seconds,
             pending_dependencies: counts.total - counts.finished,
-          }),
-          depends_on: deps,
-        },
+          },
+          { depends_on: deps },
+        ),
         finishedDependencies: counts.finished,
       });
       ctx.tx.append(
