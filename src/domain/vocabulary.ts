@@ -166,14 +166,14 @@ export interface Attempt {
   num_turns: number | null;
   cost_usd: number | null;
   error: Failure | null;
-  /** False when the attempt does not count against max_attempts (its worker stopped, or a rate-limit wait). */
-  counted: boolean;
   /** The Claude Code process of this attempt, once started: pid, start-time token, host (see AttemptChild). */
   child_pid: number | null;
   child_start: string | null;
   child_host: string | null;
   /** When this attempt's process outlived its worker and was stopped before the task ran again. */
   orphan_stopped_at: string | null;
+  /** False when the attempt does not count against max_attempts (its worker stopped, or a rate-limit wait). */
+  counted: boolean;
 }
 
 /**

@@ -9,6 +9,7 @@
 import { ClaudeWorkerError, isClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, OrchestrationDetail } from '../domain/vocabulary.js';
 import type { StagedTask, Store } from '../store/store.js';
+import { selfDependencyIssues } from '../workflow/index.js';
 import type { OrchestrationService } from './orchestration-service.js';
 import type { TaskService } from './task-service.js';
 
@@ -39,6 +40,8 @@ export class StagingService {
   /** Stages one task (an entry of a workflow document); returns the group's staged tasks, oldest first. */
   async stage(group: string, task: Record<string, unknown>, actor: Actor): Promise<StagedTask[]> {
     const identifier = String(task['identifier']);
+    const selfDependent = selfDependencyIssues(identifier, task['depends_on']);
+    if (selfDependent.length > 0) throw ClaudeWorkerError.validation(selfDependent, 'The task');
     const dir = task['working_directory'];
     if (typeof dir === 'string') {
       const problem = await this.tasks.directoryProblem(dir);

@@ -33,11 +33,11 @@ export interface AttemptRecordRow {
   num_turns: number | null;
   cost_usd: number | null;
   error: JsonValue | null;
-  counted: FlagValue;
-  child_pid: IntValue | null;
+  child_pid: number | null;
   child_start: string | null;
   child_host: string | null;
   orphan_stopped_at: TimeValue | null;
+  counted: FlagValue;
 }
 
 export function attemptFromRow(row: AttemptRecordRow): Attempt {
@@ -54,11 +54,11 @@ export function attemptFromRow(row: AttemptRecordRow): Attempt {
     num_turns: row.num_turns,
     cost_usd: row.cost_usd,
     error: parseJson<Failure>(row.error),
-    counted: flag(row.counted),
-    child_pid: row.child_pid === null ? null : int(row.child_pid),
+    child_pid: row.child_pid,
     child_start: row.child_start,
     child_host: row.child_host,
     orphan_stopped_at: isoOrNull(row.orphan_stopped_at),
+    counted: flag(row.counted),
   };
 }
 

@@ -192,7 +192,12 @@ export interface NewTaskState {
   pending_dependencies: number;
 }
 
-export function newTaskRecord(task: NewTaskOptions, s: NewTaskState): Task {
+/** `extra` fields (an orchestration task's `depends_on`) are part of the one record built, not a copy of it. */
+export function newTaskRecord<E extends object = object>(
+  task: NewTaskOptions,
+  s: NewTaskState,
+  extra?: E,
+): Task & E {
   const named = (path: string | null | undefined) =>
     path === null || path === undefined ? null : path.replaceAll('{id}', String(s.id));
   const created = isoTime(s.now);
@@ -242,5 +247,6 @@ export function newTaskRecord(task: NewTaskOptions, s: NewTaskState): Task {
     status_reason: null,
     log_path: named(task.log_path),
     transcript_path: named(task.transcript_path),
+    ...(extra as E),
   };
 }

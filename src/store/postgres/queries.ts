@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { TASK_STATUSES, type Attempt, type Task, type TaskEvent } from '../../domain/vocabulary.js';
-import { parseCursor } from '../sqlite/queries.js';
+import { parseCursor } from '../codec/cursor.js';
 import { attemptFromRow as rowToAttempt, eventFromRow as rowToEvent } from '../codec/attempt-event-codec.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import type { EventQuery, StatusCounts, TaskPage, TaskQuery } from '../store.js';

@@ -3,10 +3,10 @@
  * events, counts per status and the next delayed start. Dynamic filters are built with Kysely; nothing here writes.
  */
 import { sql } from 'kysely';
-import { ClaudeWorkerError } from '../../domain/errors.js';
 import { TASK_STATUSES, type Attempt, type Task, type TaskEvent } from '../../domain/vocabulary.js';
 import type { EventQuery, StatusCounts, TaskPage, TaskQuery } from '../store.js';
 import type { StoreContext } from './context.js';
+import { parseCursor } from '../codec/cursor.js';
 import { taskFromRow } from '../codec/task-codec.js';
 import { attemptFromRow, eventFromRow } from '../codec/attempt-event-codec.js';
 
@@ -85,15 +85,4 @@ export function prepareQueries(ctx: StoreContext): Queries {
       return at === null ? null : new Date(at);
     },
   };
-}
-
-/** A page cursor is the last id of the previous page (lists are newest first). */
-export function parseCursor(cursor: string, what = 'The task query'): number {
-  if (!/^\d+$/.test(cursor)) {
-    throw ClaudeWorkerError.validation(
-      [{ path: 'cursor', message: 'cursor is the next_cursor of a previous page (digits only)' }],
-      what,
-    );
-  }
-  return Number(cursor);
 }

@@ -82,12 +82,12 @@ export interface AttemptsTable {
   cost_usd: number | null;
   /** JSON Failure or NULL. */
   error: string | null;
-  /** Migration 8: 0 when the attempt does not count against max_attempts. */
-  counted: Generated<number>;
   child_pid: number | null;
   child_start: string | null;
   child_host: string | null;
   orphan_stopped_at: number | null;
+  /** Migration 8: 0 when the attempt does not count against max_attempts. */
+  counted: Generated<number>;
 }
 
 export interface EventsTable {

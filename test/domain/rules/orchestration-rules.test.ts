@@ -173,3 +173,22 @@ describe('takeWithinCapacity', () => {
     expect(state.chosen).toEqual([10, 12, 14]);
   });
 });
+
+describe('graphProblems', () => {
+  it('names identifiers used twice, unknown dependencies and self-dependencies, with their place', async () => {
+    const { graphProblems } = await import('../../../src/domain/rules/graph-check.js');
+    const problems = graphProblems(
+      [
+        { identifier: 'a', depends_on: [] },
+        { identifier: 'a', depends_on: ['old'] },
+        { identifier: 'b', depends_on: ['b', 'nope'] },
+      ],
+      new Map([['old', { id: 1 }]]),
+    );
+    expect(problems).toEqual([
+      { path: 'tasks[1].identifier', message: '"a" is used twice' },
+      { path: 'tasks[2].depends_on[0]', message: '"b" depends on itself' },
+      { path: 'tasks[2].depends_on[1]', message: 'unknown identifier "nope"' },
+    ]);
+  });
+});

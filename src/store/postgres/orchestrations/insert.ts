@@ -2,12 +2,13 @@
  * Inserts the tasks of an orchestration in PostgreSQL: ids reserved in one statement, every task in one INSERT
  * (arrays unnested), every edge in another, and one `task_created` event each — a few round trips whatever the
  * size. How each task starts (counters, status, rendered prompt, run_after) and the graph checks are the shared
- * rules (domain/rules/new-task.ts); the returned records are built by the shared codec's `newTaskRecord`.
+ * rules (domain/rules/new-task.ts, graph-check.ts); the returned records are built by the shared codec's `newTaskRecord`.
  */
 import { sql } from 'kysely';
 import { ClaudeWorkerError } from '../../../domain/errors.js';
 import type { TaskStatus } from '../../../domain/vocabulary.js';
-import { graphProblems, planNewTask } from '../../../domain/rules/new-task.js';
+import { graphProblems } from '../../../domain/rules/graph-check.js';
+import { planNewTask } from '../../../domain/rules/new-task.js';
 import { newTaskRecord } from '../../codec/task-codec.js';
 import type { ExistingTask, InsertedTask } from '../../sqlite/orchestrations/insert.js';
 import type { Cause } from '../../sqlite/orchestrations/resolution.js';

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { OrchestrationDetail, OrchestrationTask } from '../../../domain/vocabulary.js';
-import { parseCursor } from '../../sqlite/queries.js';
+import { parseCursor } from '../../codec/cursor.js';
 import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
 import { orchestrationFromRow as rowToOrchestration } from '../../codec/orchestration-codec.js';
 import { DERIVED_STATUS_SQL } from '../../sqlite/orchestrations/summary.js';

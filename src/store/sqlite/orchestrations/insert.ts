@@ -7,7 +7,8 @@
  * rules to tasks that already have finished dependencies (see `finishedDependencies`).
  */
 import { ClaudeWorkerError } from '../../../domain/errors.js';
-import { graphProblems, planNewTask } from '../../../domain/rules/new-task.js';
+import { graphProblems } from '../../../domain/rules/graph-check.js';
+import { planNewTask } from '../../../domain/rules/new-task.js';
 import type { OrchestrationTask, TaskStatus } from '../../../domain/vocabulary.js';
 import type { NewOrchestrationTask } from '../../store.js';
 import type { StoreContext } from '../context.js';
@@ -58,7 +59,14 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
     const ids = new Map<string, number>();
     const inserted: InsertedTask[] = [];
     for (const task of tasks) {
-      const { deps, counts, status, template, prompt, run_after: runAfter } = planNewTask(task, existing, cause.now);
+      const {
+        deps,
+        counts,
+        status,
+        template,
+        prompt,
+        run_after: runAfter,
+      } = planNewTask(task, existing, cause.now);
       const { lastInsertRowid } = insertTask.run(
         status,
         runAfter,
@@ -79,8 +87,9 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
       const id = Number(lastInsertRowid);
       ids.set(task.identifier, id);
       inserted.push({
-        task: {
-          ...newTaskRecord(task, {
+        task: newTaskRecord(
+          task,
+          {
             id,
             status,
             prompt,
@@ -91,9 +100,9 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
             trigger_rule: task.trigger_rule,
             initial_delay_seconds: task.initial_delay_seconds,
             pending_dependencies: counts.total - counts.finished,
-          }),
-          depends_on: deps,
-        },
+          },
+          { depends_on: deps },
+        ),
         finishedDependencies: counts.finished,
       });
       ctx.tx.append(

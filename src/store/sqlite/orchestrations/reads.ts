@@ -6,7 +6,7 @@ import type { OrchestrationDetail, OrchestrationTask } from '../../../domain/voc
 import type { OrchestrationPage, OrchestrationQuery } from '../../store.js';
 import type { StoreContext } from '../context.js';
 import { prepareRows } from '../named-rows.js';
-import { parseCursor } from '../queries.js';
+import { parseCursor } from '../../codec/cursor.js';
 import type { OrchestrationRow, TaskRow } from '../schema.js';
 import { taskFromRow } from '../../codec/task-codec.js';
 import { DERIVED_STATUS_SQL, type Summaries } from './summary.js';
