@@ -22,10 +22,13 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   worker = await openTestApp();
   apiHome = tempDir('cw-api-node-');
+  // The API node shares the worker's database: its SQLite file, or (CLAUDE_WORKER_TEST_STORE=postgres) its
+  // PostgreSQL database, opened from the setting as another machine would.
+  const databaseUrl = worker.app.config.database_url;
   apiNode = await App.open({
-    config: testConfig(apiHome),
+    config: testConfig(apiHome, { database_url: databaseUrl }),
     worker: false,
-    store: new SqliteStore(homePaths(worker.home).database),
+    ...(databaseUrl === null ? { store: new SqliteStore(homePaths(worker.home).database) } : {}),
     logger: quietLogger,
   });
   const fastify = buildServer(apiNode, { token: 't0ken' });

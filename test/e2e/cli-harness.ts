@@ -12,6 +12,8 @@ import type { Task } from '../../src/domain/vocabulary.js';
 import type { TaskWithAttempts } from '../../src/client/http-client.js';
 import { isAlive } from '../../src/cli/server-info.js';
 
+import { APP_STORE_IS_POSTGRES, freshDatabase } from '../helpers/postgres.js';
+
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 export const FAKE_CLAUDE = fileURLToPath(new URL('../fixtures/fake-claude.mjs', import.meta.url));
 
@@ -63,7 +65,14 @@ export class CliHarness {
     };
   }
 
-  run(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  /** CLAUDE_WORKER_TEST_STORE=postgres: this harness's own PostgreSQL database, created on first use. */
+  private database: Promise<{ url: string; drop: () => Promise<void> }> | null = null;
+
+  async run(args: string[], options: RunOptions = {}): Promise<CliResult> {
+    if (APP_STORE_IS_POSTGRES && this.env['CLAUDE_WORKER_DATABASE_URL'] === undefined) {
+      this.database ??= freshDatabase();
+      this.env['CLAUDE_WORKER_DATABASE_URL'] = (await this.database).url;
+    }
     return new Promise((resolve, reject) => {
       const [command, argv] =
         options.umask === undefined
@@ -150,6 +159,7 @@ export class CliHarness {
     const info = this.serverInfo();
     await this.run(['server', 'stop', '--timeout', '10', '--force']).catch(() => undefined);
     if (info && isAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
+    if (this.database) await (await this.database).drop();
     rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/cli/server-info.js';
 import { CliHarness, serverProcesses } from './cli-harness.js';
+import { APP_STORE_IS_POSTGRES } from '../helpers/postgres.js';
 
 const harnesses: CliHarness[] = [];
 function harness(name: string, env: Record<string, string> = {}): CliHarness {
@@ -152,7 +153,12 @@ describe('claude-worker doctor and config', () => {
     );
     expect(result.stdout).toContain('✓ credentials: found (ANTHROPIC_API_KEY)');
     expect(result.stdout).toContain(`✓ home folder: ${cli.home} is writable`);
-    expect(result.stdout).toMatch(/✓ database: .* opens/);
+    // A new PostgreSQL database has no schema until a server or `db migrate` creates it; a SQLite file is created.
+    expect(result.stdout).toMatch(
+      APP_STORE_IS_POSTGRES
+        ? /! database: .* answers, but its schema is not created yet/
+        : /✓ database: .* opens \(/,
+    );
     expect(result.stdout).toMatch(/✓ server: not running/);
     expect(result.stdout).toMatch(/✓ Node\.js: 20|✓ Node\.js: 2\d/);
 
@@ -175,7 +181,9 @@ describe('claude-worker doctor and config', () => {
     expect((await cli.run(['server', 'start'])).code).toBe(0);
     await cli.ok(['run', 'Quick job']);
     const result = await cli.run(['doctor'], { env: { ANTHROPIC_API_KEY: 'sk-test', IS_SANDBOX: '1' } });
-    expect(result.stdout).toMatch(/✓ database: .*claude-worker\.db is open in the running server \(1 task\)/);
+    expect(result.stdout).toMatch(
+      /✓ database: .*(claude-worker\.db|postgres:\/\/\S+) is open in the running server \(1 task\)/,
+    );
     expect(result.stdout).toMatch(/✓ server: running at http/);
   });
 

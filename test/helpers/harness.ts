@@ -10,6 +10,7 @@ import { DEFAULTS, type Config } from '../../src/config/schema.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { Executor } from '../../src/executor/executor.js';
 import type { TaskStatus } from '../../src/domain/vocabulary.js';
+import { APP_STORE_IS_POSTGRES, freshDatabase } from './postgres.js';
 
 export const FAKE_CLAUDE = resolve('test/fixtures/fake-claude.mjs');
 
@@ -47,14 +48,38 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const homeDatabases = new Map<string, { url: string; users: number; drop: () => Promise<void> }>();
+
+async function databaseOfHome(home: string): Promise<{ url: string; release: () => Promise<void> }> {
+  let entry = homeDatabases.get(home);
+  if (!entry) {
+    entry = { ...(await freshDatabase()), users: 0 };
+    homeDatabases.set(home, entry);
+  }
+  entry.users += 1;
+  const held = entry;
+  return {
+    url: held.url,
+    release: async () => {
+      held.users -= 1;
+      if (held.users > 0) return;
+      homeDatabases.delete(home);
+      await held.drop();
+    },
+  };
+}
+
 export async function openTestApp(
   overrides: Partial<Config> = {},
   options: { executor?: Executor; start?: boolean; home?: string } = {},
 ): Promise<TestApp> {
   const home = options.home ?? tempDir('cw-home-');
   const workdir = tempDir('cw-work-');
+  // CLAUDE_WORKER_TEST_STORE=postgres: the same tests on a fresh PostgreSQL database each.
+  const database =
+    APP_STORE_IS_POSTGRES && overrides.database_url === undefined ? await databaseOfHome(home) : null;
   const app = await App.open({
-    config: testConfig(home, overrides),
+    config: testConfig(home, database ? { database_url: database.url, ...overrides } : overrides),
     executor: options.executor,
     logger: quietLogger,
   });
@@ -65,6 +90,7 @@ export async function openTestApp(
     workdir,
     async close() {
       await app.close();
+      await database?.release();
       rmSync(workdir, { recursive: true, force: true });
       if (!options.home) rmSync(home, { recursive: true, force: true });
     },

@@ -43,3 +43,18 @@ export function openPostgresStore(
     },
   };
 }
+
+/** True when the tests that build a whole app (engine, API, MCP, end to end) run it on PostgreSQL. */
+export const APP_STORE_IS_POSTGRES = process.env['CLAUDE_WORKER_TEST_STORE'] === 'postgres';
+
+/** A new, empty database on the test server and its URL; `drop()` removes it (closing whatever is connected). */
+export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cw_app_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined),
+  };
+}

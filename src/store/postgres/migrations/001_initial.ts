@@ -33,7 +33,7 @@ const statements = [
     orchestration_id bigint,
     identifier text,
     trigger_rule text NOT NULL DEFAULT 'all_success',
-    initial_delay_seconds integer NOT NULL DEFAULT 0,
+    initial_delay_seconds double precision NOT NULL DEFAULT 0,
     pending_dependencies integer NOT NULL DEFAULT 0,
     deps_succeeded integer NOT NULL DEFAULT 0,
     deps_failed integer NOT NULL DEFAULT 0,

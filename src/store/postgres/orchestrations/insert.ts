@@ -105,7 +105,7 @@ export async function insertTasks(
       ${c('max_turns', 'int')}, ${c('max_budget_usd', 'double precision')}, ${c('env', 'text')},
       ${c('timeout_seconds', 'int')}, ${c('priority', 'int')}, ${c('tags', 'text')}, ${c('max_attempts', 'int')},
       ${c('run_after', 'bigint')}, ${c('log_path', 'text')}, ${c('transcript_path', 'text')},
-      ${c('identifier', 'text')}, ${c('trigger_rule', 'text')}, ${c('initial_delay_seconds', 'int')},
+      ${c('identifier', 'text')}, ${c('trigger_rule', 'text')}, ${c('initial_delay_seconds', 'double precision')},
       ${c('prompt_template', 'text')}, ${c('pending_dependencies', 'int')}, ${c('deps_succeeded', 'int')},
       ${c('deps_failed', 'int')}, ${c('deps_skipped', 'int')}, ${c('deps_cancelled', 'int')},
       ${c('retry_base_seconds', 'double precision')}, ${c('retry_cap_seconds', 'double precision')})`);
