@@ -172,6 +172,9 @@ describe('runServer', () => {
         'GET /api/v1/orchestrations/{id}',
         'POST /api/v1/orchestrations/{id}/cancel',
         'POST /api/v1/orchestrations/{id}/tasks',
+        'POST /api/v1/staged-groups/{group}/tasks',
+        'GET /api/v1/staged-groups/{group}',
+        'POST /api/v1/staged-groups/{group}/submit',
       ].sort(),
     );
     const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as {
