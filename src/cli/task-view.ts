@@ -51,9 +51,18 @@ export function endLines(task: Task): string[] {
   } else if (task.status_reason) {
     lines.push(`reason: ${task.status_reason}`);
   }
-  if (task.status === 'failed' || task.status === 'cancelled')
-    lines.push(`Run it again: claude-worker retry ${task.id}`);
+  if (task.status === 'failed' || task.status === 'cancelled') lines.push(`Run it again: ${retryCommand(task)}`);
   return lines;
+}
+
+/**
+ * The command that runs a task again. When its failure's suggestion names a retry with changed settings (as root:
+ * `claude-worker retry 7 --permission-mode acceptEdits`), that one: a plain retry would fail the same way.
+ */
+export function retryCommand(task: Pick<Task, 'id' | 'error'>): string {
+  const plain = `claude-worker retry ${task.id}`;
+  const suggested = task.error?.suggestion.match(/`(claude-worker retry (\d+)(?: --?[a-z][\w-]*(?:[ =][^`\s]+)?)+)`/);
+  return suggested && Number(suggested[2]) === task.id ? suggested[1]! : plain;
 }
 
 function field(name: string, value: string): string {

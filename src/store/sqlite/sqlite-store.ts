@@ -20,6 +20,7 @@ import type {
   NewOrchestration,
   NewOrchestrationTask,
   NewTask,
+  TaskRetryChanges,
   OrchestrationPage,
   OrchestrationQuery,
   Progress,
@@ -166,8 +167,8 @@ export class SqliteStore implements Store {
     return this.ops.cancel(id, actor);
   }
 
-  async retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.ops.retry(id, actor);
+  async retryTask(id: number, actor: Actor, changes: TaskRetryChanges = {}): Promise<Task> {
+    return this.ops.retry(id, actor, changes);
   }
 
   async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
