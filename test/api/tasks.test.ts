@@ -190,7 +190,11 @@ describe('tasks over REST', () => {
 
     const accepted = await post('{"permission_mode":"plan","model":"opus","timeout_seconds":120}');
     expect(accepted.status).toBe(200);
-    expect(await accepted.json()).toMatchObject({ permission_mode: 'plan', model: 'opus', timeout_seconds: 120 });
+    expect(await accepted.json()).toMatchObject({
+      permission_mode: 'plan',
+      model: 'opus',
+      timeout_seconds: 120,
+    });
     const retried = (await t.client.taskEvents(task.id)).find((e) => e.type === 'task_retried');
     expect(retried?.data).toMatchObject({
       changes: {

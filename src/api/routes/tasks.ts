@@ -94,7 +94,7 @@ export function taskRoutes(app: App): Route[] {
       auth: true,
       summary: 'Run a failed, cancelled or skipped task again',
       description:
-        'The body is optional: `model`, `permission_mode` and `timeout_seconds` given there replace the task\'s own from its next attempt, and the `task_retried` event records them as `changes`.',
+        "The body is optional: `model`, `permission_mode` and `timeout_seconds` given there replace the task's own from its next attempt, and the `task_retried` event records them as `changes`.",
       params: TaskIdPath,
       body: RetryTaskInput.optional(),
       bodyRequired: false,

@@ -21,9 +21,14 @@ interface RetryOptions {
 export function registerRetry(program: Command, run: CliRun): void {
   program
     .command('retry')
-    .description('Run a failed, cancelled or skipped task again, optionally with another model, mode or timeout')
+    .description(
+      'Run a failed, cancelled or skipped task again, optionally with another model, mode or timeout',
+    )
     .argument('<id>', 'task id')
-    .option('-m, --model <model>', 'run it with this model from now on (sonnet, opus, haiku or a claude-… id)')
+    .option(
+      '-m, --model <model>',
+      'run it with this model from now on (sonnet, opus, haiku or a claude-… id)',
+    )
     .option(
       '--permission-mode <mode>',
       'run it in this mode from now on: default, acceptEdits, bypassPermissions, plan, dontAsk or auto',
@@ -54,7 +59,8 @@ unreachable.`,
 function changesOf(options: RetryOptions): RetryTaskRequest {
   const changes: RetryTaskRequest = {};
   if (options.model !== undefined) changes.model = options.model;
-  if (options.permissionMode !== undefined) changes.permission_mode = options.permissionMode as PermissionMode;
+  if (options.permissionMode !== undefined)
+    changes.permission_mode = options.permissionMode as PermissionMode;
   if (options.timeout !== undefined) changes.timeout_seconds = options.timeout;
   return changes;
 }

@@ -52,7 +52,8 @@ export function prepareRetryTask(
             execution_prompt: plan.prompt ?? row.execution_prompt,
             model: changes.model ?? row.model,
             permission_mode: changes.permission_mode ?? row.permission_mode,
-            timeout_seconds: changes.timeout_seconds === undefined ? row.timeout_seconds : changes.timeout_seconds,
+            timeout_seconds:
+              changes.timeout_seconds === undefined ? row.timeout_seconds : changes.timeout_seconds,
             run_after: to === 'queued' ? now : null,
             max_attempts: maxAttempts,
             error: null,
