@@ -4,6 +4,7 @@
  * events) as async iterables that end when the server ends them or the caller aborts.
  */
 import type { ErrorStats } from '../engine/error-stats.js';
+import type { PruneOptions, PruneReport } from '../engine/prune-service.js';
 import type { ModelGate } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
@@ -242,6 +243,11 @@ export class ClaudeWorkerClient {
   /** Error metrics over the last `hours` and the model gates. */
   stats(hours?: number): Promise<ErrorStats & { models: ModelGate[] }> {
     return this.json('GET', '/api/v1/stats', { query: { hours } });
+  }
+
+  /** Deletes (or, dry run, counts) finished work older than an age. */
+  prune(options: PruneOptions): Promise<PruneReport> {
+    return this.json('POST', '/api/v1/prune', { body: options });
   }
 
   private async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -11,10 +11,10 @@
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executor/executor.js';
 import { stderrLogger, type Logger } from '../observability/logger.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { ClaimedTask, ClaimRequest, Store } from '../store/store.js';
 import { runAttempt, type RunningAttempt } from './attempt-runner.js';
 import type { EventBus, LiveEvent } from './event-bus.js';
+import type { TaskOutput } from './task-output.js';
 import { FinishBatcher } from './finish-batcher.js';
 import { MemoryMonitor, type MemoryReading } from './memory-monitor.js';
 import { ModelGates } from './model-gates.js';
@@ -28,7 +28,7 @@ export interface EngineOptions {
   store: Store;
   executor: Executor;
   bus: EventBus;
-  logFiles: TaskLogFiles;
+  output: TaskOutput;
   config: Config;
   logger?: Logger;
   retry?: RetrySettings;
@@ -115,7 +115,7 @@ export class Engine {
     this.state = 'running';
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
     await this.gates.refresh();
-    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.logFiles);
+    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.output);
     if (recovered.length > 0) {
       this.logger.warn(
         { task_ids: recovered.map((t) => t.id) },
@@ -251,7 +251,7 @@ export class Engine {
       store: options.store,
       executor: options.executor,
       bus: options.bus,
-      logFiles: options.logFiles,
+      output: options.output,
       finisher: this.finisher,
       gates: this.gates,
       workerId: this.workerId,

@@ -4,11 +4,11 @@
  * workers are left alone. Each recovered task's log says what happened.
  */
 import type { Task } from '../domain/vocabulary.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { Store } from '../store/store.js';
+import type { TaskOutput } from './task-output.js';
 import { isDeadLocalWorker } from './worker-id.js';
 
-export async function recoverOrphans(store: Store, selfId: string, files: TaskLogFiles): Promise<Task[]> {
+export async function recoverOrphans(store: Store, selfId: string, output: TaskOutput): Promise<Task[]> {
   const deadWorkers = new Set<string>();
   let cursor: string | undefined;
   do {
@@ -30,11 +30,9 @@ export async function recoverOrphans(store: Store, selfId: string, files: TaskLo
         ? 'requeued for another attempt'
         : `${task.status} (${task.error?.code ?? 'no attempts left'})`;
     const line = `[recovery] attempt ${task.attempt_count} was interrupted: its worker stopped. Task ${next}.`;
-    if (task.log_path) {
-      files.appendLine(task.log_path, line);
-      await files.close(task.log_path);
-    }
-    files.appendGlobal(`task ${task.id} recovered: ${next}`);
+    output.line(task, line);
+    await output.close(task);
+    output.global(`task ${task.id} recovered: ${next}`);
   }
   return recovered;
 }

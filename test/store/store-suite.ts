@@ -12,7 +12,10 @@ import { describeFinishes } from './suite/finish.js';
 import { useStore, type OpenStore } from './suite/helpers.js';
 import { describeOrchestrationControl } from './suite/orchestrations-control.js';
 import { describeOrchestrations } from './suite/orchestrations.js';
+import { describeOutput } from './suite/output.js';
+import { describePrune } from './suite/prune.js';
 import { describeRecovery } from './suite/recovery.js';
+import { describeSessions } from './suite/sessions.js';
 
 export type { OpenStore };
 
@@ -27,5 +30,8 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeEvents(handle);
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);
+    describePrune(handle);
+    describeOutput(handle);
+    describeSessions(handle);
   });
 }

@@ -22,9 +22,16 @@ import type {
   NewTask,
   TaskRetryChanges,
   OrchestrationPage,
+  OutputChunk,
+  OutputQuery,
+  OutputRead,
   OrchestrationQuery,
   Progress,
+  PruneRequest,
+  PruneResult,
   RecoveryRequest,
+  SessionEntry,
+  SessionKey,
   StagedTask,
   StatusCounts,
   Store,
@@ -41,10 +48,13 @@ import { prepareFinishAttempts } from './finish.js';
 import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
 import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
+import { prepareOutput } from './output.js';
 import { prepareRecordProgress } from './progress.js';
+import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
+import { prepareSessions } from './sessions.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
@@ -68,6 +78,9 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    prune: preparePrune(ctx),
+    output: prepareOutput(ctx),
+    sessions: prepareSessions(ctx),
   };
 }
 
@@ -246,6 +259,30 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async appendOutput(chunks: OutputChunk[]): Promise<void> {
+    this.ops.output.append(chunks);
+  }
+
+  async readOutput(query: OutputQuery): Promise<OutputRead> {
+    return this.ops.output.read(query);
+  }
+
+  async appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void> {
+    this.ops.sessions.append(key, entries);
+  }
+
+  async loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null> {
+    return this.ops.sessions.load(key);
+  }
+
+  async listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]> {
+    return this.ops.sessions.subkeys(projectKey, sessionId);
+  }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    return this.ops.prune(request);
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {
