@@ -1,6 +1,6 @@
 /**
  * Builds the Fastify instance of the REST API around an opened App: JSON body parsing with a clear message for bad
- * JSON, bearer-token auth, the route table (tasks, logs, events, health, OpenAPI), problem+json errors, and the live
+ * JSON, refusal of foreign browser origins and Host headers (origin-guard.ts), bearer-token auth, the route table (tasks, logs, events, health, OpenAPI), problem+json errors, and the live
  * streams that the server ends when it closes. Listening, the token file and server.json are serve.ts's job.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import { ClaudeWorkerError } from '../domain/errors.js';
 import { registerMcpRoute } from '../mcp/http.js';
 import { bearerMatches, unauthorized } from './auth.js';
 import { LiveStreams } from './live-streams.js';
+import { originRefusal } from './origin-guard.js';
 import { openApiRoute } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
 import { registerRoutes, type Route } from './route-table.js';
@@ -73,6 +74,18 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     done();
   });
 
+  // Before everything else, on every route (and unknown paths): browser pages of other origins are refused.
+  const policy = { bindHost: app.config.host, allowedOrigins: app.config.allowed_origins };
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const origin = request.headers.origin;
+    const refusal = originRefusal(
+      { origin, host: request.headers.host, localPort: request.socket.localPort ?? 0 },
+      policy,
+    );
+    if (refusal) done(new ClaudeWorkerError('forbidden', refusal));
+    else done();
+  });
+
   const authenticate: onRequestHookHandler = (request, _reply, done) => {
     const header = request.headers.authorization;
     if (bearerMatches(header, options.token)) done();
@@ -116,7 +129,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...statsRoutes(app),
     ...maintenanceRoutes(app),
   ];
-  routes.push(openApiRoute(() => routes));
+  routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));
   registerRoutes(fastify, routes, authenticate);
   // MCP over Streamable HTTP, behind the same token (src/mcp/http.ts).
   registerMcpRoute(fastify, app, authenticate, options.logger || undefined);

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { reservedEnvName } from '../domain/task-env.js';
 
 /** A task id argument; a usage error (exit 2) otherwise. */
 export function parseTaskId(text: string): number {
@@ -59,6 +60,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function collectEnv(text: string, previous: Record<string, string> = {}): Record<string, string> {
   const index = text.indexOf('=');
   if (index <= 0) throw new InvalidArgumentError('expected KEY=VALUE, e.g. --env NODE_ENV=test.');
+  const reserved = reservedEnvName(text.slice(0, index));
+  if (reserved) throw new InvalidArgumentError(reserved);
   return { ...previous, [text.slice(0, index)]: text.slice(index + 1) };
 }
 

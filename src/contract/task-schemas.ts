@@ -6,6 +6,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { invalidModelMessage, isValidModel } from '../domain/models.js';
+import { taskEnvProblems } from '../domain/task-env.js';
 import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
 
 export const ModelName = z
@@ -67,6 +68,15 @@ export const CreateTaskInput = z.strictObject({
       }),
       z.string(),
     )
+    .superRefine((env, ctx) => {
+      for (const problem of taskEnvProblems(env)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: problem.message,
+          path: problem.key === null ? [] : [problem.key],
+        });
+      }
+    })
     .optional(),
   timeout_seconds: whole('timeout_seconds', 1, 7 * 24 * 3600, ' seconds (7 days)')
     .nullable()
@@ -194,6 +204,10 @@ export const AttemptSchema = z.object({
   num_turns: z.number().nullable(),
   cost_usd: z.number().nullable(),
   error: FailureSchema.nullable(),
+  child_pid: z.number().nullable(),
+  child_start: z.string().nullable(),
+  child_host: z.string().nullable(),
+  orphan_stopped_at: z.string().nullable(),
 });
 
 export const TaskEventSchema = z.object({

@@ -115,7 +115,12 @@ export class Engine {
     this.state = 'running';
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
     await this.gates.refresh();
-    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.output);
+    const recovered = await recoverOrphans(
+      this.options.store,
+      this.workerId,
+      this.options.output,
+      this.logger,
+    );
     if (recovered.length > 0) {
       this.logger.warn(
         { task_ids: recovered.map((t) => t.id) },

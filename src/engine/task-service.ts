@@ -3,8 +3,6 @@
  * checks what a schema cannot (the working directory exists and is readable, lies under an allowed root), then
  * calls the store. Handlers validate with the shared zod schemas and call this; no business rules live in handlers.
  */
-import { access, constants, stat } from 'node:fs/promises';
-import { relative, isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { CreateTaskInput, ListTasksQuery, RetryTaskInput } from '../contract/task-schemas.js';
 import { parseOrThrow } from '../contract/zod-issues.js';
@@ -15,6 +13,7 @@ import {
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, Attempt, Task, TaskEvent } from '../domain/vocabulary.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
+import { workingDirectoryProblem } from '../platform/working-directory.js';
 import { waitReason } from './wait-reason.js';
 import type { EventQuery, NewTask, Store, TaskPage } from '../store/store.js';
 
@@ -68,23 +67,12 @@ export class TaskService {
     if (problem) throw ClaudeWorkerError.validation([{ path, message: problem }], 'The task');
   }
 
-  /** The problem with a working directory, or null. Exposed for validators that report many problems at once. */
-  async directoryProblem(dir: string): Promise<string | null> {
-    if (!isAbsolute(dir)) return `must be an absolute path, got "${dir}"`;
-    try {
-      const info = await stat(dir);
-      if (!info.isDirectory()) return `"${dir}" is not a directory`;
-      await access(dir, constants.R_OK | constants.X_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return `"${dir}" does not exist. Create it, or pass an existing directory.`;
-      return `"${dir}" cannot be read (${code ?? String(err)}). Check its permissions.`;
-    }
-    const roots = this.config.allowed_roots;
-    if (roots.length > 0 && !roots.some((root) => isInside(resolve(root), dir))) {
-      return `"${dir}" is outside the allowed roots (${roots.join(', ')}). Use a directory under one of them or change allowed_roots.`;
-    }
-    return null;
+  /**
+   * The problem with a working directory (missing, unreadable, outside the allowed roots after following links),
+   * or null. Exposed for validators that report many problems at once.
+   */
+  directoryProblem(dir: string): Promise<string | null> {
+    return workingDirectoryProblem(dir, this.config.allowed_roots);
   }
 
   /** The task, with `status_reason` saying why it waits when it is queued but not starting. */
@@ -128,11 +116,6 @@ export class TaskService {
   listEvents(query: EventQuery): Promise<TaskEvent[]> {
     return this.store.listEvents(query);
   }
-}
-
-function isInside(root: string, dir: string): boolean {
-  const rel = relative(root, dir);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 export type { Issue };

@@ -26,6 +26,7 @@ import { inFileOrder, place, zodProblems } from './issues.js';
 import { MAX_TAGS, applyDefaults, mergedTags } from './normalize.js';
 import { type WorkflowPlan, buildPlan } from './plan.js';
 import { templateReferences } from '../domain/template.js';
+import { envBytes, envTooLargeMessage, TASK_ENV_LIMIT_BYTES } from '../domain/task-env.js';
 
 export interface ExistingTasks {
   /** Identifier → status of every task already in the orchestration. */
@@ -110,6 +111,19 @@ export async function validateWorkflow(document: unknown, options: ValidateOptio
     }
     return applyDefaults(defaults, task, entry.index, directory, templateReferences(prompt.text));
   });
+  // Each env passed the schema alone; one merged from defaults and the task may still be too large to spawn.
+  const tooLarge = tasks.flatMap((normalized) => {
+    const bytes = envBytes(normalized.task.env ?? {});
+    return bytes > TASK_ENV_LIMIT_BYTES
+      ? [
+          {
+            path: place(['tasks', normalized.index, 'env']),
+            message: `with defaults.env, ${envTooLargeMessage(bytes)}`,
+          },
+        ]
+      : [];
+  });
+  if (tooLarge.length > 0) throw ClaudeWorkerError.validation(tooLarge, what);
   const { name, max_parallel, budget_usd } = envelope.data;
   return buildPlan({
     name: name ?? null,
