@@ -98,7 +98,7 @@ export function toProblem(
         : 'The request body is over';
     const e = new ClaudeWorkerError(
       'payload_too_large',
-      `${sent} the limit of ${formatBytes(context.bodyLimit)}. Send less (a shorter prompt, or a file path the task can read), or raise body_limit_bytes in the server configuration.`,
+      `${sent} the limit of ${formatBytes(context.bodyLimit)}. Send less (a shorter prompt, or a file path the task can read), or raise the server's limit: body_limit_bytes in the configuration file or CLAUDE_WORKER_BODY_LIMIT_BYTES, then \`claude-worker server restart\`.`,
     );
     return { problem: problemOf(e), internal: false };
   }

@@ -71,6 +71,7 @@ export async function validateWorkflow(document: unknown, options: ValidateOptio
   const envelope = OrchestrationEnvelope.safeParse(document);
   if (!envelope.success)
     issues.push(...zodProblems(envelope.error, [], ORCHESTRATION_FIELDS, TASK_FIELD_AT_TOP));
+  if (options.existing) checkAddedFields(document, issues);
   const rawTasks = document['tasks'];
   if (!Array.isArray(rawTasks) || rawTasks.length === 0 || rawTasks.length > MAX_WORKFLOW_TASKS) {
     throw ClaudeWorkerError.validation(issues, what);
@@ -153,6 +154,17 @@ function readEntry(raw: unknown, index: number, issues: Issue[]): TaskEntry {
     identifier: typeof identifier === 'string' && identifier.length > 0 ? identifier : null,
     dependsOn: Array.isArray(deps) ? deps.map((d: unknown) => (typeof d === 'string' ? d : null)) : [],
   };
+}
+
+/** Adding tasks takes `tasks` and `defaults` only: the orchestration's own settings were fixed when it was created. */
+function checkAddedFields(document: Record<string, unknown>, issues: Issue[]): void {
+  for (const key of Object.keys(document)) {
+    if (key === 'tasks' || key === 'defaults' || !ORCHESTRATION_FIELDS.includes(key)) continue;
+    issues.push({
+      path: key,
+      message: `cannot be set when adding tasks (it belongs to the orchestration, fixed when it was created); send only "tasks" and "defaults"`,
+    });
+  }
 }
 
 function checkTimeoutNames(raw: Record<string, unknown>, at: string, issues: Issue[]): void {
