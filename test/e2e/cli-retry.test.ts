@@ -84,7 +84,7 @@ describe('retry with overrides', () => {
 
     const badMode = await cli.run(['retry', String(id), '--permission-mode', 'yolo']);
     expect(badMode.code).toBe(2);
-    expect(badMode.stderr).toContain('permission_mode must be one of default, acceptEdits');
+    expect(badMode.stderr).toContain('permission_mode: unknown permission_mode "yolo"');
     const badModel = await cli.run(['retry', String(id), '--model', 'gpt-4']);
     expect(badModel.code).toBe(2);
     expect(badModel.stderr).toContain('unknown model "gpt-4"');
