@@ -27,6 +27,7 @@ import type {
   NewOrchestration,
   NewOrchestrationTask,
   NewTask,
+  TaskRetryChanges,
   OrchestrationPage,
   OutputChunk,
   OutputQuery,
@@ -201,8 +202,8 @@ export class SqliteStore implements Store {
     return this.ops.cancel(id, actor);
   }
 
-  async retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.ops.retry(id, actor);
+  async retryTask(id: number, actor: Actor, changes: TaskRetryChanges = {}): Promise<Task> {
+    return this.ops.retry(id, actor, changes);
   }
 
   async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
