@@ -54,6 +54,7 @@ export class TaskService {
       max_attempts: input.max_attempts ?? this.config.max_attempts,
       retry_base_seconds: input.retry_base_seconds ?? null,
       retry_cap_seconds: input.retry_cap_seconds ?? null,
+      runs_on: [...new Set(input.runs_on ?? [])],
       log_path: files.log_path,
       transcript_path: files.transcript_path,
     };

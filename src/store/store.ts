@@ -19,6 +19,7 @@ import type {
   TaskStatus,
   Usage,
 } from '../domain/vocabulary.js';
+import type { WorkerRecord } from '../domain/workers.js';
 
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
@@ -111,6 +112,19 @@ export interface ClaimRequest {
   exclude_models?: string[];
   /** Claim only tasks of these models (a breaker's probe). */
   only_models?: string[];
+  /** The worker's labels: a task with `runs_on` is claimed only by a worker having all of them. Default none. */
+  labels?: string[];
+}
+
+/** A worker process announcing itself at start (`registerWorker`). */
+export interface NewWorker {
+  /** Its worker id, as its claims carry it. */
+  id: string;
+  host: string;
+  pid: number;
+  labels: string[];
+  concurrency: number;
+  version: string;
 }
 
 /** A task just claimed: it is `running`, its new attempt row exists. */
@@ -290,6 +304,17 @@ export interface Store {
   releaseProbe(model: string, workerId: string): Promise<void>;
   /** Attempts that ended since `since`, counted by hour, model and failure code. */
   attemptStats(since: Date): Promise<AttemptStatsRow[]>;
+
+  /**
+   * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`
+   * renews its heartbeat (false when its row is gone: register again); `stopWorker` marks a graceful stop.
+   * `listWorkers` lists every worker ever registered and not pruned, oldest first, each with its count of running
+   * tasks; whether it is alive is derived from the heartbeat (domain/workers.ts), not stored.
+   */
+  registerWorker(worker: NewWorker): Promise<WorkerRecord>;
+  heartbeatWorker(workerId: string): Promise<boolean>;
+  stopWorker(workerId: string): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */

@@ -13,6 +13,7 @@ import { useStore, type OpenStore } from './suite/helpers.js';
 import { describeOrchestrationControl } from './suite/orchestrations-control.js';
 import { describeOrchestrations } from './suite/orchestrations.js';
 import { describeRecovery } from './suite/recovery.js';
+import { describeWorkers } from './suite/workers.js';
 
 export type { OpenStore };
 
@@ -27,5 +28,6 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeEvents(handle);
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);
+    describeWorkers(handle);
   });
 }

@@ -7,17 +7,19 @@ import type { NewTask } from '../store.js';
 import type { StoreContext } from './context.js';
 import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
-import { jsonOrNull, rowToTask } from './task-rows.js';
+import { jsonOrNull, labelsOrNull, rowToTask } from './task-rows.js';
 
 const INSERT_TASK = `
   INSERT INTO tasks (
     status, execution_prompt, working_directory, model, system_prompt, permission_mode, allowed_tools,
     disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts,
-    run_after, created_at, updated_at, log_path, transcript_path, retry_base_seconds, retry_cap_seconds
+    run_after, created_at, updated_at, log_path, transcript_path, retry_base_seconds, retry_cap_seconds,
+    runs_on
   ) VALUES (
     'queued', @execution_prompt, @working_directory, @model, @system_prompt, @permission_mode, @allowed_tools,
     @disallowed_tools, @max_turns, @max_budget_usd, @env, @timeout_seconds, @priority, @tags, @max_attempts,
-    @now, @now, @now, @log_path, @transcript_path, @retry_base_seconds, @retry_cap_seconds
+    @now, @now, @now, @log_path, @transcript_path, @retry_base_seconds, @retry_cap_seconds,
+    @runs_on
   )`;
 
 /** Fills the `{id}` placeholder of the log file names from the row's id (orchestrations reuse it for many rows). */
@@ -57,6 +59,7 @@ export function prepareCreateTask(ctx: StoreContext): (task: NewTask, actor: Act
         transcript_path: task.transcript_path ?? null,
         retry_base_seconds: task.retry_base_seconds ?? null,
         retry_cap_seconds: task.retry_cap_seconds ?? null,
+        runs_on: labelsOrNull(task.runs_on),
       });
       const row = nameFiles.get(Number(lastInsertRowid));
       if (!row)

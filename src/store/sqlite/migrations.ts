@@ -11,6 +11,7 @@ import { migration002 } from './migrations/002_orchestrations.js';
 import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
 import { migration005 } from './migrations/005_task_retry_settings.js';
+import { migration007 } from './migrations/007_workers.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration007,
 ];
 
 export interface MigrationResult {

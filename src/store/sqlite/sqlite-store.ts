@@ -7,6 +7,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { Actor, Attempt, OrchestrationDetail, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type { WorkerRecord } from '../../domain/workers.js';
 import type {
   AttemptFinish,
   AttemptStatsRow,
@@ -20,6 +21,7 @@ import type {
   NewOrchestration,
   NewOrchestrationTask,
   NewTask,
+  NewWorker,
   OrchestrationPage,
   OrchestrationQuery,
   Progress,
@@ -48,6 +50,7 @@ import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
+import { prepareWorkers } from './workers.js';
 
 type Operations = ReturnType<typeof prepareOperations>;
 
@@ -67,6 +70,7 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    workers: prepareWorkers(ctx),
   };
 }
 
@@ -245,6 +249,22 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
+    return this.ops.workers.register(worker);
+  }
+
+  async heartbeatWorker(workerId: string): Promise<boolean> {
+    return this.ops.workers.heartbeat(workerId);
+  }
+
+  async stopWorker(workerId: string): Promise<void> {
+    this.ops.workers.stop(workerId);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return this.ops.workers.list();
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {

@@ -28,6 +28,11 @@ function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
+/** JSON text of a label list, NULL when empty (claims test `runs_on IS NULL` first: the common case stays cheap). */
+export function labelsOrNull(labels: readonly string[] | undefined): string | null {
+  return labels && labels.length > 0 ? JSON.stringify(labels) : null;
+}
+
 /** JSON text for a nullable value (undefined and null both store NULL). */
 export function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
@@ -53,6 +58,7 @@ export function rowToTask(row: TaskRow): Task {
     max_attempts: row.max_attempts,
     retry_base_seconds: row.retry_base_seconds,
     retry_cap_seconds: row.retry_cap_seconds,
+    runs_on: parseJson<string[]>(row.runs_on) ?? [],
     orchestration_id: row.orchestration_id,
     identifier: row.identifier,
     trigger_rule: row.trigger_rule as TriggerRule,

@@ -14,7 +14,7 @@ import type { OrchestrationTask, TaskStatus } from '../../../domain/vocabulary.j
 import type { NewOrchestrationTask } from '../../store.js';
 import type { StoreContext } from '../context.js';
 import { NAME_FILES_SET } from '../create.js';
-import { isoTime, jsonOrNull } from '../task-rows.js';
+import { isoTime, jsonOrNull, labelsOrNull } from '../task-rows.js';
 import type { Cause } from './resolution.js';
 
 // Positional parameters: binding thirty values by name costs twice as much, and this runs once per task.
@@ -24,8 +24,8 @@ const INSERT_TASK = `
     disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts,
     run_after, created_at, updated_at, log_path, transcript_path, orchestration_id, identifier, trigger_rule,
     initial_delay_seconds, prompt_template, pending_dependencies, deps_succeeded, deps_failed, deps_skipped,
-    deps_cancelled, retry_base_seconds, retry_cap_seconds
-  ) VALUES (${Array.from({ length: 32 }, () => '?').join(', ')})`;
+    deps_cancelled, retry_base_seconds, retry_cap_seconds, runs_on
+  ) VALUES (${Array.from({ length: 33 }, () => '?').join(', ')})`;
 
 /** A task of the orchestration that new tasks may depend on. */
 export interface ExistingTask {
@@ -103,6 +103,7 @@ export function prepareInsertTasks(ctx: StoreContext): InsertTasks {
         counts.cancelled,
         task.retry_base_seconds ?? null,
         task.retry_cap_seconds ?? null,
+        labelsOrNull(task.runs_on),
       );
       const id = Number(lastInsertRowid);
       ids.set(task.identifier, id);
@@ -178,6 +179,7 @@ function storedTask(task: NewOrchestrationTask, s: Stored): OrchestrationTask {
     max_attempts: task.max_attempts,
     retry_base_seconds: task.retry_base_seconds ?? null,
     retry_cap_seconds: task.retry_cap_seconds ?? null,
+    runs_on: task.runs_on,
     orchestration_id: s.orchestrationId,
     identifier: task.identifier,
     trigger_rule: task.trigger_rule,

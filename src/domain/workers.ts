@@ -1,0 +1,57 @@
+/**
+ * Rules about worker nodes, as pure functions: whether a worker counts as alive, and whether its labels let it take
+ * a task (`runs_on`). The stores keep heartbeats and labels; these decide what they mean.
+ */
+import type { Worker, WorkerStatus } from './vocabulary.js';
+
+/** What a store keeps about a worker (times as ISO-8601); `status` is derived by `workerStatus`. */
+export interface WorkerRecord extends Omit<Worker, 'status'> {
+  /** Set when it stopped gracefully; null while it runs (or when it died without saying so). */
+  stopped_at: string | null;
+}
+
+/**
+ * `alive` while it has not stopped and its last heartbeat lies within the lease window (a running task's lease is
+ * renewed by that same heartbeat, so a worker silent for longer has lost its tasks to recovery); else `gone`.
+ */
+export function workerStatus(worker: WorkerRecord, leaseMs: number, now = Date.now()): WorkerStatus {
+  if (worker.stopped_at !== null) return 'gone';
+  return Date.parse(worker.last_heartbeat_at) >= now - leaseMs ? 'alive' : 'gone';
+}
+
+/** The wire shape: the record with its status, without `stopped_at`. */
+export function workerView(worker: WorkerRecord, leaseMs: number, now = Date.now()): Worker {
+  return {
+    id: worker.id,
+    host: worker.host,
+    pid: worker.pid,
+    labels: worker.labels,
+    concurrency: worker.concurrency,
+    running: worker.running,
+    version: worker.version,
+    started_at: worker.started_at,
+    last_heartbeat_at: worker.last_heartbeat_at,
+    status: workerStatus(worker, leaseMs, now),
+  };
+}
+
+/** A worker takes a task only when it has ALL the task's `runs_on` labels (none needed: any worker). */
+export function labelsAllow(workerLabels: readonly string[], runsOn: readonly string[]): boolean {
+  return runsOn.every((label) => workerLabels.includes(label));
+}
+
+/**
+ * Why a queued task with `runs_on` labels cannot start: no alive worker has all of them. Null when one has (it waits
+ * only for a free slot) or when the task needs no label.
+ */
+export function missingWorkerReason(runsOn: readonly string[], alive: readonly Worker[]): string | null {
+  if (runsOn.length === 0) return null;
+  if (alive.some((w) => labelsAllow(w.labels, runsOn))) return null;
+  const what = runsOn.length === 1 ? `label ${runsOn[0]}` : `labels ${runsOn.join(', ')} (all of them)`;
+  const near = alive.filter((w) => runsOn.some((l) => w.labels.includes(l)));
+  const hint =
+    near.length > 0
+      ? `; alive workers have only some of them (${near.map((w) => `${w.host}: ${w.labels.join(',')}`).join('; ')})`
+      : `; none alive`;
+  return `waiting for a worker with ${what}${hint}. Start one with \`claude-worker worker --label ${runsOn.join(',')}\`.`;
+}
