@@ -4,6 +4,7 @@
  * constructs these parts.
  */
 import { mkdirSync } from 'node:fs';
+import { VERSION } from './api/version.js';
 import type { Config } from './config/schema.js';
 import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   executor?: Executor;
   /** Run a worker in this process (default true). */
   worker?: boolean;
+  /** The worker's labels (`worker --label`): it also takes tasks whose `runs_on` labels it all has. */
+  labels?: string[];
   /** Use this store instead of the SQLite file in the home folder. */
   store?: Store;
   /** Write a log and transcript file per task (default true). Benchmarks turn it off to measure the engine alone. */
@@ -71,7 +74,16 @@ export class App {
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
         });
-      engine = new Engine({ store, executor, bus, logFiles, config, logger: options.logger });
+      engine = new Engine({
+        store,
+        executor,
+        bus,
+        logFiles,
+        config,
+        logger: options.logger,
+        labels: options.labels,
+        version: VERSION,
+      });
     }
     return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine);
   }

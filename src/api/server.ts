@@ -20,6 +20,7 @@ import { logRoutes } from './routes/logs.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
+import { workerRoutes } from './routes/workers.js';
 
 export interface ServerOptions {
   /** The bearer token every /api/v1 request must carry. */
@@ -113,6 +114,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
+    ...workerRoutes(app),
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);

@@ -2,7 +2,8 @@
  * Rules about worker nodes, as pure functions: whether a worker counts as alive, and whether its labels let it take
  * a task (`runs_on`). The stores keep heartbeats and labels; these decide what they mean.
  */
-import type { Worker, WorkerStatus } from './vocabulary.js';
+import { makeFailure } from './failure-codes.js';
+import type { Failure, Worker, WorkerStatus } from './vocabulary.js';
 
 /** What a store keeps about a worker (times as ISO-8601); `status` is derived by `workerStatus`. */
 export interface WorkerRecord extends Omit<Worker, 'status'> {
@@ -54,4 +55,25 @@ export function missingWorkerReason(runsOn: readonly string[], alive: readonly W
       ? `; alive workers have only some of them (${near.map((w) => `${w.host}: ${w.labels.join(',')}`).join('; ')})`
       : `; none alive`;
   return `waiting for a worker with ${what}${hint}. Start one with \`claude-worker worker --label ${runsOn.join(',')}\`.`;
+}
+
+/**
+ * The working directory is missing on the machine of the worker that claimed the task: a permanent failure (another
+ * attempt on this machine fails alike) that names the host and the folder and says how to send the task elsewhere.
+ */
+export function missingDirectoryFailure(
+  task: { id: number; working_directory: string; runs_on: readonly string[] },
+  host: string,
+): Failure {
+  const where =
+    task.runs_on.length > 0
+      ? `It carries runs_on ${task.runs_on.join(', ')}; check that only machines having the folder run workers with those labels.`
+      : 'Give it runs_on labels (`claude-worker run --runs-on LABEL`, `runs_on: [LABEL]` in a file) so that only workers started with `--label LABEL` on a machine that has the folder take it.';
+  return {
+    ...makeFailure(
+      'invalid_request',
+      `The working directory ${task.working_directory} does not exist (or is not a directory) on worker host ${host}.`,
+    ),
+    suggestion: `Create the folder on ${host}, or send the task to a machine that has it. ${where} Then run it again with \`claude-worker retry ${task.id}\`.`,
+  };
 }

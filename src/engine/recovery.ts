@@ -1,6 +1,7 @@
 /**
- * Start-up recovery: tasks left `running` by a process of this host that no longer exists are requeued at once as
- * a new attempt (the old one recorded `interrupted`); tasks whose lease expired (any host) likewise. Tasks of live
+ * Recovery. At start: tasks left `running` by a process of this host that no longer exists are requeued at once as
+ * a new attempt (the old one recorded `interrupted`); tasks whose lease expired (any host) likewise. On every
+ * heartbeat: tasks whose lease expired (their node died or lost the store), whichever node ran them. Tasks of live
  * workers are left alone. Each recovered task's log says what happened.
  */
 import type { Task } from '../domain/vocabulary.js';
@@ -24,6 +25,18 @@ export async function recoverOrphans(store: Store, selfId: string, files: TaskLo
     dead_worker_ids: [...deadWorkers],
     actor: { actor: 'recovery' },
   });
+  await noteRecovered(recovered, files);
+  return recovered;
+}
+
+/** The periodic pass: requeues the running tasks of any node whose lease expired. Safe on every node at once. */
+export async function recoverExpired(store: Store, files: TaskLogFiles): Promise<Task[]> {
+  const recovered = await store.recoverTasks({ expired_leases: true, actor: { actor: 'recovery' } });
+  await noteRecovered(recovered, files);
+  return recovered;
+}
+
+async function noteRecovered(recovered: Task[], files: TaskLogFiles): Promise<void> {
   for (const task of recovered) {
     const next =
       task.status === 'queued'
@@ -36,5 +49,4 @@ export async function recoverOrphans(store: Store, selfId: string, files: TaskLo
     }
     files.appendGlobal(`task ${task.id} recovered: ${next}`);
   }
-  return recovered;
 }

@@ -10,7 +10,8 @@ import type { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.j
 import { parseOrThrow } from '../contract/zod-issues.js';
 import { CreateTaskInput as CreateTaskSchema } from '../contract/task-schemas.js';
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
-import type { Actor, Attempt, Task, TaskEvent } from '../domain/vocabulary.js';
+import type { Actor, Attempt, Task, TaskEvent, Worker } from '../domain/vocabulary.js';
+import { missingWorkerReason, workerView } from '../domain/workers.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
 import { waitReason } from './wait-reason.js';
 import type { EventQuery, NewTask, Store, TaskPage } from '../store/store.js';
@@ -27,7 +28,12 @@ export class TaskService {
 
   async createTask(input: CreateTaskInput | unknown, actor: Actor): Promise<Task> {
     const parsed = parseOrThrow(CreateTaskSchema, input, 'The task');
-    await this.checkWorkingDirectory(parsed.working_directory, 'working_directory');
+    // A task with runs_on labels runs on the labelled workers' machines: its folder need not exist here.
+    await this.checkWorkingDirectory(
+      parsed.working_directory,
+      'working_directory',
+      (parsed.runs_on ?? []).length > 0,
+    );
     return this.store.createTask(this.withDefaults(parsed), actor);
   }
 
@@ -60,15 +66,22 @@ export class TaskService {
     };
   }
 
-  /** Throws a validation error unless `dir` is an existing, readable directory under an allowed root. */
-  async checkWorkingDirectory(dir: string, path: string): Promise<void> {
-    const problem = await this.directoryProblem(dir);
+  /**
+   * Throws a validation error unless `dir` is an existing, readable directory under an allowed root (`remote`: only
+   * absolute and under an allowed root; it lives on another machine).
+   */
+  async checkWorkingDirectory(dir: string, path: string, remote = false): Promise<void> {
+    const problem = await this.directoryProblem(dir, remote);
     if (problem) throw ClaudeWorkerError.validation([{ path, message: problem }], 'The task');
   }
 
-  /** The problem with a working directory, or null. Exposed for validators that report many problems at once. */
-  async directoryProblem(dir: string): Promise<string | null> {
+  /**
+   * The problem with a working directory, or null. Exposed for validators that report many problems at once.
+   * `remote`: the directory belongs to tasks with `runs_on` labels, so it is checked on the claiming worker instead.
+   */
+  async directoryProblem(dir: string, remote = false): Promise<string | null> {
     if (!isAbsolute(dir)) return `must be an absolute path, got "${dir}"`;
+    if (remote) return this.rootProblem(dir);
     try {
       const info = await stat(dir);
       if (!info.isDirectory()) return `"${dir}" is not a directory`;
@@ -78,6 +91,10 @@ export class TaskService {
       if (code === 'ENOENT') return `"${dir}" does not exist. Create it, or pass an existing directory.`;
       return `"${dir}" cannot be read (${code ?? String(err)}). Check its permissions.`;
     }
+    return this.rootProblem(dir);
+  }
+
+  private rootProblem(dir: string): string | null {
     const roots = this.config.allowed_roots;
     if (roots.length > 0 && !roots.some((root) => isInside(resolve(root), dir))) {
       return `"${dir}" is outside the allowed roots (${roots.join(', ')}). Use a directory under one of them or change allowed_roots.`;
@@ -98,14 +115,36 @@ export class TaskService {
     return { ...page, tasks: await this.explain(page.tasks) };
   }
 
-  /** Fills `status_reason` of queued tasks with why they wait (cool-down, breaker, backoff, memory). */
+  /**
+   * Fills `status_reason` of queued tasks with why they wait (no alive worker with its `runs_on` labels, cool-down,
+   * breaker, backoff, memory).
+   */
   async explain<T extends Task>(tasks: T[]): Promise<T[]> {
     if (!tasks.some((t) => t.status === 'queued')) return tasks;
     const gates = new Map((await this.store.listModelGates()).map((g) => [g.model, g]));
     const admission = this.admissionBlocked();
+    const alive = tasks.some((t) => t.status === 'queued' && t.runs_on.length > 0)
+      ? await this.aliveWorkers()
+      : [];
     return tasks.map((task) =>
-      task.status === 'queued' ? { ...task, status_reason: waitReason(task, gates, admission) } : task,
+      task.status === 'queued'
+        ? {
+            ...task,
+            status_reason: missingWorkerReason(task.runs_on, alive) ?? waitReason(task, gates, admission),
+          }
+        : task,
     );
+  }
+
+  /** Every worker node, with whether it is alive (heartbeat within the lease window). */
+  async listWorkers(): Promise<Worker[]> {
+    const now = Date.now();
+    const leaseMs = this.config.lease_seconds * 1000;
+    return (await this.store.listWorkers()).map((w) => workerView(w, leaseMs, now));
+  }
+
+  private async aliveWorkers(): Promise<Worker[]> {
+    return (await this.listWorkers()).filter((w) => w.status === 'alive');
   }
 
   async listAttempts(id: number): Promise<Attempt[]> {

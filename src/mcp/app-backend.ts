@@ -38,7 +38,7 @@ export class AppBackend implements WorkerBackend {
       store: async () => app.store,
       createOrchestration: (document) => app.orchestrations.create(document, actor),
       cancelOrchestration: (id) => app.orchestrations.cancel(id, actor),
-      directoryProblem: (dir) => app.tasks.directoryProblem(dir),
+      directoryProblem: (dir, remote) => app.tasks.directoryProblem(dir, remote),
       actor,
     });
   }

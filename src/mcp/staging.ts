@@ -16,8 +16,11 @@ export interface GroupStagingOptions {
   createOrchestration: (document: Record<string, unknown>) => Promise<OrchestrationDetail>;
   /** Undoes an orchestration created by a submit that lost a race with another process. */
   cancelOrchestration: (id: number) => Promise<unknown>;
-  /** A problem with a working directory, checked when a task is staged (null: only at submit). */
-  directoryProblem?: (dir: string) => Promise<string | null>;
+  /**
+   * A problem with a working directory, checked when a task is staged (null: only at submit). `remote`: the task has
+   * `runs_on` labels, so the folder need not exist on this machine.
+   */
+  directoryProblem?: (dir: string, remote: boolean) => Promise<string | null>;
   actor: Actor;
 }
 
@@ -31,7 +34,8 @@ export class GroupStaging {
     const identifier = String(task['identifier']);
     const dir = task['working_directory'];
     if (this.options.directoryProblem && typeof dir === 'string') {
-      const problem = await this.options.directoryProblem(dir);
+      const runsOn = task['runs_on'];
+      const problem = await this.options.directoryProblem(dir, Array.isArray(runsOn) && runsOn.length > 0);
       if (problem)
         throw ClaudeWorkerError.validation([{ path: 'working_directory', message: problem }], 'The task');
     }

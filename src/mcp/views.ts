@@ -16,6 +16,7 @@ export const TaskView = TaskSchema.pick({
   model: true,
   working_directory: true,
   priority: true,
+  runs_on: true,
   attempt_count: true,
   max_attempts: true,
   pending_dependencies: true,
