@@ -32,21 +32,26 @@ export async function runWorkerNode(config: Config, options: RunWorkerOptions): 
   const paths = homePaths(config.home);
   const logPath = join(paths.logs, `worker-${process.pid}.log`);
   const { logger, flush } = openFileLogger(logPath, config.log_level);
-  let app: App;
+  let app: App | null = null;
   try {
     app = await App.open({ config, executor: options.executor, logger, labels: options.labels });
     await app.start();
   } catch (err) {
     logger.error({ err }, 'worker start failed');
+    await app?.close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'cleanup failed'));
     await flush();
     throw err;
   }
-  const engine = app.engine!;
+  const opened = app;
+  const engine = opened.engine!;
   logger.info(
     { worker_id: engine.workerId, labels: options.labels, concurrency: config.concurrency },
     'claude-worker worker started',
   );
 
+  // The engine's timers do not hold the process open (they are unref'd for in-process use); a worker node has no
+  // server socket either, so this keeps it running until it is told to stop.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   let closing: Promise<void> | null = null;
   const handleSignals = options.handleSignals ?? true;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -65,8 +70,9 @@ export async function runWorkerNode(config: Config, options: RunWorkerOptions): 
   };
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      clearInterval(keepAlive);
       let failure: unknown = null;
-      await app
+      await opened
         .close({ graceMs: config.shutdown_grace_seconds * 1000 })
         .catch((err: unknown) => (failure = err));
       if (failure) logger.error({ err: failure }, 'error during shutdown');
@@ -84,5 +90,5 @@ export async function runWorkerNode(config: Config, options: RunWorkerOptions): 
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
-  return { app, workerId: engine.workerId, logPath, close };
+  return { app: opened, workerId: engine.workerId, logPath, close };
 }
