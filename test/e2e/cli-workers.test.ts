@@ -168,7 +168,9 @@ describe('worker nodes on one SQLite file', () => {
     const waiting = await cli.task(created.id);
     expect(waiting.status).toBe('queued');
     expect(waiting.status_reason).toContain('waiting for a worker with label gpu; none alive');
-    expect(await cli.ok(['status', String(created.id)])).toContain('waiting for a worker with label gpu');
+    const shown = await cli.ok(['status', String(created.id)]);
+    expect(shown).toContain('waiting for a worker with label gpu');
+    expect(shown).toContain('runs on     a worker labelled gpu');
 
     const bad = await cli.run(['worker', '--label', 'gpu,not ok']);
     expect(bad.code).toBe(2);
