@@ -42,11 +42,17 @@ export function labelsAllow(workerLabels: readonly string[], runsOn: readonly st
 }
 
 /**
- * Why a queued task with `runs_on` labels cannot start: no alive worker has all of them. Null when one has (it waits
- * only for a free slot) or when the task needs no label.
+ * Why a queued task cannot start for want of a worker: no worker is alive at all, or none alive has all its
+ * `runs_on` labels. Null when one could take it (it waits only for a free slot, or for nothing).
  */
 export function missingWorkerReason(runsOn: readonly string[], alive: readonly Worker[]): string | null {
-  if (runsOn.length === 0) return null;
+  if (runsOn.length === 0) {
+    if (alive.length > 0) return null;
+    return (
+      'waiting for a worker; none alive. Start one with `claude-worker worker`, or run the server without ' +
+      '--no-worker.'
+    );
+  }
   if (alive.some((w) => labelsAllow(w.labels, runsOn))) return null;
   const what = runsOn.length === 1 ? `label ${runsOn[0]}` : `labels ${runsOn.join(', ')} (all of them)`;
   const near = alive.filter((w) => runsOn.some((l) => w.labels.includes(l)));

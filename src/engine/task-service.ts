@@ -116,16 +116,14 @@ export class TaskService {
   }
 
   /**
-   * Fills `status_reason` of queued tasks with why they wait (no alive worker with its `runs_on` labels, cool-down,
-   * breaker, backoff, memory).
+   * Fills `status_reason` of queued tasks with why they wait (no alive worker, or none with its `runs_on` labels;
+   * cool-down, breaker, backoff, memory).
    */
   async explain<T extends Task>(tasks: T[]): Promise<T[]> {
     if (!tasks.some((t) => t.status === 'queued')) return tasks;
     const gates = new Map((await this.store.listModelGates()).map((g) => [g.model, g]));
     const admission = this.admissionBlocked();
-    const alive = tasks.some((t) => t.status === 'queued' && t.runs_on.length > 0)
-      ? await this.aliveWorkers()
-      : [];
+    const alive = await this.aliveWorkers();
     return tasks.map((task) =>
       task.status === 'queued'
         ? {

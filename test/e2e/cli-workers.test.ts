@@ -172,6 +172,9 @@ describe('worker nodes on one SQLite file', () => {
     expect(shown).toContain('waiting for a worker with label gpu');
     expect(shown).toContain('runs on     a worker labelled gpu');
 
+    const plain = JSON.parse(await cli.ok(['run', 'Anything', '--json'])) as { id: number };
+    expect((await cli.task(plain.id)).status_reason).toContain('waiting for a worker; none alive');
+
     const bad = await cli.run(['worker', '--label', 'gpu,not ok']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"not ok" is not a valid label');
@@ -183,5 +186,7 @@ describe('worker nodes on one SQLite file', () => {
     expect(failed.error!.message).toContain(`on worker host ${hostname()}`);
     expect(failed.error!.suggestion).toContain('runs_on');
     expect(failed.attempts).toHaveLength(1);
+    // The unlabelled task ran on that worker too (a labelled worker also takes tasks without labels).
+    expect((await cli.waitFor(plain.id, (t) => t.status === 'completed', 20_000)).status).toBe('completed');
   }, 90_000);
 });
