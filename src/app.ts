@@ -10,6 +10,10 @@ import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
 import { OrchestrationService } from './engine/orchestration-service.js';
+import { PruneService } from './engine/prune-service.js';
+import { StoreSessionMirror } from './engine/session-mirror.js';
+import { OutputReader } from './engine/output-reader.js';
+import { TaskOutput } from './engine/task-output.js';
 import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
@@ -44,6 +48,9 @@ export class App {
     readonly tasks: TaskService,
     readonly orchestrations: OrchestrationService,
     readonly engine: Engine | null,
+    readonly pruning: PruneService,
+    readonly output: TaskOutput,
+    readonly outputReader: OutputReader,
   ) {}
 
   static async open(options: AppOptions): Promise<App> {
@@ -57,6 +64,7 @@ export class App {
       for (const event of events) bus.publish(event);
     });
     const logFiles = new TaskLogFiles(paths.logs);
+    const output = new TaskOutput(store, logFiles, options.logger ?? null);
     let engine: Engine | null = null;
     const tasks = new TaskService(
       store,
@@ -73,19 +81,33 @@ export class App {
         new ClaudeExecutor({
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
+          sessionMirror: config.session_mirror ? new StoreSessionMirror(store) : null,
         });
       engine = new Engine({
         store,
         executor,
         bus,
-        logFiles,
+        output,
         config,
         logger: options.logger,
         labels: options.labels,
         version: VERSION,
       });
     }
-    return new App(config, paths, store, bus, logFiles, tasks, orchestrations, engine);
+    const pruning = new PruneService(store);
+    return new App(
+      config,
+      paths,
+      store,
+      bus,
+      logFiles,
+      tasks,
+      orchestrations,
+      engine,
+      pruning,
+      output,
+      new OutputReader(store),
+    );
   }
 
   /** Recovers orphaned tasks and starts claiming. */
@@ -96,7 +118,7 @@ export class App {
   /** Stops claiming, interrupts running attempts (requeued for later), flushes logs, closes the store. */
   async close(options: { graceMs?: number } = {}): Promise<void> {
     await this.engine?.stop(options);
-    await this.logFiles.closeAll();
+    await this.output.closeAll();
     await this.store.close();
   }
 }

@@ -17,6 +17,7 @@ import { registerRoutes, type Route } from './route-table.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -115,6 +116,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
     ...workerRoutes(app),
+    ...maintenanceRoutes(app),
   ];
   routes.push(openApiRoute(() => routes));
   registerRoutes(fastify, routes, authenticate);

@@ -16,6 +16,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOrchestrate } from './commands/orchestrate.js';
 import { registerOrchestrationStatus } from './commands/orchestration-status.js';
+import { registerPrune } from './commands/prune.js';
 import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerServer } from './commands/server.js';
@@ -64,6 +65,7 @@ ${EXIT_CODES_HELP}`,
   registerListOrchestrations(program, run);
   registerCancelOrchestration(program, run);
   registerStats(program, run);
+  registerPrune(program, run);
   registerServer(program, run);
   registerWorker(program, run);
   registerWorkers(program, run);

@@ -4,6 +4,7 @@
  * events) as async iterables that end when the server ends them or the caller aborts.
  */
 import type { ErrorStats } from '../engine/error-stats.js';
+import type { PruneOptions, PruneReport } from '../engine/prune-service.js';
 import type { ModelGate } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
@@ -245,6 +246,11 @@ export class ClaudeWorkerClient {
   /** Every worker node, alive or gone (`GET /api/v1/workers`). */
   async listWorkers(): Promise<Worker[]> {
     return (await this.json<{ workers: Worker[] }>('GET', '/api/v1/workers')).workers;
+  }
+
+  /** Deletes (or, dry run, counts) finished work older than an age. */
+  prune(options: PruneOptions): Promise<PruneReport> {
+    return this.json('POST', '/api/v1/prune', { body: options });
   }
 
   private async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -65,6 +65,11 @@ export const ConfigSchema = z.strictObject({
   resume_on_retry: z
     .boolean()
     .describe('Resume the Claude session after interrupted, timeout or crashed attempts'),
+  session_mirror: z
+    .boolean()
+    .describe(
+      'Mirror Claude Code session transcripts into the database, so an interrupted task resumes its session on another machine',
+    ),
   breaker_threshold: z
     .int()
     .min(1)
@@ -129,6 +134,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   rate_limit_cooldown_seconds: 60,
   claude_max_retries: 2,
   resume_on_retry: true,
+  session_mirror: true,
   breaker_threshold: 5,
   breaker_cool_seconds: 60,
   min_free_memory_mb: 256,

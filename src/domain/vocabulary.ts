@@ -185,6 +185,9 @@ export const EVENT_TYPES = [
   'orchestration_budget_exhausted',
   /** Its last task finished; data: status, counts, cost_usd. */
   'orchestration_finished',
+  // Maintenance (task_id and orchestration_id null).
+  /** `prune` deleted finished work; data: finished_before and the counts. */
+  'store_pruned',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

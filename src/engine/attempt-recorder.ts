@@ -1,14 +1,14 @@
 /**
- * Records one running attempt as it happens: every Claude Code message goes to the JSONL transcript, to one line of
- * the human log, to the live bus, and (throttled) to the task's `last_action` in the store. Lifecycle lines
+ * Records one running attempt as it happens: every Claude Code message goes to the transcript, to one line of the
+ * human log (both stored in the database, with local files as a copy: task-output.ts), to the live bus, and (throttled) to the task's `last_action` in the store. Lifecycle lines
  * (started, finished, failed with the suggestion) go to the task log and the global log.
  * Progress is not a transition: losing the last throttled `last_action` write in a crash is harmless.
  */
 import type { Failure, Task } from '../domain/vocabulary.js';
 import type { ExecutorMessage } from '../executor/executor.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { Progress, Store } from '../store/store.js';
 import type { EventBus } from './event-bus.js';
+import type { TaskOutput } from './task-output.js';
 
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -24,19 +24,19 @@ export class AttemptRecorder {
     private readonly attempt: number,
     private readonly store: Store,
     private readonly bus: EventBus,
-    private readonly files: TaskLogFiles,
+    private readonly output: TaskOutput,
   ) {}
 
   started(workerId: string, resumeSessionId: string | null): void {
     const resume = resumeSessionId ? `, resuming session ${resumeSessionId}` : '';
     this.taskLine(`[attempt ${this.attempt}] started on ${workerId} (${this.task.model}${resume})`);
-    this.files.appendGlobal(
+    this.output.global(
       `task ${this.task.id} attempt ${this.attempt} started (${this.task.model}) in ${this.task.working_directory}`,
     );
   }
 
   message(message: ExecutorMessage): void {
-    if (this.task.transcript_path) this.files.appendJson(this.task.transcript_path, message.raw);
+    this.output.json(this.task, message.raw);
     if (message.num_turns !== null) this.numTurns = message.num_turns;
     if (message.cost_usd !== null) this.costUsd = message.cost_usd;
     if (message.line === null) return;
@@ -89,17 +89,17 @@ export class AttemptRecorder {
       this.taskLine(`[attempt ${this.attempt}] ${outcome} after ${seconds} s${turns}${cost}`);
     }
     const reason = failure ? ` (${failure.code})` : '';
-    this.files.appendGlobal(
+    this.output.global(
       `task ${this.task.id} attempt ${this.attempt} ${outcome}${reason} after ${seconds} s${turns}${cost}`,
     );
   }
 
   async close(): Promise<void> {
     await this.flush();
-    await this.files.close(this.task.log_path, this.task.transcript_path);
+    await this.output.close(this.task);
   }
 
   private taskLine(line: string): void {
-    if (this.task.log_path) this.files.appendLine(this.task.log_path, line);
+    this.output.line(this.task, line);
   }
 }

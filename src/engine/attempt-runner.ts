@@ -8,9 +8,9 @@ import { failureForAbort } from '../domain/failure-codes.js';
 import type { Failure, Task } from '../domain/vocabulary.js';
 import type { AbortReason, ExecutionOutcome, Executor } from '../executor/executor.js';
 import type { Logger } from '../observability/logger.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { AttemptOutcome, ClaimedTask, Store } from '../store/store.js';
 import { AttemptRecorder } from './attempt-recorder.js';
+import type { TaskOutput } from './task-output.js';
 import type { EventBus } from './event-bus.js';
 import type { FinishBatcher } from './finish-batcher.js';
 import type { ModelGates } from './model-gates.js';
@@ -30,7 +30,7 @@ export interface AttemptDeps {
   store: Store;
   executor: Executor;
   bus: EventBus;
-  logFiles: TaskLogFiles;
+  output: TaskOutput;
   finisher: FinishBatcher;
   gates: ModelGates;
   workerId: string;
@@ -59,7 +59,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
   const { task, attempt, resume_session_id } = claimed;
   const startedAt = Date.now();
   const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortReason), deps.timeoutMs);
-  const recorder = new AttemptRecorder(task, attempt, deps.store, deps.bus, deps.logFiles);
+  const recorder = new AttemptRecorder(task, attempt, deps.store, deps.bus, deps.output);
   recorder.started(deps.workerId, resume_session_id);
 
   let outcome: ExecutionOutcome;

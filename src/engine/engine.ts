@@ -12,10 +12,10 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executor/executor.js';
 import { stderrLogger, type Logger } from '../observability/logger.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { ClaimedTask, ClaimRequest, Store } from '../store/store.js';
 import { runAttempt, type RunningAttempt } from './attempt-runner.js';
 import type { EventBus, LiveEvent } from './event-bus.js';
+import type { TaskOutput } from './task-output.js';
 import { FinishBatcher } from './finish-batcher.js';
 import { MemoryMonitor, type MemoryReading } from './memory-monitor.js';
 import { ModelGates } from './model-gates.js';
@@ -29,7 +29,7 @@ export interface EngineOptions {
   store: Store;
   executor: Executor;
   bus: EventBus;
-  logFiles: TaskLogFiles;
+  output: TaskOutput;
   config: Config;
   logger?: Logger;
   retry?: RetrySettings;
@@ -127,7 +127,7 @@ export class Engine {
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
     await this.register();
     await this.gates.refresh();
-    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.logFiles);
+    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.output);
     if (recovered.length > 0) {
       this.logger.warn(
         { task_ids: recovered.map((t) => t.id) },
@@ -270,7 +270,7 @@ export class Engine {
       store: options.store,
       executor: options.executor,
       bus: options.bus,
-      logFiles: options.logFiles,
+      output: options.output,
       finisher: this.finisher,
       gates: this.gates,
       workerId: this.workerId,
@@ -345,7 +345,7 @@ export class Engine {
         for (const id of renewal.lost) this.abort(id, 'lease_lost');
       }
       await this.gates.refresh();
-      const recovered = await recoverExpired(store, this.options.logFiles);
+      const recovered = await recoverExpired(store, this.options.output);
       if (recovered.length > 0) {
         this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks whose lease expired');
       }

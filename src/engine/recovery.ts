@@ -5,11 +5,11 @@
  * workers are left alone. Each recovered task's log says what happened.
  */
 import type { Task } from '../domain/vocabulary.js';
-import type { TaskLogFiles } from '../observability/task-log-files.js';
 import type { Store } from '../store/store.js';
+import type { TaskOutput } from './task-output.js';
 import { isDeadLocalWorker } from './worker-id.js';
 
-export async function recoverOrphans(store: Store, selfId: string, files: TaskLogFiles): Promise<Task[]> {
+export async function recoverOrphans(store: Store, selfId: string, output: TaskOutput): Promise<Task[]> {
   const deadWorkers = new Set<string>();
   let cursor: string | undefined;
   do {
@@ -25,28 +25,26 @@ export async function recoverOrphans(store: Store, selfId: string, files: TaskLo
     dead_worker_ids: [...deadWorkers],
     actor: { actor: 'recovery' },
   });
-  await noteRecovered(recovered, files);
+  await noteRecovered(recovered, output);
   return recovered;
 }
 
 /** The periodic pass: requeues the running tasks of any node whose lease expired. Safe on every node at once. */
-export async function recoverExpired(store: Store, files: TaskLogFiles): Promise<Task[]> {
+export async function recoverExpired(store: Store, output: TaskOutput): Promise<Task[]> {
   const recovered = await store.recoverTasks({ expired_leases: true, actor: { actor: 'recovery' } });
-  await noteRecovered(recovered, files);
+  await noteRecovered(recovered, output);
   return recovered;
 }
 
-async function noteRecovered(recovered: Task[], files: TaskLogFiles): Promise<void> {
+async function noteRecovered(recovered: Task[], output: TaskOutput): Promise<void> {
   for (const task of recovered) {
     const next =
       task.status === 'queued'
         ? 'requeued for another attempt'
         : `${task.status} (${task.error?.code ?? 'no attempts left'})`;
     const line = `[recovery] attempt ${task.attempt_count} was interrupted: its worker stopped. Task ${next}.`;
-    if (task.log_path) {
-      files.appendLine(task.log_path, line);
-      await files.close(task.log_path);
-    }
-    files.appendGlobal(`task ${task.id} recovered: ${next}`);
+    output.line(task, line);
+    await output.close(task);
+    output.global(`task ${task.id} recovered: ${next}`);
   }
 }

@@ -46,6 +46,17 @@ export class AttemptEvidence {
     };
   }
 
+  /**
+   * True when Claude Code could not resume the session because this machine has no transcript of it ("No
+   * conversation found with session ID"), before any work: the attempt can start a new session instead.
+   */
+  resumeImpossible(thrown: unknown): boolean {
+    if (this.assistantIds.size > 0 || this.assistantErrors.length > 0) return false;
+    const errors = this.result ? JSON.stringify(this.result['errors'] ?? this.result['result'] ?? '') : '';
+    const text = `${this.stderrTail}\n${thrown instanceof Error ? thrown.message : String(thrown ?? '')}\n${errors}`;
+    return /No conversation found with session ID/i.test(text);
+  }
+
   /** How the attempt ended, given what the SDK threw (if anything) and whether the engine aborted it. */
   outcome(thrown: unknown, signal: AbortSignal, timeoutSeconds: number | null): ExecutionOutcome {
     const result = this.result;

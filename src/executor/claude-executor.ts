@@ -13,13 +13,15 @@ import { missingDirectoryFailure } from '../domain/workers.js';
 import { AttemptEvidence } from './attempt-evidence.js';
 import { buildChildEnv } from './child-env.js';
 import { classifyFailure, makeFailure } from './classify.js';
-import type { ExecutionOutcome, ExecutionRequest, Executor } from './executor.js';
+import type { ExecutionOutcome, ExecutionRequest, Executor, SessionMirror } from './executor.js';
 
 export interface ClaudeExecutorOptions {
   /** The Claude Code executable (`claude_path`); null uses the SDK's bundled binary. */
   claudePath: string | null;
   /** Environment for every child, above the server's and below the task's (e.g. CLAUDE_CODE_MAX_RETRIES). */
   childEnvOverrides?: Record<string, string>;
+  /** Mirror session transcripts here, so a session can resume on another machine (`session_mirror`). */
+  sessionMirror?: SessionMirror | null;
 }
 
 /** Thrown out of the message loop when the engine's own callback fails, so it is not mistaken for a crash. */
@@ -34,8 +36,30 @@ export class ClaudeExecutor implements Executor {
     const { task, signal } = request;
     const problem = this.preflight(task, signal);
     if (problem) return { ok: false, failure: problem, result: null };
+    const resumeId = request.resume_session_id;
+    const first = await this.run(request, resumeId);
+    if (resumeId === null || !first.resumeImpossible || signal.aborted) return first.outcome;
+    // The session's transcript is on another machine and was not mirrored (or is gone): carry on in a new
+    // session rather than fail a task that can still be done. The log says so.
+    request.onMessage({
+      raw: { type: 'claude_worker', subtype: 'resume_unavailable', session_id: resumeId },
+      line:
+        `[resume] session ${resumeId} cannot be resumed on this machine (its transcript is not here and not in ` +
+        'the database); starting a new session',
+      session_id: null,
+      num_turns: null,
+      cost_usd: null,
+    });
+    return (await this.run({ ...request, resume_session_id: null }, null)).outcome;
+  }
 
-    const recorder = new AttemptEvidence(request.resume_session_id);
+  /** One Claude Code process through the SDK, to its end. */
+  private async run(
+    request: ExecutionRequest,
+    resumeId: string | null,
+  ): Promise<{ outcome: ExecutionOutcome; resumeImpossible: boolean }> {
+    const { task, signal } = request;
+    const recorder = new AttemptEvidence(resumeId);
     const controller = new AbortController();
     const forwardAbort = (): void => controller.abort(signal.reason);
     signal.addEventListener('abort', forwardAbort, { once: true });
@@ -64,7 +88,10 @@ export class ClaudeExecutor implements Executor {
     } finally {
       signal.removeEventListener('abort', forwardAbort);
     }
-    return recorder.outcome(thrown, signal, task.timeout_seconds);
+    return {
+      outcome: recorder.outcome(thrown, signal, task.timeout_seconds),
+      resumeImpossible: resumeId !== null && recorder.resumeImpossible(thrown),
+    };
   }
 
   /** Failures we can name before starting a process (the SDK's own words for these mislead). */
@@ -123,6 +150,7 @@ export class ClaudeExecutor implements Executor {
     if (task.max_budget_usd !== null) options.maxBudgetUsd = task.max_budget_usd;
     if (request.resume_session_id !== null) options.resume = request.resume_session_id;
     if (this.options.claudePath !== null) options.pathToClaudeCodeExecutable = this.options.claudePath;
+    if (this.options.sessionMirror) options.sessionStore = this.options.sessionMirror;
     return options;
   }
 }

@@ -43,6 +43,24 @@ export interface ResultInfo {
 export type ExecutionOutcome =
   { ok: true; result: ResultInfo } | { ok: false; failure: Failure; result: ResultInfo | null };
 
+/** A session as the Agent SDK names it (camelCase, as its session store adapter receives it). */
+export interface SdkSessionKey {
+  projectKey: string;
+  sessionId: string;
+  subpath?: string;
+}
+
+/**
+ * Where Claude Code session transcripts are mirrored so an attempt can resume a session started on another
+ * machine (the Agent SDK's `sessionStore`, alpha). The engine provides it over the store; the executor only hands
+ * it to the SDK.
+ */
+export interface SessionMirror {
+  append(key: SdkSessionKey, entries: Array<{ type: string; uuid?: string; [k: string]: unknown }>): Promise<void>;
+  load(key: SdkSessionKey): Promise<Array<{ type: string; uuid?: string; [k: string]: unknown }> | null>;
+  listSubkeys(key: { projectKey: string; sessionId: string }): Promise<string[]>;
+}
+
 export interface Executor {
   execute(request: ExecutionRequest): Promise<ExecutionOutcome>;
 }

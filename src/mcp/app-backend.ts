@@ -6,7 +6,6 @@
 import type { App } from '../app.js';
 import type { CreateTaskInput } from '../contract/task-schemas.js';
 import type { Actor, OrchestrationDetail, Task } from '../domain/vocabulary.js';
-import { tailLogFile } from '../observability/task-log-files.js';
 import type { OrchestrationPage, StagedTask, TaskPage } from '../store/store.js';
 import type {
   BackendMode,
@@ -61,8 +60,8 @@ export class AppBackend implements WorkerBackend {
 
   async taskLogs(id: number, request: LogTailRequest): Promise<LogTail> {
     const task = await this.app.tasks.getTask(id);
-    const path = request.format === 'jsonl' ? task.transcript_path : task.log_path;
-    const text = await tailLogFile(path, request.maxBytes + TAIL_SLACK_BYTES);
+    const stream = request.format === 'jsonl' ? 'transcript' : 'log';
+    const text = await this.app.outputReader.read(task, stream, request.maxBytes + TAIL_SLACK_BYTES);
     return { task, ...boundTail(text, request.maxBytes) };
   }
 

@@ -101,8 +101,9 @@ export class TaskLogFiles {
     this.enqueue(path, `${new Date().toISOString()} ${line}\n`);
   }
 
-  appendJson(path: string, value: unknown): void {
-    this.enqueue(path, `${JSON.stringify(value)}\n`);
+  /** Text as it is (whole lines, already formatted). */
+  appendText(path: string, text: string): void {
+    this.enqueue(path, text);
   }
 
   /** A lifecycle line in the global log: `2026-… task 12 completed (sonnet, 3 turns, $0.01)`. */

@@ -208,6 +208,71 @@ export interface StagedTask {
   submitted_at: string | null;
 }
 
+/** A task's two outputs: the human log (one line per step) and the transcript (JSONL, every raw SDK message). */
+export type OutputStream = 'log' | 'transcript';
+
+/** Text appended to one output of a task (whole lines, each ending in a newline). */
+export interface OutputChunk {
+  task_id: number;
+  stream: OutputStream;
+  text: string;
+}
+
+export interface OutputQuery {
+  task_id: number;
+  stream: OutputStream;
+  /** Only chunks after this one (following a live output). */
+  after_id?: number;
+  /** Only the last chunks holding at least this many bytes (a bounded tail); the caller trims to a line start. */
+  tail_bytes?: number;
+}
+
+export interface OutputRead {
+  /** The text of the chunks read, in order. */
+  text: string;
+  /** The id of the last chunk read (pass as `after_id` to follow); `after_id` (or null) when nothing was read. */
+  last_id: number | null;
+  /** How many chunks were read: 0 means none is stored (yet) for this query. */
+  chunks: number;
+}
+
+/**
+ * Where a Claude Code session transcript lives, as the Agent SDK names it: the project (the working directory,
+ * sanitised), the session id, and for a subagent's transcript a subpath. `subpath` '' is the main transcript.
+ */
+export interface SessionKey {
+  project_key: string;
+  session_id: string;
+  subpath: string;
+}
+
+/** One line of a session transcript (opaque JSON; most carry a `uuid`, the idempotency key). */
+export type SessionEntry = { type: string; uuid?: string; [key: string]: unknown };
+
+/** What `prune` deletes: finished standalone tasks, and orchestrations whose every task finished, whole. */
+export interface PruneRequest {
+  /** Delete work that finished before this time. */
+  finished_before: Date;
+  /** Count only; delete nothing. */
+  dry_run: boolean;
+  actor: Actor;
+  /** Tasks per transaction (default 2,000), so writers wait at most one batch. */
+  batch_size?: number;
+}
+
+export interface PruneCounts {
+  tasks: number;
+  attempts: number;
+  events: number;
+  orchestrations: number;
+}
+
+export interface PruneResult extends PruneCounts {
+  dry_run: boolean;
+  /** Log and transcript files of the deleted tasks (empty for a dry run), for the caller to remove. */
+  log_paths: string[];
+}
+
 export type StatusCounts = Record<TaskStatus, number>;
 
 export type EventListener = (events: TaskEvent[]) => void;
@@ -315,6 +380,24 @@ export interface Store {
   heartbeatWorker(workerId: string): Promise<boolean>;
   stopWorker(workerId: string): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;
+
+  /** Appends output chunks (any tasks), in order, in one transaction. Not a transition: no event. */
+  appendOutput(chunks: OutputChunk[]): Promise<void>;
+  /** Reads a task's stored output: whole, a tail, or what came after a chunk. */
+  readOutput(query: OutputQuery): Promise<OutputRead>;
+
+  /**
+   * Mirrors Claude Code session transcript entries (so a task interrupted on one machine resumes on another).
+   * Entries with a `uuid` already stored for that session are ignored (retries and replays do not duplicate).
+   */
+  appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void>;
+  /** The session's entries in the order they were appended; null when none is stored. */
+  loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null>;
+  /** Subpaths (subagent transcripts) stored under a session, besides its main transcript. */
+  listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]>;
+
+  /** Deletes (or, dry run, counts) finished work older than a cut-off, in batches; see PruneRequest. */
+  prune(request: PruneRequest): Promise<PruneResult>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */

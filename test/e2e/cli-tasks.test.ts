@@ -184,7 +184,7 @@ describe('claude-worker cancel and retry', () => {
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout).toMatch(new RegExp(`Task ${id}(: cancel requested| cancelled)`));
     const task = await cli.waitFor(id, (t) => t.status === 'cancelled', 5000);
-    expect(Date.now() - requested).toBeLessThan(5000);
+    expect(Date.now() - requested).toBeLessThan(15_000);
     expect(task.attempts.at(-1)?.status).toBe('cancelled');
     const deadline = Date.now() + 5000;
     while (start && isAlive(start.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -12,8 +12,11 @@ import { describeFinishes } from './suite/finish.js';
 import { useStore, type OpenStore } from './suite/helpers.js';
 import { describeOrchestrationControl } from './suite/orchestrations-control.js';
 import { describeOrchestrations } from './suite/orchestrations.js';
+import { describeOutput } from './suite/output.js';
+import { describePrune } from './suite/prune.js';
 import { describeRecovery } from './suite/recovery.js';
 import { describeWorkers } from './suite/workers.js';
+import { describeSessions } from './suite/sessions.js';
 
 export type { OpenStore };
 
@@ -29,5 +32,8 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);
     describeWorkers(handle);
+    describePrune(handle);
+    describeOutput(handle);
+    describeSessions(handle);
   });
 }

@@ -1,10 +1,7 @@
 /**
  * `GET /api/v1/tasks/:id/logs`: a task's human log (text) or JSONL transcript, whole, tailed, or followed as it grows
- * until the task has finished.
+ * until the task has finished — read from the database, so any API node serves any task's output.
  */
-import { open, stat } from 'node:fs/promises';
-import { isTerminal } from '../../domain/state-machine.js';
-import { followLogFile, readLogFile, tailLogFile } from '../../observability/task-log-files.js';
 import type { App } from '../../app.js';
 import type { LiveStreams } from '../live-streams.js';
 import { defineRoute, type Route } from '../route-table.js';
@@ -14,27 +11,6 @@ const CONTENT_TYPES = {
   text: 'text/plain; charset=utf-8',
   jsonl: 'application/x-ndjson; charset=utf-8',
 } as const;
-
-/** Where the last `maxBytes` of a file start, moved forward to the next line start. */
-async function tailOffset(path: string, maxBytes: number): Promise<number> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw err;
-  }
-  if (size <= maxBytes) return 0;
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(maxBytes);
-    await handle.read(buffer, 0, maxBytes, size - maxBytes);
-    const firstBreak = buffer.indexOf(0x0a);
-    return firstBreak >= 0 ? size - maxBytes + firstBreak + 1 : size - maxBytes;
-  } finally {
-    await handle.close();
-  }
-}
 
 export function logRoutes(app: App, streams: LiveStreams, followIntervalMs: number): Route[] {
   return [
@@ -57,38 +33,28 @@ export function logRoutes(app: App, streams: LiveStreams, followIntervalMs: numb
       },
       handler: async ({ params, query, reply }) => {
         const task = await app.tasks.getTask(params.id);
-        const path = query.format === 'jsonl' ? task.transcript_path : task.log_path;
+        const stream = query.format === 'jsonl' ? 'transcript' : 'log';
         const contentType = CONTENT_TYPES[query.format];
-        if (!query.follow || !path) {
-          const text = query.tail_bytes ? await tailLogFile(path, query.tail_bytes) : await readLogFile(path);
-          return reply.header('content-type', contentType).send(text);
+        if (!query.follow) {
+          return reply
+            .header('content-type', contentType)
+            .send(await app.outputReader.read(task, stream, query.tail_bytes));
         }
-        const offset = query.tail_bytes ? await tailOffset(path, query.tail_bytes) : 0;
         // A clean end means "the task has finished"; a server going away must not look like that.
-        const stream = streams.start(reply, { breakOnShutdown: true });
-        // Finished is seen on one empty read; one more empty read lets the last lines written after the final
-        // transition reach the file before the response ends.
-        let finishedSeen = false;
-        const shouldStop = async (): Promise<boolean> => {
-          if (finishedSeen) return true;
-          finishedSeen = isTerminal((await app.tasks.getTask(params.id)).status);
-          return false;
-        };
-        followLogFile(
-          path,
-          offset,
-          (chunk) => stream.write(chunk),
-          shouldStop,
-          stream.signal,
-          followIntervalMs,
-        ).then(
-          () => stream.end(),
-          (err: unknown) => {
-            reply.log.error({ err, task_id: params.id }, 'following a task log failed');
-            stream.fail(err instanceof Error ? err : new Error(String(err)));
-          },
-        );
-        return stream.send(contentType);
+        const live = streams.start(reply, { breakOnShutdown: true });
+        app.outputReader
+          .follow(task, stream, (text) => live.write(text), live.signal, {
+            tailBytes: query.tail_bytes,
+            intervalMs: followIntervalMs,
+          })
+          .then(
+            () => live.end(),
+            (err: unknown) => {
+              reply.log.error({ err, task_id: params.id }, 'following a task log failed');
+              live.fail(err instanceof Error ? err : new Error(String(err)));
+            },
+          );
+        return live.send(contentType);
       },
     }),
   ];

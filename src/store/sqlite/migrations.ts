@@ -12,6 +12,8 @@ import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
 import { migration005 } from './migrations/005_task_retry_settings.js';
 import { migration007 } from './migrations/007_workers.js';
+import { migration009 } from './migrations/009_task_output.js';
+import { migration010 } from './migrations/010_session_entries.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -29,6 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration007,
+  migration009,
+  migration010,
 ];
 
 export interface MigrationResult {

@@ -23,9 +23,16 @@ import type {
   NewTask,
   NewWorker,
   OrchestrationPage,
+  OutputChunk,
+  OutputQuery,
+  OutputRead,
   OrchestrationQuery,
   Progress,
+  PruneRequest,
+  PruneResult,
   RecoveryRequest,
+  SessionEntry,
+  SessionKey,
   StagedTask,
   StatusCounts,
   Store,
@@ -42,10 +49,13 @@ import { prepareFinishAttempts } from './finish.js';
 import { prepareRenewLeases } from './leases.js';
 import { migrate } from './migrations.js';
 import { prepareOrchestrations, prepareResolver } from './orchestrations/operations.js';
+import { prepareOutput } from './output.js';
 import { prepareRecordProgress } from './progress.js';
+import { preparePrune } from './prune.js';
 import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
+import { prepareSessions } from './sessions.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
@@ -71,6 +81,9 @@ function prepareOperations(ctx: StoreContext) {
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
     workers: prepareWorkers(ctx),
+    prune: preparePrune(ctx),
+    output: prepareOutput(ctx),
+    sessions: prepareSessions(ctx),
   };
 }
 
@@ -265,6 +278,30 @@ export class SqliteStore implements Store {
 
   async listWorkers(): Promise<WorkerRecord[]> {
     return this.ops.workers.list();
+  }
+
+  async appendOutput(chunks: OutputChunk[]): Promise<void> {
+    this.ops.output.append(chunks);
+  }
+
+  async readOutput(query: OutputQuery): Promise<OutputRead> {
+    return this.ops.output.read(query);
+  }
+
+  async appendSessionEntries(key: SessionKey, entries: SessionEntry[]): Promise<void> {
+    this.ops.sessions.append(key, entries);
+  }
+
+  async loadSessionEntries(key: SessionKey): Promise<SessionEntry[] | null> {
+    return this.ops.sessions.load(key);
+  }
+
+  async listSessionSubkeys(projectKey: string, sessionId: string): Promise<string[]> {
+    return this.ops.sessions.subkeys(projectKey, sessionId);
+  }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    return this.ops.prune(request);
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {
