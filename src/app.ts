@@ -94,7 +94,7 @@ export class App {
         version: VERSION,
       });
     }
-    const pruning = new PruneService(store);
+    const pruning = new PruneService(store, config.lease_seconds * 1000);
     return new App(
       config,
       paths,

@@ -380,6 +380,11 @@ export interface Store {
   heartbeatWorker(workerId: string): Promise<boolean>;
   stopWorker(workerId: string): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;
+  /**
+   * Deletes (or, dry run, counts) workers gone since before `gone_before`: stopped then, or silent since then, and
+   * holding no running task. Returns how many. A live worker whose row was deleted registers again at its heartbeat.
+   */
+  pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number>;
 
   /** Appends output chunks (any tasks), in order, in one transaction. Not a transition: no event. */
   appendOutput(chunks: OutputChunk[]): Promise<void>;

@@ -151,6 +151,11 @@ describe('worker nodes on one SQLite file', () => {
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
     expect((await listWorkers(cli)).map((w) => w.status)).toEqual(['gone', 'gone']);
+
+    // Gone workers stay listed until pruned (never within their lease window: they may only be slow).
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(await cli.ok(['prune', '--older-than', '1s'])).toContain('and 2 workers gone since then');
+    expect(await listWorkers(cli)).toEqual([]);
   }, 120_000);
 
   it('says why a labelled task waits; a folder missing on the claiming worker fails it by host and folder', async () => {

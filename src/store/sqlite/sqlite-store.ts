@@ -280,6 +280,10 @@ export class SqliteStore implements Store {
     return this.ops.workers.list();
   }
 
+  async pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number> {
+    return this.ops.workers.prune(goneBefore.getTime(), dryRun);
+  }
+
   async appendOutput(chunks: OutputChunk[]): Promise<void> {
     this.ops.output.append(chunks);
   }

@@ -1,6 +1,6 @@
 /**
  * Worker nodes: register at start (an upsert, so a worker whose row was pruned can register again), heartbeat,
- * graceful stop, and the list with each worker's running-task count. Plain statements (autocommit); no events (a
+ * graceful stop, the list with each worker's running-task count, and pruning of workers long gone. Plain statements (autocommit); no events (a
  * heartbeat is not a task transition).
  */
 import type { WorkerRecord } from '../../domain/workers.js';
@@ -30,6 +30,10 @@ const LIST = `
   FROM workers LEFT JOIN busy ON busy.worker_id = workers.id
   ORDER BY workers.started_at, workers.id`;
 
+const GONE = `
+  COALESCE(stopped_at, last_heartbeat_at) < @before AND last_heartbeat_at < @before
+  AND NOT EXISTS (SELECT 1 FROM tasks WHERE status = 'running' AND worker_id = workers.id)`;
+
 interface WorkerRow {
   id: string;
   host: string;
@@ -48,6 +52,7 @@ export interface Workers {
   heartbeat(workerId: string): boolean;
   stop(workerId: string): void;
   list(): WorkerRecord[];
+  prune(goneBefore: number, dryRun: boolean): number;
 }
 
 export function prepareWorkers(ctx: StoreContext): Workers {
@@ -55,6 +60,10 @@ export function prepareWorkers(ctx: StoreContext): Workers {
   const heartbeat = ctx.db.prepare<[number, string]>(HEARTBEAT);
   const stop = ctx.db.prepare<[number, number, string]>(STOP);
   const list = ctx.db.prepare<[], WorkerRow>(LIST);
+  const countGone = ctx.db.prepare<[{ before: number }], { n: number }>(
+    `SELECT COUNT(*) AS n FROM workers WHERE ${GONE}`,
+  );
+  const deleteGone = ctx.db.prepare<[{ before: number }]>(`DELETE FROM workers WHERE ${GONE}`);
 
   return {
     register(worker) {
@@ -81,6 +90,11 @@ export function prepareWorkers(ctx: StoreContext): Workers {
     },
     list() {
       return list.all().map(rowToWorker);
+    },
+    prune(goneBefore, dryRun) {
+      const params = { before: goneBefore };
+      if (dryRun) return countGone.get(params)?.n ?? 0;
+      return ctx.tx.write(() => deleteGone.run(params).changes);
     },
   };
 }

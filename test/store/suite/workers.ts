@@ -75,6 +75,27 @@ export function describeWorkers(h: StoreHandle): void {
     });
   });
 
+  describe('pruneWorkers', () => {
+    it('forgets workers gone before the cut-off, never one holding a running task; a dry run only counts', async () => {
+      await h.store.registerWorker(worker('w-stopped'));
+      await h.store.stopWorker('w-stopped');
+      await h.store.registerWorker(worker('w-silent'));
+      await h.store.registerWorker(worker('w-busy'));
+      await startTask(h.store, {}, 'w-busy');
+      await sleep(20);
+      const cutoff = new Date();
+      await sleep(20);
+      await h.store.registerWorker(worker('w-live'));
+
+      expect(await h.store.pruneWorkers(cutoff, true)).toBe(2);
+      expect(await h.store.listWorkers()).toHaveLength(4);
+      expect(await h.store.pruneWorkers(cutoff, false)).toBe(2);
+      expect((await h.store.listWorkers()).map((w) => w.id)).toEqual(['w-busy', 'w-live']);
+      // A pruned worker that is in fact alive finds out at its heartbeat and registers again.
+      expect(await h.store.heartbeatWorker('w-silent')).toBe(false);
+    });
+  });
+
   describe('runs_on labels', () => {
     it('stores runs_on on the task (empty when none)', async () => {
       const labelled = await h.store.createTask(newTask({ runs_on: ['repo-a', 'big'] }), CLI);
