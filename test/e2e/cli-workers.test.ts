@@ -187,7 +187,7 @@ describe('worker nodes on one SQLite file', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"not ok" is not a valid label');
 
-    await startWorker(cli, ['--label', 'gpu']);
+    const gpu = await startWorker(cli, ['--label', 'gpu']);
     const failed = await cli.waitFor(created.id, (t) => t.status === 'failed', 20_000);
     expect(failed.error!.code).toBe('invalid_request');
     expect(failed.error!.message).toContain(`${missing} does not exist`);
@@ -196,5 +196,17 @@ describe('worker nodes on one SQLite file', () => {
     expect(failed.attempts).toHaveLength(1);
     // The unlabelled task ran on that worker too (a labelled worker also takes tasks without labels).
     expect((await cli.waitFor(plain.id, (t) => t.status === 'completed', 20_000)).status).toBe('completed');
+
+    // SIGTERM while a task runs: the grace period (0 s here) passes, the task is requeued, the worker exits 0.
+    const hung = JSON.parse(await cli.ok(['run', '[fake:hang] Never ends', '--json'])) as { id: number };
+    await cli.waitFor(hung.id, (t) => t.status === 'running', 20_000);
+    gpu.child.kill('SIGTERM');
+    expect(await gpu.exited).toBe(0);
+    const requeued = await cli.task(hung.id);
+    expect(requeued.status).toBe('queued');
+    expect(requeued.attempts.map((a) => a.status)).toEqual(['interrupted']);
+    const log = readFileSync(join(cli.home, 'logs', `worker-${gpu.pid}.log`), 'utf8');
+    expect(log).toContain('shutting down');
+    expect(log).toContain('claude-worker worker stopped');
   }, 90_000);
 });
