@@ -44,7 +44,7 @@ Exit codes: 0 listed, 3 server unreachable.`,
         w.labels.length > 0 ? w.labels.join(',') : '-',
         `${w.running}/${w.concurrency}`,
         formatAge(w.last_heartbeat_at, now),
-        formatAge(w.started_at, now).replace(' ago', ''),
+        w.status === 'alive' ? formatAge(w.started_at, now).replace(' ago', '') : '-',
         w.version,
         w.id,
       ]);
