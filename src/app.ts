@@ -81,6 +81,7 @@ export class App {
         new ClaudeExecutor({
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
+          childDiesWithServer: config.child_dies_with_server,
           sessionMirror: config.session_mirror ? new StoreSessionMirror(store) : null,
         });
       engine = new Engine({

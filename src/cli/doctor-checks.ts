@@ -12,6 +12,7 @@ import { homePaths } from '../config/paths.js';
 import { DEFAULTS, type Config } from '../config/schema.js';
 import { credentialsPresent, probeClaude } from '../executor/claude-probe.js';
 import { findRegistrations, missingPaths } from '../mcp/install.js';
+import { childGuardSupport } from '../platform/child-guard.js';
 import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
 import { readTokenFile } from '../api/token.js';
@@ -33,6 +34,7 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   const { config, check } = configCheck(context);
   checks.push(check);
   checks.push(await claudeCheck(config));
+  checks.push(childGuardCheck(config));
   checks.push(credentialsCheck(context));
   const root = rootCheck(config, context.io.env);
   if (root) checks.push(root);
@@ -120,6 +122,31 @@ async function claudeCheck(config: Config): Promise<Check> {
       fix: null,
     };
   return { name: 'Claude Code', status: 'fail', message: `not usable (${where})`, fix: probe.problem };
+}
+
+/** Whether a Claude Code child ends with a server that dies (setpriv --pdeathsig on Linux, the lifeline). */
+function childGuardCheck(config: Config): Check {
+  const name = 'orphan guard';
+  if (!config.child_dies_with_server) {
+    return {
+      name,
+      status: 'warn',
+      message: 'off (child_dies_with_server: false): Claude Code may outlive a server that dies',
+      fix: 'A restarted server stops such an orphan before its task runs again; set child_dies_with_server: true to stop it at once.',
+    };
+  }
+  const support = childGuardSupport();
+  if (support.pdeathsig && support.lifeline)
+    return { name, status: 'ok', message: support.detail, fix: null };
+  return {
+    name,
+    status: 'warn',
+    message: support.detail,
+    fix:
+      process.platform === 'linux'
+        ? 'Install util-linux (setpriv), e.g. `apt-get install util-linux`. Meanwhile a restarted server stops orphans before their tasks run again.'
+        : 'Nothing to install: a restarted server stops orphans before their tasks run again.',
+  };
 }
 
 function credentialsCheck(context: CliContext): Check {

@@ -114,6 +114,11 @@ function attemptLine(attempt: Attempt): string {
   if (attempt.cost_usd !== null) parts.push(formatCost(attempt.cost_usd));
   if (attempt.resumed_session_id) parts.push(`resumed ${attempt.resumed_session_id}`);
   if (attempt.error) parts.push(`${attempt.error.code}: ${truncate(oneLine(attempt.error.message), 120)}`);
+  if (attempt.orphan_stopped_at) {
+    parts.push(
+      `its Claude Code process (pid ${attempt.child_pid}) outlived the worker: orphan stopped ${attempt.orphan_stopped_at}`,
+    );
+  }
   return parts.join(' · ');
 }
 

@@ -65,6 +65,11 @@ export const ConfigSchema = z.strictObject({
   resume_on_retry: z
     .boolean()
     .describe('Resume the Claude session after interrupted, timeout or crashed attempts'),
+  child_dies_with_server: z
+    .boolean()
+    .describe(
+      'Claude Code and the tools it runs end soon after the server dies (Linux: setpriv --pdeathsig; POSIX: a lifeline)',
+    ),
   session_mirror: z
     .boolean()
     .describe(
@@ -134,6 +139,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   rate_limit_cooldown_seconds: 60,
   claude_max_retries: 2,
   resume_on_retry: true,
+  child_dies_with_server: true,
   session_mirror: true,
   breaker_threshold: 5,
   breaker_cool_seconds: 60,

@@ -196,6 +196,10 @@ export const AttemptSchema = z.object({
   num_turns: z.number().nullable(),
   cost_usd: z.number().nullable(),
   error: FailureSchema.nullable(),
+  child_pid: z.number().nullable(),
+  child_start: z.string().nullable(),
+  child_host: z.string().nullable(),
+  orphan_stopped_at: z.string().nullable(),
 });
 
 export const TaskEventSchema = z.object({

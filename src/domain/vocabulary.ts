@@ -162,6 +162,23 @@ export interface Attempt {
   num_turns: number | null;
   cost_usd: number | null;
   error: Failure | null;
+  /** The Claude Code process of this attempt, once started: pid, start-time token, host (see AttemptChild). */
+  child_pid: number | null;
+  child_start: string | null;
+  child_host: string | null;
+  /** When this attempt's process outlived its worker and was stopped before the task ran again. */
+  orphan_stopped_at: string | null;
+}
+
+/**
+ * Who the Claude Code process of an attempt is, so a later start can find it if it outlives its worker: the pid,
+ * a token of the process's start time (a reused pid has another; `linux:<ticks since boot>` or `ps:<lstart>`),
+ * and the host it runs on (a pid means nothing on another machine).
+ */
+export interface AttemptChild {
+  pid: number;
+  start: string;
+  host: string;
 }
 
 export const EVENT_TYPES = [
@@ -178,6 +195,8 @@ export const EVENT_TYPES = [
   'task_ready',
   /** A task skipped because of its dependencies waits (or runs) again: one of them was retried. */
   'task_rearmed',
+  /** An attempt's Claude Code process outlived its worker and was stopped before the task ran again. */
+  'orphan_stopped',
   // Orchestration-level events (task_id null).
   'orchestration_created',
   'orchestration_tasks_added',

@@ -14,6 +14,7 @@ import type { TaskOutput } from './task-output.js';
 import type { EventBus } from './event-bus.js';
 import type { FinishBatcher } from './finish-batcher.js';
 import type { ModelGates } from './model-gates.js';
+import { stopOrphans } from './orphans.js';
 import { decideOutcome, type RetrySettings } from './retry-policy.js';
 
 export interface RunningAttempt {
@@ -57,6 +58,8 @@ export function runAttempt(claimed: ClaimedTask, deps: AttemptDeps): RunningAtte
 async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: AttemptDeps): Promise<void> {
   const { controller } = running;
   const { task, attempt, resume_session_id } = claimed;
+  // A process of an earlier attempt that outlived its worker must not edit the same files as this one.
+  if (attempt > 1) await stopEarlierChildren(task, attempt, deps);
   const startedAt = Date.now();
   const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortReason), deps.timeoutMs);
   const recorder = new AttemptRecorder(task, attempt, deps.store, deps.bus, deps.output);
@@ -70,7 +73,15 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
       resume_session_id,
       signal: controller.signal,
       onMessage: (message) => recorder.message(message),
-      onSpawn: (pid) => (running.pid = pid),
+      onSpawn: (child) => {
+        running.pid = child.pid;
+        deps.store.recordChild(task.id, attempt, child).catch((err: unknown) => {
+          deps.logger.warn(
+            { task_id: task.id, err: String(err) },
+            'could not record the Claude Code process',
+          );
+        });
+      },
     });
   } catch (err) {
     deps.logger.error(
@@ -134,6 +145,17 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
     recorder.close().catch((err: unknown) => {
       deps.logger.warn({ task_id: task.id, err: String(err) }, 'could not close the task log files');
     });
+  }
+}
+
+async function stopEarlierChildren(task: Task, attempt: number, deps: AttemptDeps): Promise<void> {
+  try {
+    await stopOrphans(task, attempt, { store: deps.store, logger: deps.logger, output: deps.output });
+  } catch (err) {
+    deps.logger.warn(
+      { task_id: task.id, err: String(err) },
+      'could not check for an orphaned Claude Code process of an earlier attempt',
+    );
   }
 }
 

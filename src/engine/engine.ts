@@ -127,7 +127,12 @@ export class Engine {
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
     await this.register();
     await this.gates.refresh();
-    const recovered = await recoverOrphans(this.options.store, this.workerId, this.options.output);
+    const recovered = await recoverOrphans(
+      this.options.store,
+      this.workerId,
+      this.options.output,
+      this.logger,
+    );
     if (recovered.length > 0) {
       this.logger.warn(
         { task_ids: recovered.map((t) => t.id) },

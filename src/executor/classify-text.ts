@@ -63,19 +63,43 @@ export function codeForStartupFailure(reason: string): FailureCode {
   }
 }
 
+/**
+ * An HTTP status written where it IS a status, never a bare number: a stack frame at line 401, a path
+ * `/build-429/`, a timestamp or `took 529 ms` must not decide a class. The forms Claude Code and the API use:
+ * `API Error: 401 …`, `API Error: Request rejected (429)`, `"api_error_status":429`, `status 429`,
+ * `status: 529`, `statusCode=401`, `HTTP 529`, `HTTP/1.1 429`, `(429)`, and `429 Too Many Requests`.
+ */
+function statusPattern(codes: string, reasonPhrase: string): RegExp {
+  const n = String.raw`(?:${codes})(?![\d.:])`;
+  return new RegExp(
+    [
+      String.raw`API Error:?\s*(?:[A-Za-z ]{0,40}\()?${n}`,
+      String.raw`(?<![A-Za-z])(?:status|status[ _-]?code|error[_ ]status|api_error_status)["']?\s*[:=]?\s*${n}`,
+      String.raw`\bHTTP(?:\/\d(?:\.\d)?)?\s+${n}`,
+      String.raw`(?<![\w/.:-])\(${n}\)`,
+      String.raw`(?<![\w/.:-])${n}\s+(?:${reasonPhrase})`,
+    ].join('|'),
+    'i',
+  );
+}
+
 /** Ordered: billing words beat the 400 they arrive with, a 401 beats the "/login" hint that follows it. */
 const TEXT_PATTERNS: ReadonlyArray<readonly [FailureCode, RegExp]> = [
   ['billing', /credit balance|billing|insufficient (credit|funds)|payment required|purchase credits/i],
+  ['auth', statusPattern('401|403', 'Unauthorized|Forbidden')],
   [
     'auth',
-    /\b401\b|authentication[_ ](error|failed)|not logged in|invalid (x-)?api[- _]?key|please run \/login|oauth token (has )?expired/i,
+    /authentication[_ ](error|failed)|not logged in|invalid (x-)?api[- _]?key|please run \/login|oauth token (has )?expired/i,
   ],
-  ['rate_limit', /\b429\b|rate[_ -]?limit|usage limit reached|too many requests/i],
-  ['overloaded', /\b529\b|overloaded/i],
+  ['rate_limit', statusPattern('429', 'Too Many Requests')],
+  ['rate_limit', /rate[_ -]?limit|usage limit reached|too many requests/i],
+  ['overloaded', statusPattern('529', 'Overloaded')],
+  ['overloaded', /overloaded/i],
   [
     'server_error',
-    /API Error:?\s*\(?5\d\d\b|\b5\d\d (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|internal server error|"api_error"/i,
+    statusPattern(String.raw`5\d\d`, 'Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout'),
   ],
+  ['server_error', /internal server error|"api_error"/i],
   [
     'invalid_request',
     /API Error:?\s*\(?(400|404|413)\b|invalid_request_error|model.{0,40}not (found|available)|prompt is too long|unknown option|unknown argument/i,

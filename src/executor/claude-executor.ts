@@ -4,15 +4,15 @@
  * ended. It never writes to the store and never throws for a failed attempt (only for a programmer error, such as
  * an `onMessage` callback that throws). Protocol facts it relies on: ../../../shared/CLAUDE_PROTOCOL.md.
  */
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import type { Options, SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
+import type { Options } from '@anthropic-ai/claude-agent-sdk';
 import { hostname } from 'node:os';
-import type { Failure, Task } from '../domain/vocabulary.js';
+import type { AttemptChild, Failure, Task } from '../domain/vocabulary.js';
 import { missingDirectoryFailure } from '../domain/workers.js';
 import { AttemptEvidence } from './attempt-evidence.js';
 import { buildChildEnv } from './child-env.js';
 import { classifyFailure, makeFailure } from './classify.js';
+import { killLeftovers, spawnClaudeProcess } from './claude-process.js';
 import type { ExecutionOutcome, ExecutionRequest, Executor, SessionMirror } from './executor.js';
 
 export interface ClaudeExecutorOptions {
@@ -20,6 +20,8 @@ export interface ClaudeExecutorOptions {
   claudePath: string | null;
   /** Environment for every child, above the server's and below the task's (e.g. CLAUDE_CODE_MAX_RETRIES). */
   childEnvOverrides?: Record<string, string>;
+  /** `child_dies_with_server` (default true): the child ends soon after the server dies, where the platform allows. */
+  childDiesWithServer?: boolean;
   /** Mirror session transcripts here, so a session can resume on another machine (`session_mirror`). */
   sessionMirror?: SessionMirror | null;
 }
@@ -64,12 +66,17 @@ export class ClaudeExecutor implements Executor {
     const forwardAbort = (): void => controller.abort(signal.reason);
     signal.addEventListener('abort', forwardAbort, { once: true });
     let thrown: unknown;
+    let childPid: number | null = null;
+    const onSpawn = (child: AttemptChild): void => {
+      childPid = child.pid;
+      request.onSpawn?.(child);
+    };
     try {
       // Loaded on the first attempt: an idle server does not pay the SDK's memory.
       const { query } = await import('@anthropic-ai/claude-agent-sdk');
       const messages = query({
         prompt: task.execution_prompt,
-        options: this.sdkOptions(request, controller, recorder),
+        options: this.sdkOptions(request, controller, recorder, onSpawn),
       });
       for await (const message of messages) {
         const translated = recorder.observe(message);
@@ -87,6 +94,8 @@ export class ClaudeExecutor implements Executor {
       thrown = err;
     } finally {
       signal.removeEventListener('abort', forwardAbort);
+      // Stopped by the engine: the SDK ended Claude Code; tools it started in the background go too.
+      if (childPid !== null && (signal.aborted || controller.signal.aborted)) killLeftovers(childPid);
     }
     return {
       outcome: recorder.outcome(thrown, signal, task.timeout_seconds),
@@ -124,6 +133,7 @@ export class ClaudeExecutor implements Executor {
     request: ExecutionRequest,
     controller: AbortController,
     recorder: AttemptEvidence,
+    onSpawn: (child: AttemptChild) => void,
   ): Options {
     const { task } = request;
     const options: Options = {
@@ -139,9 +149,14 @@ export class ClaudeExecutor implements Executor {
       settingSources: ['user', 'project', 'local'],
       abortController: controller,
       env: buildChildEnv(process.env, this.options.childEnvOverrides ?? {}, task.env),
-      // We start the child ourselves (as the SDK would) to learn its pid for memory sampling; so stderr is ours
-      // to collect too. The SDK's forwarded signal kills the child only after its graceful stdin-close window.
-      spawnClaudeCodeProcess: (spawnOptions) => spawnClaude(spawnOptions, recorder.onStderr, request.onSpawn),
+      // We start the child ourselves (claude-process.ts): in its own process group, guarded to die with the server,
+      // and reported at once (pid for memory sampling and orphan stopping); so stderr is ours to collect too.
+      spawnClaudeCodeProcess: (spawnOptions) =>
+        spawnClaudeProcess(spawnOptions, {
+          onStderr: recorder.onStderr,
+          onSpawn,
+          guard: this.options.childDiesWithServer ?? true,
+        }),
     };
     if (task.permission_mode === 'bypassPermissions') options.allowDangerouslySkipPermissions = true;
     if (task.allowed_tools !== null) options.allowedTools = task.allowed_tools;
@@ -153,23 +168,6 @@ export class ClaudeExecutor implements Executor {
     if (this.options.sessionMirror) options.sessionStore = this.options.sessionMirror;
     return options;
   }
-}
-
-function spawnClaude(
-  options: SpawnOptions,
-  onStderr: (text: string) => void,
-  onSpawn: ((pid: number) => void) | undefined,
-): SpawnedProcess {
-  const child = spawn(options.command, options.args, {
-    cwd: options.cwd,
-    env: options.env,
-    signal: options.signal,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => onStderr(text));
-  if (child.pid !== undefined) onSpawn?.(child.pid);
-  return child;
 }
 
 function isDirectory(path: string): boolean {

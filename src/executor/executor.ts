@@ -3,7 +3,7 @@
  * drives Claude Code through the Agent SDK; tests and benchmarks may pass their own implementation.
  * An executor never throws for a failed attempt: it returns a classified failure. It never writes to the store.
  */
-import type { Failure, Task, Usage } from '../domain/vocabulary.js';
+import type { AttemptChild, Failure, Task, Usage } from '../domain/vocabulary.js';
 
 /** Why the engine aborted an attempt (passed as the AbortSignal's reason). */
 export type AbortReason = 'cancelled' | 'timeout' | 'shutdown' | 'lease_lost' | 'memory_limit';
@@ -17,8 +17,8 @@ export interface ExecutionRequest {
   signal: AbortSignal;
   /** Called for every message from Claude Code, in order. */
   onMessage: (message: ExecutorMessage) => void;
-  /** Called with the child's pid once Claude Code is started (memory sampling). */
-  onSpawn?: (pid: number) => void;
+  /** Called once Claude Code is started: its pid (memory sampling), start-time token and host (orphans). */
+  onSpawn?: (child: AttemptChild) => void;
 }
 
 /** One message from Claude Code, translated. */

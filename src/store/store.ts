@@ -7,6 +7,7 @@
 import type {
   Actor,
   Attempt,
+  AttemptChild,
   Orchestration,
   OrchestrationDetail,
   OrchestrationStatus,
@@ -292,6 +293,22 @@ export interface Store {
   claimTasks(request: ClaimRequest): Promise<ClaimedTask[]>;
   /** Records the latest action of a running attempt (not a transition: no event row). */
   recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void>;
+  /**
+   * Records the Claude Code process of a running attempt (shown in its Attempt as child_pid, child_start,
+   * child_host), so a later start on that host can stop it if it outlives its worker. Not a transition: no event.
+   * Applies only while that attempt is running.
+   */
+  recordChild(taskId: number, attempt: number, child: AttemptChild): Promise<void>;
+  /**
+   * An attempt's process outlived its worker and was stopped: one transaction stamps the attempt's
+   * `orphan_stopped_at` and appends an `orphan_stopped` event (task status unchanged) with `data` (pid, host, …).
+   */
+  recordOrphanStopped(
+    taskId: number,
+    attempt: number,
+    data: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<void>;
   /** Ends attempts, several per transaction. Returns the tasks as they are after (fenced-out finishes omitted). */
   finishAttempts(finishes: AttemptFinish[]): Promise<Task[]>;
   /**

@@ -62,6 +62,7 @@ export class FakeClaudeHarness {
       attempt: opts.attempt ?? 1,
       resume_session_id: opts.resume_session_id ?? null,
       signal: opts.signal ?? new AbortController().signal,
+      ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
       onMessage: (m) => {
         messages.push(m);
         opts.onMessage?.(m);

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { describeCancelAndRetry } from './suite/cancel-retry.js';
+import { describeChildren } from './suite/children.js';
 import { describeClaims } from './suite/claim.js';
 import { describeCreateAndList } from './suite/create-list.js';
 import { describeEvents } from './suite/events.js';
@@ -28,6 +29,7 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeFinishes(handle);
     describeCancelAndRetry(handle);
     describeRecovery(handle);
+    describeChildren(handle);
     describeEvents(handle);
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);

@@ -11,6 +11,7 @@ import { migration002 } from './migrations/002_orchestrations.js';
 import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
 import { migration005 } from './migrations/005_task_retry_settings.js';
+import { migration006 } from './migrations/006_attempt_child.js';
 import { migration007 } from './migrations/007_workers.js';
 import { migration009 } from './migrations/009_task_output.js';
 import { migration010 } from './migrations/010_session_entries.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
   migration007,
   migration009,
   migration010,

@@ -80,6 +80,10 @@ export interface AttemptsTable {
   cost_usd: number | null;
   /** JSON Failure or NULL. */
   error: string | null;
+  child_pid: number | null;
+  child_start: string | null;
+  child_host: string | null;
+  orphan_stopped_at: number | null;
 }
 
 export interface EventsTable {

@@ -6,7 +6,14 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ClaudeWorkerError } from '../../domain/errors.js';
-import type { Actor, Attempt, OrchestrationDetail, Task, TaskEvent } from '../../domain/vocabulary.js';
+import type {
+  Actor,
+  Attempt,
+  AttemptChild,
+  OrchestrationDetail,
+  Task,
+  TaskEvent,
+} from '../../domain/vocabulary.js';
 import type { WorkerRecord } from '../../domain/workers.js';
 import type {
   AttemptFinish,
@@ -41,6 +48,7 @@ import type {
 } from '../store.js';
 import { prepareRequestCancel } from './cancel.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
+import { prepareChildren } from './children.js';
 import { prepareClaimTasks } from './claim.js';
 import { openDatabase } from './connection.js';
 import { taskRowReader, type StoreContext } from './context.js';
@@ -72,6 +80,7 @@ function prepareOperations(ctx: StoreContext) {
     claim: prepareClaimTasks(ctx),
     finish: prepareFinishAttempts(ctx, resolver),
     progress: prepareRecordProgress(ctx),
+    children: prepareChildren(ctx),
     renew: prepareRenewLeases(ctx),
     cancel: prepareRequestCancel(ctx, resolver),
     retry: prepareRetryTask(ctx, resolver),
@@ -154,6 +163,19 @@ export class SqliteStore implements Store {
 
   async recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void> {
     this.ops.progress(taskId, attempt, progress);
+  }
+
+  async recordChild(taskId: number, attempt: number, child: AttemptChild): Promise<void> {
+    this.ops.children.recordChild(taskId, attempt, child);
+  }
+
+  async recordOrphanStopped(
+    taskId: number,
+    attempt: number,
+    data: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<void> {
+    this.ops.children.recordOrphanStopped(taskId, attempt, data, actor);
   }
 
   async finishAttempts(finishes: AttemptFinish[]): Promise<Task[]> {

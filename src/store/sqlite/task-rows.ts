@@ -101,6 +101,10 @@ export function rowToAttempt(row: AttemptRow): Attempt {
     num_turns: row.num_turns,
     cost_usd: row.cost_usd,
     error: parseJson<Failure>(row.error),
+    child_pid: row.child_pid,
+    child_start: row.child_start,
+    child_host: row.child_host,
+    orphan_stopped_at: isoOrNull(row.orphan_stopped_at),
   };
 }
 
