@@ -137,6 +137,23 @@ export function defineMcpSuite(context: () => FlowContext): void {
     const status = await callTool(client, 'get_task_status', { task_id: created.data.task.id });
     expect(status.text + JSON.stringify(status.data)).toContain('waiting for a worker with label gpu-box');
     await callTool(client, 'cancel_task', { task_id: created.data.task.id });
+
+    // Staged: a labelled task's folder lives on the labelled machine, so it need not exist here.
+    const group = `labels-${Date.now()}`;
+    const staged = await callTool(client, 'create_task', {
+      execution_prompt: 'Train on the GPU box',
+      working_directory: `${work}/only-on-the-gpu-box`,
+      runs_on: ['gpu-box'],
+      orchestration_group: group,
+      task_identifier: 'train',
+    });
+    expect(staged.isError, staged.text).toBe(false);
+    const submitted = await callTool(client, 'submit_orchestration', { orchestration_group: group });
+    expect(submitted.isError, submitted.text).toBe(false);
+    const train = await callTool(client, 'get_task_status', { task_id: submitted.data.task_ids.train });
+    expect(train.text + JSON.stringify(train.data)).toContain('waiting for a worker with label gpu-box');
+    const cancelled = await callTool(client, 'cancel_task', { task_id: submitted.data.task_ids.train });
+    expect(cancelled.isError, cancelled.text).toBe(false);
   });
 
   it('runs a task at once without orchestration_group, and cancels a queued one', async () => {
