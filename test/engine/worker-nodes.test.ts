@@ -67,6 +67,14 @@ describe('worker nodes', () => {
       'a heartbeat',
     );
 
+    // Pruned while alive (an age shorter than its heartbeat): it registers again at its next heartbeat.
+    expect(await app.store.pruneWorkers(new Date(Date.now() + 60_000), false)).toBe(1);
+    const back = await waitFor(
+      async () => (await app.tasks.listWorkers())[0],
+      'the worker to register again',
+    );
+    expect(back).toMatchObject({ id: registered!.id, labels: ['repo-a', 'big'], status: 'alive' });
+
     await app.close();
     const store = await reader(home);
     const [stopped] = await store.listWorkers();
