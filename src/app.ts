@@ -1,9 +1,9 @@
 /**
  * The composition root: builds the object graph (store, live bus, log files, task service, engine with its executor)
- * from a configuration. The server, the standalone MCP server, tests and benchmarks all start here; nothing else
- * constructs these parts.
+ * from a configuration, in a private home folder (0700, files 0600; a looser existing one is tightened, and the log
+ * says so). The server, the standalone MCP server, tests and benchmarks all start here; nothing else constructs
+ * these parts.
  */
-import { mkdirSync } from 'node:fs';
 import { VERSION } from './api/version.js';
 import type { Config } from './config/schema.js';
 import { homePaths, type HomePaths } from './config/paths.js';
@@ -17,8 +17,9 @@ import { TaskOutput } from './engine/task-output.js';
 import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
-import type { Logger } from './observability/logger.js';
+import { stderrLogger, type Logger } from './observability/logger.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
+import { makePrivateDir, tightenHome } from './platform/private-files.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -56,7 +57,14 @@ export class App {
   static async open(options: AppOptions): Promise<App> {
     const { config } = options;
     const paths = homePaths(config.home);
-    mkdirSync(paths.logs, { recursive: true });
+    makePrivateDir(paths.logs);
+    const tightened = tightenHome(paths.home);
+    if (tightened.length > 0) {
+      (options.logger ?? stderrLogger).warn(
+        { home: paths.home, count: tightened.length, paths: tightened.slice(0, 20) },
+        'tightened the home folder: other local users could read it; its folders are now 0700 and its files 0600',
+      );
+    }
     const store = options.store ?? new SqliteStore(paths.database);
     await store.migrate();
     const bus = new EventBus();
@@ -82,6 +90,7 @@ export class App {
           claudePath: config.claude_path,
           childEnvOverrides: { CLAUDE_CODE_MAX_RETRIES: String(config.claude_max_retries) },
           childDiesWithServer: config.child_dies_with_server,
+          allowedRoots: config.allowed_roots,
           sessionMirror: config.session_mirror ? new StoreSessionMirror(store) : null,
         });
       engine = new Engine({

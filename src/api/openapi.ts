@@ -101,7 +101,7 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
       title: 'claude-worker',
       version: VERSION,
       description:
-        'Durable background runner for Claude Code tasks. Every /api/v1 route needs `Authorization: Bearer <token>` (the token is in <home>/token).',
+        'Durable background runner for Claude Code tasks. Every route but /health needs `Authorization: Bearer <token>` (the token is in <home>/token); /openapi.json too unless the server sets openapi_public.',
     },
     servers: [{ url: '/' }],
     components: {
@@ -112,14 +112,17 @@ export function openApiDocument(routes: readonly Route[]): JsonSchema {
   };
 }
 
-/** The route serving the document; `routes` is read at request time so later registrations are included. */
-export function openApiRoute(routes: () => readonly Route[]): Route {
+/**
+ * The route serving the document; `routes` is read at request time so later registrations are included. Behind the
+ * token like every route but /health, unless `openapi_public` says otherwise.
+ */
+export function openApiRoute(routes: () => readonly Route[], options: { public: boolean }): Route {
   let cached: JsonSchema | null = null;
   return defineRoute({
     method: 'GET',
     url: '/openapi.json',
     tag: 'meta',
-    auth: false,
+    auth: !options.public,
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1', contentType: 'application/json' } },
     handler: async () => (cached ??= openApiDocument(routes())),

@@ -23,6 +23,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
+  forbidden: 403,
   payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,
@@ -35,6 +36,7 @@ const TITLE_OF: Record<ErrorCode, string> = {
   not_found: 'Not found',
   conflict: 'Conflict with the current state',
   unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
   payload_too_large: 'Request body too large',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
@@ -96,7 +98,7 @@ export function toProblem(
         : 'The request body is over';
     const e = new ClaudeWorkerError(
       'payload_too_large',
-      `${sent} the limit of ${formatBytes(context.bodyLimit)}. Send less (a shorter prompt, or a file path the task can read), or raise body_limit_bytes in the server configuration.`,
+      `${sent} the limit of ${formatBytes(context.bodyLimit)}. Send less (a shorter prompt, or a file path the task can read), or raise the server's limit: body_limit_bytes in the configuration file or CLAUDE_WORKER_BODY_LIMIT_BYTES, then \`claude-worker server restart\`.`,
     );
     return { problem: problemOf(e), internal: false };
   }

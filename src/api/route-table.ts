@@ -12,6 +12,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import { parseOrThrow } from '../contract/zod-issues.js';
+import { ClaudeWorkerError } from '../domain/errors.js';
 import type { Actor } from '../domain/vocabulary.js';
 
 export interface ResponseDoc {
@@ -96,13 +97,58 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: Ro
     responses: def.responses,
     handle: (request, reply) => {
       const params = (def.params ? parseOrThrow(def.params, request.params, 'The URL') : undefined) as P;
-      const query = (def.query ? parseOrThrow(def.query, request.query ?? {}, 'The query') : undefined) as Q;
+      const query = (
+        def.query ? parseOrThrow(def.query, singleValues(request.query), 'The query') : noQuery(request.query)
+      ) as Q;
       const body = (
-        def.body ? parseOrThrow(def.body, request.body, def.bodyLabel ?? 'The request body') : undefined
+        def.body
+          ? parseOrThrow(def.body, request.body, def.bodyLabel ?? 'The request body')
+          : noBody(request.body)
       ) as B;
       return def.handler({ params, query, body, request, reply, actor: actorOf(request) });
     },
   };
+}
+
+/** A query parameter given twice (`limit=5&limit=6`) is refused by name rather than as "a list". */
+function singleValues(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null) return {};
+  const repeated = Object.entries(query).filter(([, value]) => Array.isArray(value));
+  if (repeated.length === 0) return query;
+  throw ClaudeWorkerError.validation(
+    repeated.map(([key, value]) => ({
+      path: key,
+      message: `is given ${(value as unknown[]).length} times; give it once${key === 'status' ? ' (several statuses: status=a,b)' : ''}`,
+    })),
+    'The query',
+  );
+}
+
+/** A route without a query schema takes no query parameters: any is refused, never silently ignored. */
+function noQuery(query: unknown): undefined {
+  const keys = typeof query === 'object' && query !== null ? Object.keys(query) : [];
+  if (keys.length === 0) return undefined;
+  throw ClaudeWorkerError.validation(
+    keys.map((key) => ({
+      path: '',
+      message: `unknown field "${key.length > 60 ? `${key.slice(0, 57)}...` : key}"; this request takes no query parameters`,
+    })),
+    'The query',
+  );
+}
+
+/** A route without a body schema takes no fields: anything sent is refused, never silently ignored. */
+function noBody(body: unknown): undefined {
+  if (body === undefined || body === null) return undefined;
+  const isObject = typeof body === 'object' && !Array.isArray(body);
+  if (isObject && Object.keys(body).length === 0) return undefined;
+  const issues = isObject
+    ? Object.keys(body).map((key) => ({
+        path: '',
+        message: `unknown field "${key.length > 60 ? `${key.slice(0, 57)}...` : key}"; this request takes no body`,
+      }))
+    : [{ path: '', message: 'this request takes no body; send none (or {})' }];
+  throw ClaudeWorkerError.validation(issues, 'The request body');
 }
 
 /** Registers every route; `authenticate` runs before body parsing on the routes that need a token. */

@@ -3,12 +3,12 @@
  * binds (loopback unless a token is configured; a busy port moves on), records itself in `<home>/server.json`,
  * starts the engine, and shuts down gracefully on SIGTERM/SIGINT or `close()`.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { App } from '../app.js';
 import type { Config } from '../config/schema.js';
 import { homePaths } from '../config/paths.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 import type { Executor } from '../executor/executor.js';
 import { checkBindable, listenOnFreePort, localUrl } from './listen.js';
 import { buildServer } from './server.js';
@@ -35,8 +35,14 @@ export interface RunningServer {
 }
 
 function fileLogger(path: string, level: string): { logger: Logger; flush(): Promise<void> } {
-  mkdirSync(dirname(path), { recursive: true });
-  const destination = pino.destination({ dest: path, append: true, mkdir: true, sync: false });
+  makePrivateDir(dirname(path));
+  const destination = pino.destination({
+    dest: path,
+    append: true,
+    mkdir: true,
+    sync: false,
+    mode: PRIVATE_FILE_MODE,
+  });
   const logger = pino({ level, base: { pid: process.pid } }, destination);
   // Ending the destination writes what is buffered; 'close' comes once it is on disk and the file is closed.
   const flush = () =>
@@ -51,7 +57,7 @@ function fileLogger(path: string, level: string): { logger: Logger; flush(): Pro
 export async function runServer(config: Config, options: RunServerOptions = {}): Promise<RunningServer> {
   const paths = homePaths(config.home);
   checkBindable(config.host, config.token !== null);
-  mkdirSync(paths.home, { recursive: true });
+  makePrivateDir(paths.home);
   const token = await ensureToken(config.token, paths.token);
   const { logger, flush } = fileLogger(paths.serverLog, config.log_level);
 

@@ -1,8 +1,9 @@
 /**
  * `<home>/server.json`: where the running server listens, so the CLI and the MCP proxy find it. Written atomically
- * (temporary file, then rename) and removed at shutdown only by the process it names.
+ * (temporary file, then rename; mode 0600 like everything in the home folder) and removed at shutdown only by the process it names.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from '../platform/private-files.js';
 
 export interface ServerInfo {
   pid: number;
@@ -15,7 +16,7 @@ export interface ServerInfo {
 
 export async function writeServerInfo(path: string, info: ServerInfo): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o644 });
+  await writeFile(temporary, `${JSON.stringify(info, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   await rename(temporary, path);
 }
 

@@ -1,19 +1,23 @@
 /**
  * Builds the Fastify instance of the REST API around an opened App: JSON body parsing with a clear message for bad
- * JSON, bearer-token auth, the route table (tasks, logs, events, health, OpenAPI), problem+json errors, and the live
+ * JSON, refusal of foreign browser origins and Host headers (origin-guard.ts), bearer-token auth, the route table (tasks, logs, events, health, OpenAPI), problem+json errors, and the live
  * streams that the server ends when it closes. Listening, the token file and server.json are serve.ts's job.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type { App } from '../app.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
 import { registerMcpRoute } from '../mcp/http.js';
 import { bearerMatches, unauthorized } from './auth.js';
 import { LiveStreams } from './live-streams.js';
+import { originRefusal } from './origin-guard.js';
 import { openApiRoute } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
 import { registerRoutes, type Route } from './route-table.js';
+import { answerClientError, drainRequest, MAX_PARAM_LENGTH, sendRouterError } from './router-errors.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
@@ -44,8 +48,9 @@ function parseJsonBody(
     done(null, undefined);
     return;
   }
+  let value: unknown;
   try {
-    done(null, JSON.parse(text));
+    value = JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     done(
@@ -54,13 +59,23 @@ function parseJsonBody(
         `The request body is not valid JSON: ${reason}. Send one JSON object with Content-Type: application/json.`,
       ),
     );
+    return;
   }
+  const deep = tooDeepAt(value);
+  if (deep !== null) {
+    done(ClaudeWorkerError.validation([{ path: '', message: tooDeepMessage(deep) }], 'The request body'));
+    return;
+  }
+  done(null, value);
 }
 
 export function buildServer(app: App, options: ServerOptions): FastifyInstance {
   const bodyLimit = app.config.body_limit_bytes;
   const fastify = Fastify({
     bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: sendRouterError,
+    clientErrorHandler: answerClientError(http.maxHeaderSize),
     genReqId: () => randomUUID(),
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
   }) as unknown as FastifyInstance;
@@ -74,13 +89,25 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     done();
   });
 
+  // Before everything else, on every route (and unknown paths): browser pages of other origins are refused.
+  const policy = { bindHost: app.config.host, allowedOrigins: app.config.allowed_origins };
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const origin = request.headers.origin;
+    const refusal = originRefusal(
+      { origin, host: request.headers.host, localPort: request.socket.localPort ?? 0 },
+      policy,
+    );
+    if (refusal) done(new ClaudeWorkerError('forbidden', refusal));
+    else done();
+  });
+
   const authenticate: onRequestHookHandler = (request, _reply, done) => {
     const header = request.headers.authorization;
     if (bearerMatches(header, options.token)) done();
     else done(unauthorized(header, app.paths.token));
   };
 
-  fastify.setErrorHandler((err, request, reply) => {
+  fastify.setErrorHandler(async (err, request, reply) => {
     const { problem, internal } = toProblem(
       err,
       {
@@ -93,6 +120,8 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     if (internal) request.log.error({ err }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, problem.detail);
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    // A refused body may still be arriving: read it first, so the client gets this answer instead of a reset.
+    await drainRequest(request.raw);
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   });
 
@@ -118,7 +147,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...workerRoutes(app),
     ...maintenanceRoutes(app),
   ];
-  routes.push(openApiRoute(() => routes));
+  routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));
   registerRoutes(fastify, routes, authenticate);
   // MCP over Streamable HTTP, behind the same token (src/mcp/http.ts).
   registerMcpRoute(fastify, app, authenticate, options.logger || undefined);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 
 const MIN_LENGTH = 16;
 
@@ -45,12 +46,12 @@ export async function ensureToken(configured: string | null, path: string): Prom
     await narrowMode(path);
     return existing;
   }
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const token = randomBytes(32).toString('hex');
   let handle;
   try {
     // `wx`: if another server wrote the file meanwhile, use theirs rather than overwrite it.
-    handle = await open(path, 'wx', 0o600);
+    handle = await open(path, 'wx', PRIVATE_FILE_MODE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return ensureToken(null, path);
     throw new ClaudeWorkerError(

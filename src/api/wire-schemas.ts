@@ -5,28 +5,20 @@
  */
 import { z } from 'zod';
 import { OrchestrationDocument } from '../contract/orchestration-schemas.js';
+import { idText, queryInt } from '../contract/numbers.js';
+import { choiceError } from '../contract/zod-messages.js';
 import { AttemptSchema, TaskEventSchema, TaskSchema } from '../contract/task-schemas.js';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
 
-const positiveId = (what: string) =>
-  z.coerce
-    .number()
-    .int()
-    .positive({ error: `${what} is a positive integer` });
+const positiveId = (what: string) => idText(what);
+const afterId = queryInt('after_id', 0, Number.MAX_SAFE_INTEGER);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { error: 'use true or false' })
   .transform((v) => v === 'true' || v === '1');
 
 /** `:id` in task URLs; says what was wrong with a non-number (the contract's TaskIdParam only says NaN). */
-export const TaskIdPath = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, {
-      error: (iss) => `a task id is a positive integer, got "${String(iss.input)}"`,
-    })
-    .transform(Number),
-});
+export const TaskIdPath = z.strictObject({ id: idText('a task id') });
 
 export const TaskWithAttemptsSchema = TaskSchema.extend({ attempts: z.array(AttemptSchema) });
 export const AttemptListSchema = z.object({ attempts: z.array(AttemptSchema) });
@@ -38,20 +30,15 @@ export const LogsQuery = z.strictObject({
     .enum(['text', 'jsonl'], { error: 'format is text (the human log) or jsonl (the transcript)' })
     .default('text'),
   follow: booleanFlag.default(false),
-  tail_bytes: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(64 * 1024 * 1024)
-    .optional(),
+  tail_bytes: queryInt('tail_bytes', 1, 64 * 1024 * 1024).optional(),
 });
 export type LogsQuery = z.infer<typeof LogsQuery>;
 
 /** `GET /api/v1/events` and `GET /api/v1/tasks/:id/events`: stored events oldest first, after an id. */
 export const EventsQuery = z.strictObject({
-  after_id: z.coerce.number().int().min(0).optional(),
+  after_id: afterId.optional(),
   task_id: positiveId('task_id').optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  limit: queryInt('limit', 1, 1000).default(200),
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
 
@@ -60,7 +47,7 @@ export const TaskEventsQuery = EventsQuery.omit({ task_id: true });
 /** `GET /api/v1/events/stream`. `after_id` is the same as the Last-Event-ID header (for clients that cannot set it). */
 export const EventStreamQuery = z.strictObject({
   task_id: positiveId('task_id').optional(),
-  after_id: z.coerce.number().int().min(0).optional(),
+  after_id: afterId.optional(),
 });
 export type EventStreamQuery = z.infer<typeof EventStreamQuery>;
 
@@ -140,14 +127,7 @@ export const AddOrchestrationTasksBody = z.unknown().meta({
 });
 
 /** `:id` in orchestration URLs. */
-export const OrchestrationIdPath = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, {
-      error: (iss) => `an orchestration id is a positive integer, got "${String(iss.input)}"`,
-    })
-    .transform(Number),
-});
+export const OrchestrationIdPath = z.strictObject({ id: idText('an orchestration id') });
 
 const orchestrationStatusList = z
   .string()
@@ -159,17 +139,14 @@ const orchestrationStatusList = z
   )
   .pipe(
     z.array(
-      z.enum(ORCHESTRATION_STATUSES, {
-        error: (iss) =>
-          `unknown orchestration status ${JSON.stringify(iss.input)}; use ${ORCHESTRATION_STATUSES.join(', ')}`,
-      }),
+      z.enum(ORCHESTRATION_STATUSES, { error: choiceError('orchestration status', ORCHESTRATION_STATUSES) }),
     ),
   );
 
 /** `GET /api/v1/orchestrations`: newest first; `cursor` continues a page. */
 export const ListOrchestrationsQuery = z.strictObject({
   status: orchestrationStatusList.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInt('limit', 1, 500).default(50),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_:.-]{1,200}$/, 'cursor is the next_cursor of a previous page')

@@ -4,17 +4,17 @@
  * error (exit 2) with commander's "option '--x <n>' argument 'y' is invalid" framing.
  */
 import { InvalidArgumentError } from 'commander';
+import { idTextProblem } from '../contract/numbers.js';
+import { DURATION_FORMS, parseDurationSeconds } from '../domain/durations.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { reservedEnvName } from '../domain/task-env.js';
 
 /** A task id argument; a usage error (exit 2) otherwise. */
 export function parseTaskId(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) {
-    throw new ClaudeWorkerError(
-      'validation',
-      `A task id is a positive whole number, got "${text}". List tasks with \`claude-worker list\`.`,
-    );
-  }
-  return Number(text);
+  const problem = idTextProblem('A task id', text.trim());
+  if (problem)
+    throw new ClaudeWorkerError('validation', `${problem}. List tasks with \`claude-worker list\`.`);
+  return Number(text.trim());
 }
 
 export function wholeNumber(text: string): number {
@@ -29,15 +29,11 @@ export function positiveNumber(text: string): number {
   return value;
 }
 
-const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
-
 /** `90` or `90s` → 90; `30m` → 1800; `2h` → 7200. */
 export function durationSeconds(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
-  const unit = match ? UNIT_SECONDS[(match[2] ?? '').toLowerCase()] : undefined;
-  if (!match || unit === undefined)
-    throw new InvalidArgumentError('expected seconds, or a duration such as 90s, 30m, 2h.');
-  const seconds = Math.round(Number(match[1]) * unit);
+  const parsed = parseDurationSeconds(text);
+  if (parsed === null) throw new InvalidArgumentError(`expected ${DURATION_FORMS}.`);
+  const seconds = Math.round(parsed);
   if (seconds <= 0) throw new InvalidArgumentError('expected a duration above 0.');
   return seconds;
 }
@@ -64,6 +60,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function collectEnv(text: string, previous: Record<string, string> = {}): Record<string, string> {
   const index = text.indexOf('=');
   if (index <= 0) throw new InvalidArgumentError('expected KEY=VALUE, e.g. --env NODE_ENV=test.');
+  const reserved = reservedEnvName(text.slice(0, index));
+  if (reserved) throw new InvalidArgumentError(reserved);
   return { ...previous, [text.slice(0, index)]: text.slice(index + 1) };
 }
 

@@ -4,7 +4,7 @@
  * the server, and whether Claude Code has the MCP server registered. A check never throws; a broken part is a
  * `fail` with a fix.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { displayPath, resolveHome } from '../config/load.js';
@@ -16,6 +16,7 @@ import { childGuardSupport } from '../platform/child-guard.js';
 import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
 import { readTokenFile } from '../api/token.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -164,8 +165,8 @@ function credentialsCheck(context: CliContext): Check {
 function homeCheck(config: Config): Check {
   const probe = join(config.home, `.doctor-${process.pid}`);
   try {
-    mkdirSync(config.home, { recursive: true });
-    writeFileSync(probe, 'ok');
+    makePrivateDir(config.home);
+    writeFileSync(probe, 'ok', { mode: PRIVATE_FILE_MODE });
     rmSync(probe, { force: true });
     return { name: 'home folder', status: 'ok', message: `${config.home} is writable`, fix: null };
   } catch (err) {

@@ -5,7 +5,7 @@
  *      (409: cancel a finished task, retry a running one), or something unexpected broke
  *   2  usage error: a bad flag or argument, invalid input (every problem is printed), an unknown task id (404),
  *      an invalid configuration
- *   3  the server is unreachable (or refuses our token)
+ *   3  the server is unreachable (or refuses our token, origin or Host header)
  */
 import { CommanderError } from 'commander';
 import { isClaudeWorkerError } from '../domain/errors.js';
@@ -33,6 +33,7 @@ export function exitCodeFor(err: unknown): number {
       return EXIT.usage;
     case 'unavailable':
     case 'unauthorized':
+    case 'forbidden':
       return EXIT.unreachable;
     case 'conflict':
     case 'rate_limited':

@@ -7,6 +7,7 @@
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { notTextReason } from '../domain/text-content.js';
 
 const SOCKET_FIRST_BYTE_MS = 1000;
 
@@ -88,10 +89,11 @@ function readFile(path: string, shown: string): string {
       );
     }
     const text = readFileSync(path, 'utf8');
-    if (text.includes('\u0000')) {
+    const notText = notTextReason(text);
+    if (notText) {
       throw new ClaudeWorkerError(
         'validation',
-        `The prompt file ${shown} is not a text file (it contains NUL bytes). Give a text file, or name the file in ` +
+        `The prompt file ${shown} is not a text file (${notText}). Give a text file, or name the file in ` +
           'the prompt so Claude Code reads it itself.',
       );
     }

@@ -12,18 +12,20 @@ import {
   type OrchestrationDetail,
   type OrchestrationTask,
 } from '../domain/vocabulary.js';
+import { idTextProblem } from '../contract/numbers.js';
 import { formatAge, formatCost, formatDuration, oneLine, truncate } from './format.js';
 import { elapsedMs } from './task-view.js';
 
 /** An orchestration id argument; a usage error (exit 2) otherwise. */
 export function parseOrchestrationId(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) {
+  const problem = idTextProblem('An orchestration id', text.trim());
+  if (problem) {
     throw new ClaudeWorkerError(
       'validation',
-      `An orchestration id is a positive whole number, got "${text}". List them with \`claude-worker list-orchestrations\`.`,
+      `${problem}. List them with \`claude-worker list-orchestrations\`.`,
     );
   }
-  return Number(text);
+  return Number(text.trim());
 }
 
 const NAME_WIDTH_LIMIT = 40;

@@ -27,6 +27,7 @@ import { registerWorker } from './commands/worker.js';
 import { registerWorkers } from './commands/workers.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
 import { EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
+import { stripControl } from './format.js';
 
 export function buildProgram(run: CliRun): Command {
   const program = new Command('claude-worker');
@@ -89,11 +90,12 @@ function reportError(err: unknown, io: CliIo): number {
   const code = exitCodeFor(err);
   if (err instanceof CommanderError) return code; // commander has printed its message already
   const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`error: ${message}\n`);
+  // Messages quote input and server text: no terminal escapes reach the terminal through them.
+  io.stderr.write(`error: ${stripControl(message)}\n`);
   if (isClaudeWorkerError(err)) {
     for (const issue of err.issues) {
       const line = issue.path ? `${issue.path}: ${issue.message}` : issue.message;
-      if (!message.includes(issue.message)) io.stderr.write(`  - ${line}\n`);
+      if (!message.includes(issue.message)) io.stderr.write(`  - ${stripControl(line)}\n`);
     }
   } else if (io.env['CLAUDE_WORKER_DEBUG'] !== '1') {
     io.stderr.write(

@@ -2,18 +2,10 @@
  * `<home>/server.lock`: makes "start the server if none runs" safe when several CLIs do it at once. Created with
  * O_EXCL and holding the owner's pid; a lock whose owner is gone, or older than a minute, is stale and taken over.
  */
-import {
-  mkdirSync,
-  openSync,
-  closeSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { makePrivateDir } from '../platform/private-files.js';
 import { isAlive, sleep } from './server-info.js';
 
 const STALE_AFTER_MS = 60_000;
@@ -26,7 +18,7 @@ export function lockPath(home: string): string {
 /** Runs `fn` holding the lock; waits up to `timeoutMs` for another holder. */
 export async function withServerLock<T>(home: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const path = lockPath(home);
-  mkdirSync(home, { recursive: true });
+  makePrivateDir(home);
   const deadline = Date.now() + timeoutMs;
   while (!tryAcquire(path)) {
     if (isStale(path)) {

@@ -6,12 +6,13 @@
  * server runs with the configuration the user sees in `claude-worker config`.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homePaths } from '../config/paths.js';
 import { CONFIG_KEYS, type LoadedConfig } from '../config/load.js';
 import { envName } from '../config/schema.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 import { findLocalServer, probeHealth, readServerInfo, sleep, type ServerInfo } from './server-info.js';
 import { withServerLock } from './server-lock.js';
 
@@ -60,8 +61,8 @@ export function serverEnvironment(
 
 async function spawnServer(loaded: LoadedConfig, options: SpawnOptions): Promise<ServerInfo> {
   const paths = homePaths(loaded.config.home);
-  mkdirSync(paths.logs, { recursive: true });
-  const log = openSync(paths.serverLog, 'a');
+  makePrivateDir(paths.logs);
+  const log = openSync(paths.serverLog, 'a', PRIVATE_FILE_MODE);
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   let child;
   try {

@@ -10,7 +10,8 @@ function isErrorCode(value: unknown): value is ErrorCode {
 
 function codeForStatus(status: number): ErrorCode {
   if (status === 400 || status === 415 || status === 422) return 'validation';
-  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 413) return 'payload_too_large';

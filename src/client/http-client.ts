@@ -22,6 +22,8 @@ import type {
 } from '../domain/vocabulary.js';
 import type { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
+import { ClaudeWorkerError } from '../domain/errors.js';
+import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
 import { connectionError, responseError, streamBrokenError, timeoutError } from './errors.js';
 import { SseParser } from './sse-parser.js';
 
@@ -277,14 +279,10 @@ export class ClaudeWorkerClient {
     const deadline = options.stream ? undefined : AbortSignal.timeout(this.timeoutMs);
     const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const body = options.body === undefined ? undefined : serializeBody(options.body);
     let response: Response;
     try {
-      response = await this.fetchImpl(target.toString(), {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal,
-      });
+      response = await this.fetchImpl(target.toString(), { method, headers, body, signal });
     } catch (err) {
       if (options.signal?.aborted) throw err;
       if (deadline?.aborted) throw timeoutError(this.url, this.timeoutMs, err);
@@ -329,4 +327,12 @@ export class ClaudeWorkerClient {
       await reader.cancel().catch(() => undefined);
     }
   }
+}
+
+/** The JSON of a request body; input nested too deeply for JSON.stringify is bad input, not a network failure. */
+function serializeBody(body: unknown): string {
+  const deep = tooDeepAt(body);
+  if (deep !== null)
+    throw ClaudeWorkerError.validation([{ path: '', message: tooDeepMessage(deep) }], 'The input');
+  return JSON.stringify(body);
 }

@@ -22,23 +22,22 @@ export interface ValueOrigin {
 export function describeIssue(issue: z.core.$ZodIssue, origins: ReadonlyMap<ConfigKey, ValueOrigin>): string {
   const key = issue.path[0];
   const layer = typeof key === 'string' ? origins.get(key as ConfigKey) : undefined;
-  if (typeof key !== 'string' || !layer) return issue.message;
+  if (typeof key !== 'string' || !layer) {
+    if (issue.message !== GENERIC_ISSUE) return issue.message;
+    return `${typeof key === 'string' ? key : 'the configuration'}: is not a valid value`;
+  }
   const what = `${plainMessage(issue, key as ConfigKey)} (got ${layer.shown} from ${layer.source})`;
   return layer.fix ? `${key}: ${what}. ${layer.fix}` : `${key}: ${what}.`;
 }
 
-const ZOD_DEFAULT_PREFIXES = [
-  'Invalid input',
-  'Too small',
-  'Too big',
-  'Invalid option',
-  'Invalid URL',
-  'Invalid url',
-];
+/**
+ * The message of an issue the configuration schema has no words of its own for: parse with
+ * `{ error: () => GENERIC_ISSUE }` and this module words it from the setting's shape.
+ */
+export const GENERIC_ISSUE = '\u0000generic';
 
 function plainMessage(issue: z.core.$ZodIssue, key: ConfigKey): string {
-  const custom = !ZOD_DEFAULT_PREFIXES.some((prefix) => issue.message.startsWith(prefix));
-  if (custom)
+  if (issue.message !== GENERIC_ISSUE)
     return issue.message.startsWith(`${key} `) ? issue.message.slice(key.length + 1) : issue.message;
   const shape = settingShape(key);
   switch (issue.code) {
@@ -58,7 +57,7 @@ function plainMessage(issue: z.core.$ZodIssue, key: ConfigKey): string {
         ? 'must be a URL such as http://127.0.0.1:7420'
         : `must be a valid ${issue.format}`;
     default:
-      return issue.message;
+      return `must be ${describeKind(shape)}`;
   }
 }
 

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { findProjectFile, findUserFile, readConfigFile, type ConfigFile } from './config-files.js';
 import { didYouMean } from '../domain/did-you-mean.js';
 import { ConfigSchema, DEFAULTS, envName, type Config, type ConfigKey } from './schema.js';
-import { configError, describeIssue, type ValueOrigin } from './config-errors.js';
+import { configError, describeIssue, GENERIC_ISSUE, type ValueOrigin } from './config-errors.js';
 import { parseSettingText } from './setting-values.js';
 
 export interface LoadOptions {
@@ -135,7 +135,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
 
   const merged = Object.fromEntries([...layers].map(([key, layer]) => [key, layer.value]));
-  const parsed = ConfigSchema.safeParse(merged);
+  const parsed = ConfigSchema.safeParse(merged, { error: () => GENERIC_ISSUE });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(describeIssue(issue, layers));
   }

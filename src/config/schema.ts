@@ -114,7 +114,16 @@ export const ConfigSchema = z.strictObject({
     .describe('Server log level'),
   allowed_roots: z
     .array(z.string())
-    .describe('If not empty, working directories must lie under one of these'),
+    .describe('If not empty, working directories must lie under one of these (real paths, links followed)'),
+  allowed_origins: z
+    .array(
+      z.string().regex(/^https?:\/\/[^/?#\s]+$/, {
+        error: (iss) =>
+          `"${String(iss.input)}" is not an origin: write scheme, host and port only, such as http://localhost:5173`,
+      }),
+    )
+    .describe("Browser origins allowed to call the API besides the server's own (others get 403)"),
+  openapi_public: z.boolean().describe('Serve /openapi.json without a token'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigKey = keyof Config;
@@ -153,6 +162,8 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   body_limit_bytes: 1024 * 1024,
   log_level: 'info',
   allowed_roots: [],
+  allowed_origins: [],
+  openapi_public: false,
 };
 
 /** The environment variable of each setting: CLAUDE_WORKER_<UPPER_SNAKE>. */

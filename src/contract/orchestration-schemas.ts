@@ -12,7 +12,9 @@
  */
 import { z } from 'zod';
 import { TRIGGER_RULES } from '../domain/vocabulary.js';
+import { durationField } from './numbers.js';
 import { CreateTaskInput } from './task-schemas.js';
+import { choiceError } from './zod-messages.js';
 
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 export const MAX_WORKFLOW_TASKS = 10_000;
@@ -45,14 +47,9 @@ export const WorkflowDirectory = z
   .string({ error: 'working_directory must be a path (text)' })
   .min(1, 'working_directory must not be empty');
 
-const TriggerRuleSchema = z.enum(TRIGGER_RULES, {
-  error: (iss) => `unknown trigger rule ${JSON.stringify(iss.input)}; use one of ${TRIGGER_RULES.join(', ')}`,
-});
+const TriggerRuleSchema = z.enum(TRIGGER_RULES, { error: choiceError('trigger rule', TRIGGER_RULES) });
 
-const InitialDelay = z
-  .number({ error: (iss) => (iss.code === 'invalid_type' ? 'must be a number of seconds' : undefined) })
-  .min(0, 'must not be negative (seconds to wait once the dependencies allow the task to start)')
-  .max(MAX_INITIAL_DELAY_SECONDS, `must be at most ${MAX_INITIAL_DELAY_SECONDS} seconds (one hour)`);
+const InitialDelay = durationField({ min: 0, max: MAX_INITIAL_DELAY_SECONDS });
 
 const DependsOn = z.array(z.string({ error: 'must be the identifier of a task (text)' }), {
   error: (iss) =>
@@ -61,14 +58,22 @@ const DependsOn = z.array(z.string({ error: 'must be the identifier of a task (t
 
 const task = CreateTaskInput.shape;
 
+/** In a document, durations may be written as in the CLI (`30m`, `2h`) as well as in seconds. */
+const Timeout = durationField({ min: 1, max: 7 * 24 * 3600, whole: true })
+  .nullable()
+  .optional();
+
 /** Every field a task may set besides `identifier` and `depends_on`; all optional (a task may take them from defaults). */
 const taskSettings = {
   ...task,
   working_directory: WorkflowDirectory,
   trigger_rule: TriggerRuleSchema,
   initial_delay: InitialDelay,
-  /** Seconds; the file-format name of `timeout_seconds` (a task sets one or the other). */
-  timeout: task.timeout_seconds,
+  /** Seconds or a duration (`30m`); the file-format name of `timeout_seconds` (a task sets one or the other). */
+  timeout: Timeout,
+  timeout_seconds: Timeout,
+  retry_base_seconds: durationField({ min: 0, max: 3600 }).nullable().optional(),
+  retry_cap_seconds: durationField({ min: 0, max: 86_400 }).nullable().optional(),
 };
 
 /** `defaults`: any task field except `identifier` and `depends_on`; a task's own value wins (see validate.ts). */

@@ -6,7 +6,10 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { invalidModelMessage, isValidModel } from '../domain/models.js';
+import { taskEnvProblems } from '../domain/task-env.js';
 import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
+import { idText, queryInt } from './numbers.js';
+import { choiceError, describeValue } from './zod-messages.js';
 
 export const ModelName = z
   .string()
@@ -34,17 +37,30 @@ export const WorkerLabel = z
       `"${String(iss.input).slice(0, 80)}" is not a valid label: use 1–64 letters, digits or _ . : / - (such as "repo-a")`,
   });
 
-/** Fields a caller may set when creating a task. Omitted fields take configured defaults. */
-/** A whole number between min and max, with a message that names the field and the range. */
-const whole = (field: string, min: number, max: number, unit = '') =>
+/** A whole number between min and max, with a message that names the field, the range and what was sent. */
+const whole = (field: string, min: number, max: number, unit = '', note = '') =>
   z
-    .number({ error: `${field} must be a whole number${unit}` })
-    .int(`${field} must be a whole number${unit}`)
-    .min(min, `${field} must be at least ${min}${unit}`)
-    .max(max, `${field} must be at most ${max}${unit}`);
+    .number({
+      error: (iss) =>
+        `${field} must be a whole number${unit ? ` of ${unit}` : ''}, not ${describeValue(iss.input)}`,
+    })
+    .int({
+      error: (iss) => `${field} must be a whole number${unit ? ` of ${unit}` : ''}, not ${String(iss.input)}`,
+    })
+    .min(min, `${field} must be at least ${min}${unit ? ` ${unit}` : ''}`)
+    .max(max, `${field} must be at most ${max}${unit ? ` ${unit}` : ''}${note}`);
+
+/** Fields a caller may set when creating a task. Omitted fields take configured defaults. */
 
 export const CreateTaskInput = z.strictObject({
-  execution_prompt: z.string().refine((s) => s.trim().length > 0, 'execution_prompt must not be empty'),
+  execution_prompt: z
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'missing; write what the task should do'
+          : `must be text (the prompt), not ${describeValue(iss.input)}`,
+    })
+    .refine((s) => s.trim().length > 0, 'execution_prompt must not be empty'),
   working_directory: WorkingDirectory,
   model: ModelName.optional(),
   system_prompt: z
@@ -56,7 +72,7 @@ export const CreateTaskInput = z.strictObject({
     .nullable()
     .optional(),
   permission_mode: z
-    .enum(PERMISSION_MODES, { error: `permission_mode must be one of ${PERMISSION_MODES.join(', ')}` })
+    .enum(PERMISSION_MODES, { error: choiceError('permission_mode', PERMISSION_MODES) })
     .optional(),
   allowed_tools: z.array(z.string().min(1)).nullable().optional(),
   disallowed_tools: z.array(z.string().min(1)).nullable().optional(),
@@ -75,8 +91,17 @@ export const CreateTaskInput = z.strictObject({
       }),
       z.string(),
     )
+    .superRefine((env, ctx) => {
+      for (const problem of taskEnvProblems(env)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: problem.message,
+          path: problem.key === null ? [] : [problem.key],
+        });
+      }
+    })
     .optional(),
-  timeout_seconds: whole('timeout_seconds', 1, 7 * 24 * 3600, ' seconds (7 days)')
+  timeout_seconds: whole('timeout_seconds', 1, 7 * 24 * 3600, 'seconds', ' (7 days)')
     .nullable()
     .optional(),
   priority: whole('priority', -1000, 1000).optional(),
@@ -88,14 +113,14 @@ export const CreateTaskInput = z.strictObject({
     .optional(),
   retry_base_seconds: z
     .number()
-    .min(0)
-    .max(3600, 'retry_base_seconds must be at most 3600')
+    .min(0, 'retry_base_seconds must not be negative')
+    .max(3600, 'retry_base_seconds must be at most 3600 (1 hour)')
     .nullable()
     .optional(),
   retry_cap_seconds: z
     .number()
-    .min(0)
-    .max(86_400, 'retry_cap_seconds must be at most 86400')
+    .min(0, 'retry_cap_seconds must not be negative')
+    .max(86_400, 'retry_cap_seconds must be at most 86400 (1 day)')
     .nullable()
     .optional(),
 });
@@ -109,21 +134,19 @@ const statusList = z
       .map((x) => x.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.enum(TASK_STATUSES)));
+  .pipe(z.array(z.enum(TASK_STATUSES, { error: choiceError('status', TASK_STATUSES) })));
 
 /** Query of `GET /api/v1/tasks` (and `claude-worker list`). Newest first; `cursor` continues a page. */
 export const ListTasksQuery = z.strictObject({
   status: statusList.optional(),
   tag: TaskTag.optional(),
-  orchestration_id: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  orchestration_id: idText('orchestration_id').optional(),
+  limit: queryInt('limit', 1, 500).default(50),
   cursor: z.string().regex(/^\d+$/, 'cursor is the next_cursor of a previous page').optional(),
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
-export const TaskIdParam = z.strictObject({
-  id: z.coerce.number().int().positive({ error: 'a task id is a positive integer' }),
-});
+export const TaskIdParam = z.strictObject({ id: idText('a task id') });
 
 const FailureSchema = z.object({
   code: z.enum(FAILURE_CODES),

@@ -1,8 +1,10 @@
 /**
  * Turns zod's issues into our `Issue` list (`tasks[3].depends_on[0]: …`), so every edge reports problems the same way.
+ * The messages themselves are ours (zod-messages.ts installs them for every parse).
  */
 import type { z } from 'zod';
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
+import './zod-messages.js';
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -14,12 +16,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => {
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys')
-      message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    return { path: formatPath(issue.path), message };
-  });
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
 /** Parses `input` or throws a validation error listing every problem. */

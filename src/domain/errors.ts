@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict', // the request is valid but not in this state (cancel a finished task)
   'unauthorized',
+  'forbidden', // a browser origin or Host header the server does not serve
   'payload_too_large',
   'rate_limited',
   'unavailable', // server unreachable or stopping

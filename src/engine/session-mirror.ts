@@ -21,7 +21,9 @@ function localEntryCount(configDir: string, key: SdkSessionKey): number {
     ? join(configDir, 'projects', key.projectKey, key.sessionId, `${key.subpath}.jsonl`)
     : join(configDir, 'projects', key.projectKey, `${key.sessionId}.jsonl`);
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').length;
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '').length;
   } catch {
     return 0;
   }

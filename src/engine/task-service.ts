@@ -3,8 +3,7 @@
  * checks what a schema cannot (the working directory exists and is readable, lies under an allowed root), then
  * calls the store. Handlers validate with the shared zod schemas and call this; no business rules live in handlers.
  */
-import { access, constants, stat } from 'node:fs/promises';
-import { relative, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
 import { parseOrThrow } from '../contract/zod-issues.js';
@@ -13,6 +12,7 @@ import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, Attempt, Task, TaskEvent, Worker } from '../domain/vocabulary.js';
 import { missingWorkerReason, workerView } from '../domain/workers.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
+import { isInside, workingDirectoryProblem } from '../platform/working-directory.js';
 import { waitReason } from './wait-reason.js';
 import type { EventQuery, NewTask, Store, TaskPage } from '../store/store.js';
 
@@ -76,30 +76,14 @@ export class TaskService {
   }
 
   /**
-   * The problem with a working directory, or null. Exposed for validators that report many problems at once.
-   * `remote`: the directory belongs to tasks with `runs_on` labels, so it is checked on the claiming worker instead.
+   * The problem with a working directory (missing, unreadable, outside the allowed roots after following links),
+   * or null. Exposed for validators that report many problems at once. `remote`: the directory belongs to tasks
+   * with `runs_on` labels and lives on their workers' machines, so here it is only checked to be absolute and under
+   * the allowed roots as written; the claiming worker checks the rest before each attempt.
    */
-  async directoryProblem(dir: string, remote = false): Promise<string | null> {
-    if (!isAbsolute(dir)) return `must be an absolute path, got "${dir}"`;
-    if (remote) return this.rootProblem(dir);
-    try {
-      const info = await stat(dir);
-      if (!info.isDirectory()) return `"${dir}" is not a directory`;
-      await access(dir, constants.R_OK | constants.X_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return `"${dir}" does not exist. Create it, or pass an existing directory.`;
-      return `"${dir}" cannot be read (${code ?? String(err)}). Check its permissions.`;
-    }
-    return this.rootProblem(dir);
-  }
-
-  private rootProblem(dir: string): string | null {
-    const roots = this.config.allowed_roots;
-    if (roots.length > 0 && !roots.some((root) => isInside(resolve(root), dir))) {
-      return `"${dir}" is outside the allowed roots (${roots.join(', ')}). Use a directory under one of them or change allowed_roots.`;
-    }
-    return null;
+  directoryProblem(dir: string, remote = false): Promise<string | null> {
+    if (remote) return Promise.resolve(remoteDirectoryProblem(dir, this.config.allowed_roots));
+    return workingDirectoryProblem(dir, this.config.allowed_roots);
   }
 
   /** The task, with `status_reason` saying why it waits when it is queued but not starting. */
@@ -163,9 +147,14 @@ export class TaskService {
   }
 }
 
-function isInside(root: string, dir: string): boolean {
-  const rel = relative(root, dir);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+/**
+ * A directory on another machine (a task with `runs_on`): absolute, and under an allowed root as written (links can
+ * only be followed where it exists: the claiming worker checks again, on real paths, before each attempt).
+ */
+function remoteDirectoryProblem(dir: string, roots: readonly string[]): string | null {
+  if (!isAbsolute(dir)) return `must be an absolute path, got "${dir}"`;
+  if (roots.length === 0 || roots.some((root) => isInside(resolve(root), resolve(dir)))) return null;
+  return `"${dir}" is outside the allowed roots (${roots.join(', ')}). Use a directory under one of them or change allowed_roots.`;
 }
 
 export type { Issue };

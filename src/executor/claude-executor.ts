@@ -14,6 +14,8 @@ import { buildChildEnv } from './child-env.js';
 import { classifyFailure, makeFailure } from './classify.js';
 import { killLeftovers, spawnClaudeProcess } from './claude-process.js';
 import type { ExecutionOutcome, ExecutionRequest, Executor, SessionMirror } from './executor.js';
+import { workingDirectoryProblem } from '../platform/working-directory.js';
+import { envBytes } from '../domain/task-env.js';
 
 export interface ClaudeExecutorOptions {
   /** The Claude Code executable (`claude_path`); null uses the SDK's bundled binary. */
@@ -22,6 +24,8 @@ export interface ClaudeExecutorOptions {
   childEnvOverrides?: Record<string, string>;
   /** `child_dies_with_server` (default true): the child ends soon after the server dies, where the platform allows. */
   childDiesWithServer?: boolean;
+  /** `allowed_roots`: checked again on the real path before each start (a link may have changed since submit). */
+  allowedRoots?: readonly string[];
   /** Mirror session transcripts here, so a session can resume on another machine (`session_mirror`). */
   sessionMirror?: SessionMirror | null;
 }
@@ -36,7 +40,7 @@ export class ClaudeExecutor implements Executor {
 
   async execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
     const { task, signal } = request;
-    const problem = this.preflight(task, signal);
+    const problem = this.preflight(task, signal) ?? (await this.directoryRefusal(task));
     if (problem) return { ok: false, failure: problem, result: null };
     const resumeId = request.resume_session_id;
     const first = await this.run(request, resumeId);
@@ -71,12 +75,14 @@ export class ClaudeExecutor implements Executor {
       childPid = child.pid;
       request.onSpawn?.(child);
     };
+    /** Why the operating system refused to start the child, if it did. */
+    const spawnRefusal: { code: string | null } = { code: null };
     try {
       // Loaded on the first attempt: an idle server does not pay the SDK's memory.
       const { query } = await import('@anthropic-ai/claude-agent-sdk');
       const messages = query({
         prompt: task.execution_prompt,
-        options: this.sdkOptions(request, controller, recorder, onSpawn),
+        options: this.sdkOptions(request, controller, recorder, onSpawn, spawnRefusal),
       });
       for await (const message of messages) {
         const translated = recorder.observe(message);
@@ -96,6 +102,12 @@ export class ClaudeExecutor implements Executor {
       signal.removeEventListener('abort', forwardAbort);
       // Stopped by the engine: the SDK ended Claude Code; tools it started in the background go too.
       if (childPid !== null && (signal.aborted || controller.signal.aborted)) killLeftovers(childPid);
+    }
+    if (spawnRefusal.code === 'E2BIG') {
+      return {
+        outcome: { ok: false, failure: tooLargeToStart(task), result: null },
+        resumeImpossible: false,
+      };
     }
     return {
       outcome: recorder.outcome(thrown, signal, task.timeout_seconds),
@@ -129,11 +141,24 @@ export class ClaudeExecutor implements Executor {
     return null;
   }
 
+  /** The working directory must still lie under the allowed roots, following links: a permanent refusal if not. */
+  private async directoryRefusal(task: Task): Promise<Failure | null> {
+    const roots = this.options.allowedRoots ?? [];
+    if (roots.length === 0) return null;
+    const problem = await workingDirectoryProblem(task.working_directory, roots);
+    if (!problem) return null;
+    return {
+      ...makeFailure('invalid_request', `Claude Code was not started: the working directory ${problem}`),
+      suggestion: `A directory or a link in its path changed after the task was submitted. Fix the link or the allowed_roots setting, then \`claude-worker retry ${task.id}\`; retrying alone refuses again.`,
+    };
+  }
+
   private sdkOptions(
     request: ExecutionRequest,
     controller: AbortController,
     recorder: AttemptEvidence,
     onSpawn: (child: AttemptChild) => void,
+    spawnRefusal: { code: string | null },
   ): Options {
     const { task } = request;
     const options: Options = {
@@ -151,12 +176,18 @@ export class ClaudeExecutor implements Executor {
       env: buildChildEnv(process.env, this.options.childEnvOverrides ?? {}, task.env),
       // We start the child ourselves (claude-process.ts): in its own process group, guarded to die with the server,
       // and reported at once (pid for memory sampling and orphan stopping); so stderr is ours to collect too.
-      spawnClaudeCodeProcess: (spawnOptions) =>
-        spawnClaudeProcess(spawnOptions, {
-          onStderr: recorder.onStderr,
-          onSpawn,
-          guard: this.options.childDiesWithServer ?? true,
-        }),
+      spawnClaudeCodeProcess: (spawnOptions) => {
+        try {
+          return spawnClaudeProcess(spawnOptions, {
+            onStderr: recorder.onStderr,
+            onSpawn,
+            guard: this.options.childDiesWithServer ?? true,
+          });
+        } catch (err) {
+          spawnRefusal.code = (err as NodeJS.ErrnoException).code ?? null;
+          throw err;
+        }
+      },
     };
     if (task.permission_mode === 'bypassPermissions') options.allowDangerouslySkipPermissions = true;
     if (task.allowed_tools !== null) options.allowedTools = task.allowed_tools;
@@ -168,6 +199,21 @@ export class ClaudeExecutor implements Executor {
     if (this.options.sessionMirror) options.sessionStore = this.options.sessionMirror;
     return options;
   }
+}
+
+/**
+ * E2BIG: the environment and arguments exceed what the operating system lets a process start with. The same task
+ * fails the same way every time, so it is not retried (the SDK would report it as a crash).
+ */
+function tooLargeToStart(task: Task): Failure {
+  const taskBytes = envBytes(task.env);
+  return {
+    ...makeFailure(
+      'invalid_request',
+      `Claude Code could not be started: the operating system refused it (E2BIG) because its environment and arguments are too large (the task's env takes ${taskBytes} bytes, the server's own environment the rest).`,
+    ),
+    suggestion: `Make the task's env smaller (large values belong in a file the task reads), or start the server with a smaller environment, then \`claude-worker retry ${task.id}\`. Retrying as it is fails the same way.`,
+  };
 }
 
 function isDirectory(path: string): boolean {

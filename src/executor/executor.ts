@@ -56,7 +56,10 @@ export interface SdkSessionKey {
  * it to the SDK.
  */
 export interface SessionMirror {
-  append(key: SdkSessionKey, entries: Array<{ type: string; uuid?: string; [k: string]: unknown }>): Promise<void>;
+  append(
+    key: SdkSessionKey,
+    entries: Array<{ type: string; uuid?: string; [k: string]: unknown }>,
+  ): Promise<void>;
   load(key: SdkSessionKey): Promise<Array<{ type: string; uuid?: string; [k: string]: unknown }> | null>;
   listSubkeys(key: { projectKey: string; sessionId: string }): Promise<string[]>;
 }

@@ -8,6 +8,7 @@
 import { ClaudeWorkerError, isClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, OrchestrationDetail } from '../domain/vocabulary.js';
 import type { StagedTask, Store } from '../store/store.js';
+import { selfDependencyIssues } from '../workflow/index.js';
 import type { SubmitGroupOptions } from './backend.js';
 
 export interface GroupStagingOptions {
@@ -32,6 +33,8 @@ export class GroupStaging {
 
   async stage(group: string, task: Record<string, unknown>): Promise<StagedTask[]> {
     const identifier = String(task['identifier']);
+    const selfDependent = selfDependencyIssues(identifier, task['depends_on']);
+    if (selfDependent.length > 0) throw ClaudeWorkerError.validation(selfDependent, 'The task');
     const dir = task['working_directory'];
     if (this.options.directoryProblem && typeof dir === 'string') {
       const runsOn = task['runs_on'];

@@ -12,6 +12,8 @@ import {
   OrchestrationDocument,
   WorkflowTask,
 } from '../contract/orchestration-schemas.js';
+import { jsonId } from '../contract/numbers.js';
+import { choiceError } from '../contract/zod-messages.js';
 import { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES } from '../domain/vocabulary.js';
 
@@ -35,11 +37,8 @@ export const GroupName = z
     error: (iss) => `orchestration_group: ${invalidIdentifierMessage(String(iss.input))}`,
   });
 
-/** An id: a positive whole number (digits in a string are accepted too, as models sometimes send them). */
-function idOf(what: string, example: number, from: string) {
-  const message = `${what} is a positive whole number such as ${example} (from ${from})`;
-  return z.coerce.number({ error: message }).int({ error: message }).positive({ error: message });
-}
+/** An id: a positive whole number (decimal digits in a string are accepted too, as models sometimes send them). */
+const idOf = jsonId;
 
 export const TaskId = idOf('task_id', 12, 'create_task, submit_orchestration or list_tasks').describe(
   'The task id (from create_task, submit_orchestration or list_tasks).',
@@ -150,7 +149,7 @@ export const WaitForTaskInput = z.strictObject({
 
 export const ListTasksInput = z.strictObject({
   status: z
-    .array(z.enum(TASK_STATUSES))
+    .array(z.enum(TASK_STATUSES, { error: choiceError('status', TASK_STATUSES) }))
     .optional()
     .describe(`Only these statuses (${TASK_STATUSES.join(', ')}).`),
   orchestration_id: OrchestrationId.optional(),
@@ -168,7 +167,9 @@ export const OrchestrationIdInput = z.strictObject({ orchestration_id: Orchestra
 
 export const ListOrchestrationsInput = z.strictObject({
   status: z
-    .array(z.enum(ORCHESTRATION_STATUSES))
+    .array(
+      z.enum(ORCHESTRATION_STATUSES, { error: choiceError('orchestration status', ORCHESTRATION_STATUSES) }),
+    )
     .optional()
     .describe(`Only these statuses (${ORCHESTRATION_STATUSES.join(', ')}).`),
   limit: z

@@ -2,9 +2,9 @@
  * Server logs: JSON lines via pino, to a file in the home folder (or stderr). Modules take the narrow `Logger`
  * interface so tests and libraries can pass their own.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino } from 'pino';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -13,10 +13,10 @@ export interface Logger {
 }
 
 export function createFileLogger(path: string, level: string): pino.Logger {
-  mkdirSync(dirname(path), { recursive: true });
+  makePrivateDir(dirname(path));
   return pino(
     { level, base: { pid: process.pid } },
-    pino.destination({ dest: path, append: true, mkdir: true, sync: false }),
+    pino.destination({ dest: path, append: true, mkdir: true, sync: false, mode: PRIVATE_FILE_MODE }),
   );
 }
 

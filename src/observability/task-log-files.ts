@@ -5,9 +5,10 @@
  * Lines are buffered briefly and appended per file (one write per file per 100 ms), in order; an attempt's end
  * writes its lines at once. The global log is one append stream.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 
 /** Folder names that say little on their own: the parent's name is added for context. */
 const GENERIC_DIRS = new Set([
@@ -109,8 +110,8 @@ export class TaskLogFiles {
   /** A lifecycle line in the global log: `2026-… task 12 completed (sonnet, 3 turns, $0.01)`. */
   appendGlobal(line: string): void {
     if (!this.globalStream) {
-      mkdirSync(dirname(this.globalLogPath), { recursive: true });
-      this.globalStream = createWriteStream(this.globalLogPath, { flags: 'a' });
+      makePrivateDir(dirname(this.globalLogPath));
+      this.globalStream = createWriteStream(this.globalLogPath, { flags: 'a', mode: PRIVATE_FILE_MODE });
     }
     this.globalStream.write(`${new Date().toISOString()} ${line}\n`);
   }
@@ -163,10 +164,10 @@ export class TaskLogFiles {
     const next = previous
       .then(async () => {
         if (!this.madeDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
+          await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
           this.madeDirs.add(dir);
         }
-        await appendFile(path, text);
+        await appendFile(path, text, { mode: PRIVATE_FILE_MODE });
       })
       .catch((err: unknown) => {
         process.emitWarning(`claude-worker: could not write the task log ${path}: ${String(err)}`);

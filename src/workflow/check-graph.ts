@@ -4,6 +4,7 @@
  * (each loop printed once as `a → b → c → a`). Adds problems to the context; internal to the workflow module.
  */
 import { type CheckContext, isKnown, knownIdentifiers } from './entries.js';
+import type { Issue } from '../domain/errors.js';
 import { cycleThrough, dependencyLoops } from './graph.js';
 import { listNames, place } from './issues.js';
 import { didYouMean } from '../domain/did-you-mean.js';
@@ -55,7 +56,7 @@ export function checkDependencies(ctx: CheckContext): number[][] {
       if (dep === null) return;
       const path = place(['tasks', entry.index, 'depends_on', j]);
       if (dep === entry.identifier) {
-        ctx.issues.push({ path, message: `"${dep}" depends on itself; remove it from its own depends_on` });
+        ctx.issues.push({ path, message: selfDependencyMessage(dep) });
         return;
       }
       const earlier = seen.get(dep);
@@ -100,4 +101,22 @@ export function checkCycles(ctx: CheckContext, edges: readonly (readonly number[
       message: `dependency cycle: ${shown.join(' → ')}${size} (each waits for the next, so none can start); remove one of these dependencies${also}`,
     });
   }
+}
+
+export function selfDependencyMessage(identifier: string): string {
+  return `"${identifier}" depends on itself; remove it from its own depends_on`;
+}
+
+/**
+ * A task that lists itself in `depends_on` can never start. Checked on its own where one task arrives at a time
+ * (MCP `create_task` staging), so the mistake is refused when made rather than at submit. Pure.
+ */
+export function selfDependencyIssues(identifier: string, dependsOn: unknown): Issue[] {
+  if (!Array.isArray(dependsOn)) return [];
+  const issues: Issue[] = [];
+  dependsOn.forEach((dep, j) => {
+    if (dep === identifier)
+      issues.push({ path: `depends_on[${j}]`, message: selfDependencyMessage(identifier) });
+  });
+  return issues;
 }

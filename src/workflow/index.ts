@@ -6,6 +6,7 @@
 export { loadWorkflowFile, parseWorkflowText, detectFormat } from './parse.js';
 export type { LoadedWorkflow, ParseOptions, WorkflowFormat } from './parse.js';
 export { validateWorkflow } from './validate.js';
+export { selfDependencyIssues } from './check-graph.js';
 export type { ExistingTasks, ValidateOptions } from './validate.js';
 export { buildPlan } from './plan.js';
 export type { NormalizedTask, PlannedTask, PlanInput, WorkflowPlan } from './plan.js';

@@ -4,8 +4,8 @@
  */
 import type { z } from 'zod';
 import { formatPath, zodIssues } from '../contract/zod-issues.js';
+import { unknownFieldMessage } from '../contract/zod-messages.js';
 import type { Issue } from '../domain/errors.js';
-import { didYouMean } from '../domain/did-you-mean.js';
 
 /** `place(['tasks', 3], 'depends_on[0]')` → `tasks[3].depends_on[0]`. */
 export function place(prefix: readonly PropertyKey[], rest = ''): string {
@@ -14,21 +14,6 @@ export function place(prefix: readonly PropertyKey[], rest = ''): string {
   if (head === '') return rest;
   return rest.startsWith('[') ? head + rest : `${head}.${rest}`;
 }
-
-/** Names people often use for our fields. */
-const FIELD_ALIASES: Record<string, string> = {
-  prompt: 'execution_prompt',
-  cwd: 'working_directory',
-  dir: 'working_directory',
-  directory: 'working_directory',
-  workdir: 'working_directory',
-  id: 'identifier',
-  dependencies: 'depends_on',
-  needs: 'depends_on',
-  after: 'depends_on',
-  delay: 'initial_delay',
-  timeout_s: 'timeout',
-};
 
 /**
  * Zod's problems placed under `prefix`; an unknown field names the field it probably meant, or, when listed in
@@ -54,12 +39,7 @@ export function zodProblems(
         problems.push({ path, message: `"${key}" ${belongs}` });
         continue;
       }
-      const guess = FIELD_ALIASES[key.toLowerCase()] ?? didYouMean(key, knownFields);
-      const hint =
-        guess && knownFields.includes(guess)
-          ? `; did you mean "${guess}"?`
-          : `; known fields: ${knownFields.join(', ')}`;
-      problems.push({ path, message: `unknown field "${key}"${hint}` });
+      problems.push({ path, message: unknownFieldMessage(key, knownFields) });
     }
   });
   return problems;

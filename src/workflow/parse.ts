@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { type Document, parseDocument, visit } from 'yaml';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
+import { notTextReason } from '../domain/text-content.js';
 import { describeJsonError, jsonErrorOffset, lineAndColumn } from './json-errors.js';
 
 export type WorkflowFormat = 'json' | 'yaml';
@@ -46,8 +48,18 @@ export function parseWorkflowText(text: string, options: ParseOptions): unknown 
       what,
     );
   }
+  const notText = notTextReason(body);
+  if (notText) {
+    throw ClaudeWorkerError.validation(
+      [{ path: '', message: `this is not a text file (${notText}); a workflow is a JSON or YAML text file` }],
+      what,
+    );
+  }
   const format = options.format ?? detectFormat(body, options.sourceName);
-  return format === 'json' ? parseJson(body, what) : parseYaml(body, what);
+  const value = format === 'json' ? parseJson(body, what) : parseYaml(body, what);
+  const deep = tooDeepAt(value);
+  if (deep !== null) throw ClaudeWorkerError.validation([{ path: '', message: tooDeepMessage(deep) }], what);
+  return value;
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -65,9 +77,22 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
+/**
+ * How many alias expansions a YAML file may make (the yaml package counts the nodes each alias brings in). Enough
+ * for every task of the largest workflow to reuse a few anchors; an expansion bomb stops long before memory runs out.
+ */
+export const MAX_YAML_ALIAS_COUNT = 10_000;
+
 function parseYaml(text: string, what: string): unknown {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length === 0) return document.toJS() as unknown;
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
+  if (document.errors.length === 0) {
+    try {
+      return document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown;
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      throw ClaudeWorkerError.validation([aliasProblem(document, text, err)], what);
+    }
+  }
   const issues = document.errors.map((error) => {
     const position = error.linePos?.[0];
     const words = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
@@ -76,6 +101,31 @@ function parseYaml(text: string, what: string): unknown {
     return { path: '', message: `not valid YAML${where}: ${lowerFirst(words)}${yamlHint(words)}${context}` };
   });
   throw ClaudeWorkerError.validation(issues, what);
+}
+
+/** An alias that cannot be expanded: too many expansions (a "billion laughs" bomb), or an unknown or looping anchor. */
+function aliasProblem(
+  document: Document,
+  text: string,
+  err: ReferenceError,
+): { path: string; message: string } {
+  let first: { line: number; col: number; name: string } | null = null;
+  visit(document, {
+    Alias(_key, node) {
+      const start = node.range?.[0];
+      if (start === undefined) return;
+      const { line, column } = lineAndColumn(text, start);
+      first = { line, col: column, name: node.source };
+      return visit.BREAK;
+    },
+  });
+  const at = first as { line: number; col: number; name: string } | null;
+  const where = at ? ` (the first alias is *${at.name} at line ${at.line}, column ${at.col})` : '';
+  const context = at ? excerpt(text, at.line, at.col) : '';
+  const message = /excessive alias count/i.test(err.message)
+    ? `its aliases (*name) expand to more than ${MAX_YAML_ALIAS_COUNT} copies${where}, which looks like an alias expansion bomb; write the repeated parts out or use "defaults"`
+    : `an alias cannot be resolved${where}: ${lowerFirst(err.message)}`;
+  return { path: '', message: `not valid YAML: ${message}${context}` };
 }
 
 function yamlHint(words: string): string {

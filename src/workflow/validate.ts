@@ -26,6 +26,7 @@ import { inFileOrder, place, zodProblems } from './issues.js';
 import { MAX_TAGS, applyDefaults, mergedTags } from './normalize.js';
 import { type WorkflowPlan, buildPlan } from './plan.js';
 import { templateReferences } from '../domain/template.js';
+import { envBytes, envTooLargeMessage, TASK_ENV_LIMIT_BYTES } from '../domain/task-env.js';
 
 export interface ExistingTasks {
   /** Identifier → status of every task already in the orchestration. */
@@ -73,6 +74,7 @@ export async function validateWorkflow(document: unknown, options: ValidateOptio
   const envelope = OrchestrationEnvelope.safeParse(document);
   if (!envelope.success)
     issues.push(...zodProblems(envelope.error, [], ORCHESTRATION_FIELDS, TASK_FIELD_AT_TOP));
+  if (options.existing) checkAddedFields(document, issues);
   const rawTasks = document['tasks'];
   if (!Array.isArray(rawTasks) || rawTasks.length === 0 || rawTasks.length > MAX_WORKFLOW_TASKS) {
     throw ClaudeWorkerError.validation(issues, what);
@@ -113,6 +115,19 @@ export async function validateWorkflow(document: unknown, options: ValidateOptio
     }
     return applyDefaults(defaults, task, entry.index, directory, templateReferences(prompt.text));
   });
+  // Each env passed the schema alone; one merged from defaults and the task may still be too large to spawn.
+  const tooLarge = tasks.flatMap((normalized) => {
+    const bytes = envBytes(normalized.task.env ?? {});
+    return bytes > TASK_ENV_LIMIT_BYTES
+      ? [
+          {
+            path: place(['tasks', normalized.index, 'env']),
+            message: `with defaults.env, ${envTooLargeMessage(bytes)}`,
+          },
+        ]
+      : [];
+  });
+  if (tooLarge.length > 0) throw ClaudeWorkerError.validation(tooLarge, what);
   const { name, max_parallel, budget_usd } = envelope.data;
   return buildPlan({
     name: name ?? null,
@@ -142,6 +157,17 @@ function readEntry(raw: unknown, index: number, issues: Issue[]): TaskEntry {
     identifier: typeof identifier === 'string' && identifier.length > 0 ? identifier : null,
     dependsOn: Array.isArray(deps) ? deps.map((d: unknown) => (typeof d === 'string' ? d : null)) : [],
   };
+}
+
+/** Adding tasks takes `tasks` and `defaults` only: the orchestration's own settings were fixed when it was created. */
+function checkAddedFields(document: Record<string, unknown>, issues: Issue[]): void {
+  for (const key of Object.keys(document)) {
+    if (key === 'tasks' || key === 'defaults' || !ORCHESTRATION_FIELDS.includes(key)) continue;
+    issues.push({
+      path: key,
+      message: `cannot be set when adding tasks (it belongs to the orchestration, fixed when it was created); send only "tasks" and "defaults"`,
+    });
+  }
 }
 
 function checkTimeoutNames(raw: Record<string, unknown>, at: string, issues: Issue[]): void {

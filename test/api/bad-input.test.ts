@@ -58,7 +58,7 @@ describe('bad input creates nothing and says what to fix', () => {
       {
         input: { execution_prompt: 'x', working_directory: t.workdir, colour: 'red' },
         path: '',
-        says: 'unknown field(s) "colour"',
+        says: 'unknown field "colour"',
       },
     ];
     for (const c of cases) {

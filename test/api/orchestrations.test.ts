@@ -331,7 +331,9 @@ describe('orchestrations over REST', () => {
   });
 
   it('documents the orchestration routes in /openapi.json', async () => {
-    const response = await fetch(`${t.server.url}/openapi.json`);
+    const response = await fetch(`${t.server.url}/openapi.json`, {
+      headers: { authorization: `Bearer ${t.server.token}` },
+    });
     const doc = (await response.json()) as {
       paths: Record<
         string,

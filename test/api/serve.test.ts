@@ -1,6 +1,6 @@
 /**
- * Running the server as a process does: the token file, a busy port, server.json, the loopback rule, health and
- * OpenAPI without a token, and a shutdown that ends open streams and cleans up after itself.
+ * Running the server as a process does: the token file, a busy port, server.json, the loopback rule, health
+ * without a token, OpenAPI with one, and a shutdown that ends open streams and cleans up after itself.
  */
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -135,9 +135,11 @@ describe('runServer', () => {
     expect(detailed.database).toBe(server.app.paths.database);
   });
 
-  it('documents every route in /openapi.json, without a token', async () => {
+  it('documents every route in /openapi.json (behind the token)', async () => {
     const server = await start(home());
-    const response = await fetch(`${server.url}/openapi.json`);
+    const response = await fetch(`${server.url}/openapi.json`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
     expect(response.status).toBe(200);
     const doc = (await response.json()) as {
       openapi: string;

@@ -54,7 +54,9 @@ describe('GET /api/v1/workers', () => {
   });
 
   it('is in /openapi.json and refuses unknown query parameters', async () => {
-    const res = await fetch(`${apiNode.url}/openapi.json`);
+    const res = await fetch(`${apiNode.url}/openapi.json`, {
+      headers: { authorization: `Bearer ${apiNode.token}` },
+    });
     const doc = (await res.json()) as { paths: Record<string, unknown> };
     expect(doc.paths['/api/v1/workers']).toBeDefined();
     const bad = await fetch(`${apiNode.url}/api/v1/workers?status=alive`, {

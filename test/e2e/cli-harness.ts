@@ -27,6 +27,8 @@ export interface RunOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Run under this umask (octal text such as "022"), through /bin/sh; the server it starts inherits it. */
+  umask?: string;
 }
 
 export class CliHarness {
@@ -63,7 +65,11 @@ export class CliHarness {
 
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
+      const [command, argv] =
+        options.umask === undefined
+          ? [process.execPath, [CLI, ...args]]
+          : ['/bin/sh', ['-c', `umask ${options.umask} && exec "$@"`, 'sh', process.execPath, CLI, ...args]];
+      const child = spawn(command, argv, {
         cwd: options.cwd ?? this.work,
         env: { ...this.env, ...options.env },
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

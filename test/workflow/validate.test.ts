@@ -272,8 +272,8 @@ describe('validateWorkflow reports', () => {
       'max_parallel: must be at least 1',
       'budget_usd: must be more than 0',
       'tasks[0].model: unknown model "gpt-4". Use one of sonnet, opus, haiku, or a full model id such as claude-sonnet-5-5 (lowercase, starting with "claude-").',
-      'tasks[0].trigger_rule: unknown trigger rule "sometimes"; use one of all_success, all_done, one_success, one_failed, all_failed, none_failed',
-      'tasks[0].initial_delay: must be at most 3600 seconds (one hour)',
+      'tasks[0].trigger_rule: unknown trigger rule "sometimes" (one of "all_success", "all_done", "one_success", "one_failed", "all_failed", "none_failed")',
+      'tasks[0].initial_delay: must be at most 3600 seconds (1 hour)',
       'tasks[0].depends_on: must be a list of task identifiers, such as ["build", "lint"]',
     ]);
   });

@@ -4,16 +4,12 @@
  */
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { queryInt } from '../../contract/numbers.js';
 import { errorStats } from '../../engine/error-stats.js';
 import { defineRoute, type Route } from '../route-table.js';
 
 export const StatsQuery = z.strictObject({
-  hours: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 90)
-    .default(24),
+  hours: queryInt('hours', 1, 24 * 90).default(24),
 });
 
 const StatsSchema = z.object({

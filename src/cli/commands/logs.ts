@@ -1,11 +1,13 @@
 /**
  * `claude-worker logs <id>`: the task's human log (one line per step), or with `--raw` its JSONL transcript (every
- * Claude Code message). `-f` keeps following as lines are written, until the task has ended.
+ * Claude Code message). `-f` keeps following as lines are written, until the task has ended. Terminal escape
+ * sequences in the text are removed, except from `--raw` output that does not go to a terminal.
  */
 import type { Command } from 'commander';
 import { parseTaskId } from '../args.js';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
+import { stripControl } from '../format.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -25,10 +27,24 @@ export function registerLogs(program: Command, run: CliRun): void {
       const context = run.context(command);
       const client = await connect(context);
       const format = options.raw ? 'jsonl' : 'text';
+      // Task output may hold terminal escapes (a model's text, a tool's colours): never sent to a terminal as they
+      // are. Only the raw transcript piped elsewhere keeps its bytes.
+      const keepBytes = options.raw === true && !context.io.stdout.isTTY;
+      const out = (text: string): void => {
+        context.io.stdout.write(keepBytes ? text : stripControl(text));
+      };
       if (!options.follow) {
-        context.io.stdout.write(await client.logs(taskId, { format }));
+        out(await client.logs(taskId, { format }));
         return;
       }
-      for await (const chunk of client.followLogs(taskId, { format })) context.io.stdout.write(chunk);
+      // Whole lines only, so an escape sequence split between two chunks is still recognised.
+      let partial = '';
+      for await (const chunk of client.followLogs(taskId, { format })) {
+        const text = partial + chunk;
+        const end = text.lastIndexOf('\n') + 1;
+        partial = text.slice(end);
+        if (end > 0) out(text.slice(0, end));
+      }
+      if (partial) out(partial);
     });
 }

@@ -5,6 +5,8 @@
  */
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import { parseOrThrow } from '../../contract/zod-issues.js';
 import { isClaudeWorkerError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 
@@ -34,15 +36,19 @@ export function errorText(err: unknown): string {
   return `${text}\n(error code: ${err.code})`;
 }
 
-/** Runs a tool handler; any failure becomes a tool error the model can act on. Unexpected ones are logged. */
-export function guarded<A>(
+/**
+ * Runs a tool handler on its arguments parsed with the tool's strict schema; any failure (bad arguments included)
+ * becomes a tool error the model can act on. Unexpected ones are logged.
+ */
+export function guarded<S extends z.ZodType>(
   logger: Logger,
   tool: string,
-  handler: (args: A, extra: ToolExtra) => Promise<CallToolResult>,
-): (args: A, extra: ToolExtra) => Promise<CallToolResult> {
+  schema: S,
+  handler: (args: z.output<S>, extra: ToolExtra) => Promise<CallToolResult>,
+): (args: unknown, extra: ToolExtra) => Promise<CallToolResult> {
   return async (args, extra) => {
     try {
-      return await handler(args, extra);
+      return await handler(parseOrThrow(schema, args ?? {}, `The ${tool} call`), extra);
     } catch (err) {
       if (!isClaudeWorkerError(err) || err.code === 'internal') {
         logger.error(

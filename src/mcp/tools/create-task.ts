@@ -13,6 +13,7 @@ import type { WorkerBackend } from '../backend.js';
 import { CreateTaskToolInput } from '../tool-schemas.js';
 import { TaskView, taskView } from '../views.js';
 import { answer, guarded } from './answer.js';
+import { listed } from '../tool-input.js';
 
 const GRAPH_FIELDS = ['task_identifier', 'depends_on', 'wait_after_dependencies', 'trigger_rule'] as const;
 
@@ -48,7 +49,7 @@ export function registerCreateTask(
         'each task a task_identifier, list the ones it needs first in depends_on, stage every task of the graph under ' +
         'the same group, then call submit_orchestration with that group to start them all in dependency order. ' +
         `working_directory must be an absolute path to an existing folder. ${modeNote}`,
-      inputSchema: CreateTaskToolInput,
+      inputSchema: listed(CreateTaskToolInput),
       outputSchema: CreateTaskOutput,
       annotations: {
         readOnlyHint: false,
@@ -57,7 +58,7 @@ export function registerCreateTask(
         openWorldHint: true,
       },
     },
-    guarded(logger, 'create_task', async (args) => {
+    guarded(logger, 'create_task', CreateTaskToolInput, async (args) => {
       const {
         orchestration_group: group,
         task_identifier,

@@ -12,6 +12,7 @@ import type { WorkerBackend } from '../backend.js';
 import { ListOrchestrationsInput, OrchestrationIdInput, SubmitOrchestrationInput } from '../tool-schemas.js';
 import { OrchestrationDetailView, orchestrationDetailView, OrchestrationView, taskLine } from '../views.js';
 import { answer, guarded } from './answer.js';
+import { listed } from '../tool-input.js';
 
 const SubmitOutput = z.object({
   orchestration: OrchestrationDetailView,
@@ -50,7 +51,7 @@ export function registerOrchestrationTools(
         'without dependencies start at once; the others start when their dependencies have finished. A group is ' +
         'submitted once. Returns the orchestration with the task_id of every identifier: wait for the last ones with ' +
         `wait_for_task, or follow all with get_orchestration_status. ${modeNote}`,
-      inputSchema: SubmitOrchestrationInput,
+      inputSchema: listed(SubmitOrchestrationInput),
       outputSchema: SubmitOutput,
       annotations: {
         readOnlyHint: false,
@@ -59,46 +60,51 @@ export function registerOrchestrationTools(
         openWorldHint: true,
       },
     },
-    guarded(logger, 'submit_orchestration', async ({ orchestration_group: group, workflow, ...settings }) => {
-      if ((group === undefined) === (workflow === undefined)) {
-        throw ClaudeWorkerError.validation(
-          [
-            {
-              path: 'orchestration_group',
-              message:
-                'pass either orchestration_group (a staged group) or workflow (a whole document), not both and not neither',
-            },
-          ],
-          'The submit_orchestration call',
-        );
-      }
-      let detail: OrchestrationDetail;
-      if (group !== undefined) detail = await backend.submitGroup(group, settings);
-      else {
-        const extra = Object.entries(settings).filter(([, value]) => value !== undefined);
-        if (extra.length > 0) {
+    guarded(
+      logger,
+      'submit_orchestration',
+      SubmitOrchestrationInput,
+      async ({ orchestration_group: group, workflow, ...settings }) => {
+        if ((group === undefined) === (workflow === undefined)) {
           throw ClaudeWorkerError.validation(
-            extra.map(([field]) => ({
-              path: field,
-              message: `with workflow, set ${field} inside the document`,
-            })),
+            [
+              {
+                path: 'orchestration_group',
+                message:
+                  'pass either orchestration_group (a staged group) or workflow (a whole document), not both and not neither',
+              },
+            ],
             'The submit_orchestration call',
           );
         }
-        detail = await backend.createOrchestration(workflow);
-      }
-      const task_ids = Object.fromEntries(detail.tasks.map((t) => [t.identifier ?? String(t.id), t.id]));
-      const dependedOn = new Set(detail.tasks.flatMap((t) => t.depends_on));
-      const last = detail.tasks.filter((t) => !dependedOn.has(t.identifier ?? '')).map((t) => t.id);
-      const next =
-        `Call wait_for_task with task_id ${last.join(' or ')} (the tasks nothing depends on), or ` +
-        `get_orchestration_status with orchestration_id ${detail.id}.`;
-      return answer(`Submitted ${detailSummary(detail)}\n${next}`, {
-        orchestration: orchestrationDetailView(detail),
-        task_ids,
-        next_step: next,
-      });
-    }),
+        let detail: OrchestrationDetail;
+        if (group !== undefined) detail = await backend.submitGroup(group, settings);
+        else {
+          const extra = Object.entries(settings).filter(([, value]) => value !== undefined);
+          if (extra.length > 0) {
+            throw ClaudeWorkerError.validation(
+              extra.map(([field]) => ({
+                path: field,
+                message: `with workflow, set ${field} inside the document`,
+              })),
+              'The submit_orchestration call',
+            );
+          }
+          detail = await backend.createOrchestration(workflow);
+        }
+        const task_ids = Object.fromEntries(detail.tasks.map((t) => [t.identifier ?? String(t.id), t.id]));
+        const dependedOn = new Set(detail.tasks.flatMap((t) => t.depends_on));
+        const last = detail.tasks.filter((t) => !dependedOn.has(t.identifier ?? '')).map((t) => t.id);
+        const next =
+          `Call wait_for_task with task_id ${last.join(' or ')} (the tasks nothing depends on), or ` +
+          `get_orchestration_status with orchestration_id ${detail.id}.`;
+        return answer(`Submitted ${detailSummary(detail)}\n${next}`, {
+          orchestration: orchestrationDetailView(detail),
+          task_ids,
+          next_step: next,
+        });
+      },
+    ),
   );
 
   server.registerTool(
@@ -109,11 +115,11 @@ export function registerOrchestrationTools(
         'Returns an orchestration (pending, running, completed, failed or cancelled), its counts per task status, ' +
         'total cost, and each task with its status and what it depends on. Results are read per task with ' +
         'get_task_result.',
-      inputSchema: OrchestrationIdInput,
+      inputSchema: listed(OrchestrationIdInput),
       outputSchema: z.object({ orchestration: OrchestrationDetailView }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(logger, 'get_orchestration_status', async ({ orchestration_id }) => {
+    guarded(logger, 'get_orchestration_status', OrchestrationIdInput, async ({ orchestration_id }) => {
       const detail = await backend.getOrchestration(orchestration_id);
       return answer(detailSummary(detail), { orchestration: orchestrationDetailView(detail) });
     }),
@@ -126,14 +132,14 @@ export function registerOrchestrationTools(
       description:
         'Lists orchestrations newest first (optionally only some statuses) with their status, task counts and cost; ' +
         'next_cursor continues the list.',
-      inputSchema: ListOrchestrationsInput,
+      inputSchema: listed(ListOrchestrationsInput),
       outputSchema: z.object({
         orchestrations: z.array(OrchestrationView),
         next_cursor: z.string().nullable(),
       }),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(logger, 'list_orchestrations', async (args) => {
+    guarded(logger, 'list_orchestrations', ListOrchestrationsInput, async (args) => {
       const page = await backend.listOrchestrations(args);
       const summary =
         page.orchestrations.length === 0

@@ -11,6 +11,7 @@ import type { WorkerBackend } from '../backend.js';
 import { ListTasksInput, TaskIdInput, TaskLogsInput } from '../tool-schemas.js';
 import { ResultView, resultView, TaskView, taskLine, taskView } from '../views.js';
 import { answer, guarded } from './answer.js';
+import { listed } from '../tool-input.js';
 
 const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
 
@@ -41,11 +42,11 @@ export function registerTaskTools(server: McpServer, backend: WorkerBackend, log
         "Returns a task's status (waiting, queued, running, completed, failed, cancelled, skipped), its latest action, " +
         'turns, cost, attempts and, when it failed, the error with a suggestion. Use it for a quick look; use ' +
         'wait_for_task to wait for the end instead of calling this in a loop, and get_task_result for the answer.',
-      inputSchema: TaskIdInput,
+      inputSchema: listed(TaskIdInput),
       outputSchema: z.object({ task: TaskView }),
       annotations: READ_ONLY,
     },
-    guarded(logger, 'get_task_status', async ({ task_id }) => {
+    guarded(logger, 'get_task_status', TaskIdInput, async ({ task_id }) => {
       const task = await backend.getTask(task_id);
       return answer(taskLine(task), { task: taskView(task) });
     }),
@@ -59,11 +60,11 @@ export function registerTaskTools(server: McpServer, backend: WorkerBackend, log
         "Returns the final answer text of a finished task (Claude Code's last message), with its cost, turns and " +
         'session id; for a failed task, the error and what to do about it. A task that has not finished has no ' +
         'result yet: the answer says so (finished: false); call wait_for_task first.',
-      inputSchema: TaskIdInput,
+      inputSchema: listed(TaskIdInput),
       outputSchema: ResultOutput,
       annotations: READ_ONLY,
     },
-    guarded(logger, 'get_task_result', async ({ task_id }) => {
+    guarded(logger, 'get_task_result', TaskIdInput, async ({ task_id }) => {
       const task = await backend.getTask(task_id);
       const finished = isTerminal(task.status);
       const summary = finished
@@ -89,11 +90,11 @@ export function registerTaskTools(server: McpServer, backend: WorkerBackend, log
       description:
         "Returns the end of a task's log, bounded by max_bytes: one human line per step (tool calls, text, retries, " +
         'errors), or the raw transcript with format "jsonl". Use it to see what a task is doing or why it failed.',
-      inputSchema: TaskLogsInput,
+      inputSchema: listed(TaskLogsInput),
       outputSchema: LogsOutput,
       annotations: READ_ONLY,
     },
-    guarded(logger, 'get_task_logs', async ({ task_id, max_bytes, format }) => {
+    guarded(logger, 'get_task_logs', TaskLogsInput, async ({ task_id, max_bytes, format }) => {
       const tail = await backend.taskLogs(task_id, { format, maxBytes: max_bytes });
       const lines = tail.text === '' ? 0 : tail.text.trimEnd().split('\n').length;
       const summary = `${taskLine(tail.task)}. ${tail.truncated ? `The last ${lines} lines` : `All ${lines} lines`} of its ${format} log:`;
@@ -114,11 +115,11 @@ export function registerTaskTools(server: McpServer, backend: WorkerBackend, log
       description:
         'Lists tasks newest first, optionally only some statuses, one orchestration or a tag; next_cursor continues ' +
         'the list. Use it to find task ids or to see what is still running.',
-      inputSchema: ListTasksInput,
+      inputSchema: listed(ListTasksInput),
       outputSchema: z.object({ tasks: z.array(TaskView), next_cursor: z.string().nullable() }),
       annotations: READ_ONLY,
     },
-    guarded(logger, 'list_tasks', async (args) => {
+    guarded(logger, 'list_tasks', ListTasksInput, async (args) => {
       const page = await backend.listTasks(args);
       const summary = page.tasks.length === 0 ? 'No tasks match.' : page.tasks.map(taskLine).join('\n');
       return answer(summary, { tasks: page.tasks.map(taskView), next_cursor: page.next_cursor });
@@ -133,11 +134,11 @@ export function registerTaskTools(server: McpServer, backend: WorkerBackend, log
         'Cancels a task: a waiting or queued task is cancelled at once; a running one is stopped (its status becomes ' +
         'cancelled shortly after). Tasks that depend on it are skipped unless their trigger rule says otherwise. ' +
         'A finished task cannot be cancelled.',
-      inputSchema: TaskIdInput,
+      inputSchema: listed(TaskIdInput),
       outputSchema: z.object({ task: TaskView }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    guarded(logger, 'cancel_task', async ({ task_id }) => {
+    guarded(logger, 'cancel_task', TaskIdInput, async ({ task_id }) => {
       const task = await backend.cancelTask(task_id);
       const summary =
         task.status === 'cancelled'

@@ -11,6 +11,7 @@ import type { WorkerBackend } from '../backend.js';
 import { WaitForTaskInput } from '../tool-schemas.js';
 import { ResultView, resultView, TaskView, taskLine, taskView } from '../views.js';
 import { answer, guarded, type ToolExtra } from './answer.js';
+import { listed } from '../tool-input.js';
 
 const HEARTBEAT_MS = 5000;
 
@@ -64,11 +65,11 @@ export function registerWaitForTask(
         'then returns its status and, when it completed, its result text. Sends progress notifications while it waits ' +
         'if your client asks for them. If it answers finished: false, the task is still going: call it again. Prefer ' +
         `this to calling get_task_status in a loop. ${modeNote}`,
-      inputSchema: WaitForTaskInput,
+      inputSchema: listed(WaitForTaskInput),
       outputSchema: WaitOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(logger, 'wait_for_task', async ({ task_id, timeout_seconds }, extra) => {
+    guarded(logger, 'wait_for_task', WaitForTaskInput, async ({ task_id, timeout_seconds }, extra) => {
       const onTick = progressReporter(extra, timeout_seconds) ?? undefined;
       const outcome = await backend.waitForTask(task_id, {
         timeoutMs: timeout_seconds * 1000,

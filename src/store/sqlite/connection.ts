@@ -1,10 +1,10 @@
 /**
  * Opens the SQLite file and sets the pragmas every connection needs. Nothing else in the store opens a database.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ClaudeWorkerError } from '../../domain/errors.js';
+import { ensurePrivateFile, makePrivateDir } from '../../platform/private-files.js';
 
 /** How long a writer waits for another process's transaction before giving up with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -13,7 +13,11 @@ export function openDatabase(filePath: string): Database.Database {
   const inMemory = filePath === ':memory:' || filePath === '';
   let db: Database.Database;
   try {
-    if (!inMemory) mkdirSync(dirname(filePath), { recursive: true });
+    if (!inMemory) {
+      makePrivateDir(dirname(filePath));
+      // SQLite creates its -wal and -shm files with the database file's mode: 0600 here gives 0600 to all three.
+      ensurePrivateFile(filePath);
+    }
     db = new Database(filePath, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new ClaudeWorkerError(
