@@ -146,6 +146,25 @@ describe('worker nodes', () => {
     expect(log).toContain('[recovery] attempt 1 was interrupted');
   });
 
+  it('checks the folder of a labelled task only against allowed_roots as written (it lives on another machine)', async () => {
+    const home = tempDir('cw-nodes-');
+    const app = await App.open({
+      config: testConfig(home, { allowed_roots: ['/srv/repos'] }),
+      logger: quietLogger,
+      worker: false,
+    });
+    cleanups.push(() => app.close());
+    const remote = { execution_prompt: 'Elsewhere', runs_on: ['repo-a'] };
+    const task = await app.tasks.createTask(
+      { ...remote, working_directory: '/srv/repos/repo-a' },
+      { actor: 'cli' },
+    );
+    expect(task.working_directory).toBe('/srv/repos/repo-a');
+    await expect(
+      app.tasks.createTask({ ...remote, working_directory: '/srv/repos/../../etc' }, { actor: 'cli' }),
+    ).rejects.toThrow(/outside the allowed roots/);
+  });
+
   it('fails a task whose folder is missing on the claiming worker, naming the host and the folder', async () => {
     const home = tempDir('cw-nodes-');
     const app = await openApp(home, ['repo-a']);
