@@ -14,7 +14,7 @@ import {
 } from '../domain/vocabulary.js';
 import { idTextProblem } from '../contract/numbers.js';
 import { formatAge, formatCost, formatDuration, oneLine, truncate } from './format.js';
-import { elapsedMs } from './task-view.js';
+import { elapsedMs, retryCommand } from './task-view.js';
 
 /** An orchestration id argument; a usage error (exit 2) otherwise. */
 export function parseOrchestrationId(text: string): number {
@@ -203,7 +203,7 @@ export function endLines(detail: OrchestrationDetail): string[] {
   );
   for (const task of failed.slice(0, 10)) {
     lines.push(
-      `Retry ${task.identifier ?? `task ${task.id}`} (${task.status}): claude-worker retry ${task.id}`,
+      `Retry ${task.identifier ?? `task ${task.id}`} (${task.status}): ${retryCommand(task)}`,
     );
   }
   if (failed.length > 10) lines.push(`… and ${failed.length - 10} more failed tasks`);

@@ -8,7 +8,7 @@ import type { PruneOptions, PruneReport } from '../engine/prune-service.js';
 import type { ModelGate } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
-import type { CreateTaskInput } from '../contract/task-schemas.js';
+import type { CreateTaskInput, RetryTaskInput } from '../contract/task-schemas.js';
 import type { LiveEvent } from '../engine/event-bus.js';
 import type {
   Attempt,
@@ -77,6 +77,7 @@ export interface StreamedEvent {
   data: LiveEvent;
 }
 export type CreateTaskRequest = z.input<typeof CreateTaskInput>;
+export type RetryTaskRequest = z.input<typeof RetryTaskInput>;
 /**
  * The shape of an orchestration document (a workflow file as JSON). The orchestration methods take `unknown`
  * because the server is the one validator: a document read from a file goes as it is, and every problem comes back
@@ -140,8 +141,10 @@ export class ClaudeWorkerClient {
     return this.json('POST', `/api/v1/tasks/${id}/cancel`);
   }
 
-  retryTask(id: number): Promise<Task> {
-    return this.json('POST', `/api/v1/tasks/${id}/retry`);
+  /** Queues a finished task again; `changes` replace its model, permission mode or timeout from now on. */
+  retryTask(id: number, changes: RetryTaskRequest = {}): Promise<Task> {
+    const body = Object.keys(changes).length > 0 ? changes : undefined;
+    return this.json('POST', `/api/v1/tasks/${id}/retry`, { body });
   }
 
   async listAttempts(id: number): Promise<Attempt[]> {

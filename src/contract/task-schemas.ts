@@ -126,6 +126,17 @@ export const CreateTaskInput = z.strictObject({
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
+/**
+ * Body of `POST /api/v1/tasks/:id/retry` (and `claude-worker retry --model/--permission-mode/--timeout`): settings
+ * that change for the next attempt and stay changed. Optional; the same rules as when the task was created.
+ */
+export const RetryTaskInput = CreateTaskInput.pick({
+  model: true,
+  permission_mode: true,
+  timeout_seconds: true,
+});
+export type RetryTaskInput = z.infer<typeof RetryTaskInput>;
+
 const statusList = z
   .string()
   .transform((s) =>

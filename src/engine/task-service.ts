@@ -5,9 +5,12 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
-import type { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
+import type { CreateTaskInput, ListTasksQuery, RetryTaskInput } from '../contract/task-schemas.js';
 import { parseOrThrow } from '../contract/zod-issues.js';
-import { CreateTaskInput as CreateTaskSchema } from '../contract/task-schemas.js';
+import {
+  CreateTaskInput as CreateTaskSchema,
+  RetryTaskInput as RetryTaskSchema,
+} from '../contract/task-schemas.js';
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
 import type { Actor, Attempt, Task, TaskEvent, Worker } from '../domain/vocabulary.js';
 import { missingWorkerReason, workerView } from '../domain/workers.js';
@@ -138,8 +141,10 @@ export class TaskService {
     return this.store.requestCancel(id, actor);
   }
 
-  retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.store.retryTask(id, actor);
+  /** Queues a finished task again; `changes` (model, permission mode, timeout) apply from its next attempt. */
+  retryTask(id: number, actor: Actor, changes: RetryTaskInput | unknown = {}): Promise<Task> {
+    const parsed = parseOrThrow(RetryTaskSchema, changes ?? {}, 'The retry');
+    return this.store.retryTask(id, actor, parsed);
   }
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {

@@ -28,6 +28,9 @@ export interface NewTask extends TaskOptions {
   transcript_path?: string | null;
 }
 
+/** Settings a retry changes for the next attempt (and after): each one given replaces the task's own. */
+export type TaskRetryChanges = Partial<Pick<TaskOptions, 'model' | 'permission_mode' | 'timeout_seconds'>>;
+
 /** An orchestration to create (its tasks come separately). */
 export interface NewOrchestration {
   name: string | null;
@@ -328,8 +331,11 @@ export interface Store {
    * cancelled). Throws `conflict` for a finished task, `not_found` for an unknown id.
    */
   requestCancel(id: number, actor: Actor): Promise<Task>;
-  /** failed/cancelled/skipped → queued (one more attempt allowed). Throws `conflict` otherwise. */
-  retryTask(id: number, actor: Actor): Promise<Task>;
+  /**
+   * failed/cancelled/skipped → queued (one more attempt allowed), with `changes` applied to the task and recorded
+   * in its `task_retried` event. Throws `conflict` otherwise.
+   */
+  retryTask(id: number, actor: Actor, changes?: TaskRetryChanges): Promise<Task>;
   /** Running tasks whose worker is gone: attempt → interrupted, task → queued (or failed when out of attempts). */
   recoverTasks(request: RecoveryRequest): Promise<Task[]>;
 

@@ -20,11 +20,12 @@ import {
 } from '../server-info.js';
 import { ensureLocalServer } from '../server-spawn.js';
 
-/** How long `stop` waits by default: the server's shutdown grace plus a margin. */
-const STOP_TIMEOUT_SECONDS = 35;
+/** How long `stop` waits beyond the shutdown grace by default: recording outcomes and closing the store. */
+const STOP_MARGIN_SECONDS = 15;
 
 interface StopOptions {
-  timeout: number;
+  /** Default: the configured shutdown_grace_seconds plus the margin. */
+  timeout?: number;
   force?: boolean;
 }
 
@@ -47,8 +48,15 @@ export function registerServer(program: Command, run: CliRun): void {
 
   server
     .command('stop')
-    .description('Stop the server: running tasks are interrupted and resume at the next start')
-    .option('--timeout <seconds>', 'how long to wait for it to exit', positiveNumber, STOP_TIMEOUT_SECONDS)
+    .description(
+      'Stop the server gracefully: it takes no new tasks and lets running ones finish for shutdown_grace_seconds ' +
+        '(default 20 s); those still running then are interrupted and resume at the next start',
+    )
+    .option(
+      '--timeout <seconds>',
+      `how long to wait for it to exit (default: shutdown_grace_seconds + ${STOP_MARGIN_SECONDS})`,
+      positiveNumber,
+    )
     .option('--force', 'kill it (SIGKILL) if it has not exited in time')
     .addHelpText('after', '\nExit codes: 0 stopped (or was not running), 1 still running after the timeout.')
     .action(async (options: StopOptions, command: Command) => {
@@ -66,12 +74,11 @@ export function registerServer(program: Command, run: CliRun): void {
 
   server
     .command('restart')
-    .description('Stop the server if it runs, then start it again')
+    .description('Stop the server if it runs (gracefully, as `server stop` does), then start it again')
     .option(
       '--timeout <seconds>',
-      'how long to wait for the old one to exit',
+      `how long to wait for the old one to exit (default: shutdown_grace_seconds + ${STOP_MARGIN_SECONDS})`,
       positiveNumber,
-      STOP_TIMEOUT_SECONDS,
     )
     .option('--force', 'kill the old one (SIGKILL) if it has not exited in time')
     .option('--no-worker', 'start it again as an API node only (no tasks run in it)')
@@ -142,8 +149,9 @@ async function stop(context: CliContext, options: StopOptions): Promise<number> 
         `claude-worker server; not signalling it. If no server runs, delete ${paths.serverInfo}.`,
     );
   }
+  const timeout = options.timeout ?? context.loaded.config.shutdown_grace_seconds + STOP_MARGIN_SECONDS;
   process.kill(info.pid, 'SIGTERM');
-  if (await waitForExit(info.pid, options.timeout * 1000)) {
+  if (await waitForExit(info.pid, timeout * 1000)) {
     await removeStaleServerInfo(paths, info);
     context.print(`Server stopped (pid ${info.pid}).`);
     return EXIT.ok;
@@ -153,12 +161,12 @@ async function stop(context: CliContext, options: StopOptions): Promise<number> 
     await waitForExit(info.pid, 5000);
     await removeStaleServerInfo(paths, info);
     context.print(
-      `Server killed (pid ${info.pid}) after ${options.timeout} s; its running tasks are recovered at the next start.`,
+      `Server killed (pid ${info.pid}) after ${timeout} s; its running tasks are recovered at the next start.`,
     );
     return EXIT.ok;
   }
   context.note(
-    `error: the server (pid ${info.pid}) has not exited after ${options.timeout} s. It may still be finishing; check ` +
+    `error: the server (pid ${info.pid}) has not exited after ${timeout} s. It may still be finishing; check ` +
       '`claude-worker server status`, or force it with `claude-worker server stop --force` (running tasks are recovered at the next start).',
   );
   return EXIT.failed;

@@ -3,20 +3,26 @@
  * has unfinished dependencies) with one more attempt allowed and its error and cancel request cleared. Any other
  * state is a conflict that says what to do instead. One transaction, its `task_retried` event included. A task of an
  * orchestration goes where its trigger rule says (orchestrations/retry-plan.ts), and its dependents skipped because
- * of it are re-armed in the same transaction: they wait for it again (`task_rearmed`).
+ * of it are re-armed in the same transaction: they wait for it again (`task_rearmed`). Settings changed with the
+ * retry (model, permission mode, timeout) are written to the task and recorded in the event as `changes`.
  */
 import { ClaudeWorkerError } from '../../domain/errors.js';
+import { retryChangeRecord } from '../../domain/retry-changes.js';
 import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
-import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
+import type { Actor, PermissionMode, Task, TaskStatus } from '../../domain/vocabulary.js';
+import type { TaskRetryChanges } from '../store.js';
 import { assertTransition, type StoreContext } from './context.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import { planOrchestrationRetry } from './orchestrations/retry-plan.js';
 import { rowToTask } from './task-rows.js';
 
-export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
+export function prepareRetryTask(
+  ctx: StoreContext,
+  resolver: Resolver,
+): (id: number, actor: Actor, changes?: TaskRetryChanges) => Task {
   const k = ctx.sql.builder;
 
-  return (id, actor) =>
+  return (id, actor, changes = {}) =>
     ctx.tx.write(() => {
       const now = Date.now();
       const row = ctx.taskRow(id);
@@ -30,12 +36,24 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
       const to: TaskStatus = plan.to;
       assertTransition(id, from, to);
       const maxAttempts = Math.max(row.max_attempts, row.attempt_count + 1);
+      const changed = retryChangeRecord(
+        {
+          model: row.model,
+          permission_mode: row.permission_mode as PermissionMode,
+          timeout_seconds: row.timeout_seconds,
+        },
+        changes,
+      );
       const updated = ctx.sql.get(
         k
           .updateTable('tasks')
           .set({
             status: to,
             execution_prompt: plan.prompt ?? row.execution_prompt,
+            model: changes.model ?? row.model,
+            permission_mode: changes.permission_mode ?? row.permission_mode,
+            timeout_seconds:
+              changes.timeout_seconds === undefined ? row.timeout_seconds : changes.timeout_seconds,
             run_after: to === 'queued' ? now : null,
             max_attempts: maxAttempts,
             error: null,
@@ -66,6 +84,7 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
             attempt_count: row.attempt_count,
             max_attempts: maxAttempts,
             previous_error_code: previous,
+            ...(Object.keys(changed).length > 0 ? { changes: changed } : {}),
           },
         },
         now,

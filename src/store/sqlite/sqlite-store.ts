@@ -29,6 +29,7 @@ import type {
   NewOrchestrationTask,
   NewTask,
   NewWorker,
+  TaskRetryChanges,
   OrchestrationPage,
   OutputChunk,
   OutputQuery,
@@ -205,8 +206,8 @@ export class SqliteStore implements Store {
     return this.ops.cancel(id, actor);
   }
 
-  async retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.ops.retry(id, actor);
+  async retryTask(id: number, actor: Actor, changes: TaskRetryChanges = {}): Promise<Task> {
+    return this.ops.retry(id, actor, changes);
   }
 
   async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
