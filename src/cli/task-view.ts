@@ -126,6 +126,8 @@ export function statusLines(task: TaskWithAttempts, now: number = Date.now()): s
   if (elapsed !== null) lines.push(field('elapsed', formatDuration(elapsed)));
   lines.push(field('attempts', attemptsText(task, task.attempts)));
   if (task.tags.length) lines.push(field('tags', task.tags.join(', ')));
+  if (task.runs_on.length) lines.push(field('runs on', `a worker labelled ${task.runs_on.join(' + ')}`));
+  if (task.status === 'running' && task.worker_id) lines.push(field('worker', task.worker_id));
   if (task.num_turns !== null || task.cost_usd !== null) {
     lines.push(
       field(

@@ -19,6 +19,7 @@ import type {
   Task,
   TaskEvent,
   TaskStatus,
+  Worker,
 } from '../domain/vocabulary.js';
 import type { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
@@ -260,6 +261,11 @@ export class ClaudeWorkerClient {
   /** Error metrics over the last `hours` and the model gates. */
   stats(hours?: number): Promise<ErrorStats & { models: ModelGate[] }> {
     return this.json('GET', '/api/v1/stats', { query: { hours } });
+  }
+
+  /** Every worker node, alive or gone (`GET /api/v1/workers`). */
+  async listWorkers(): Promise<Worker[]> {
+    return (await this.json<{ workers: Worker[] }>('GET', '/api/v1/workers')).workers;
   }
 
   /** Deletes (or, dry run, counts) finished work older than an age. */

@@ -20,6 +20,7 @@ import type {
   TaskStatus,
   Usage,
 } from '../domain/vocabulary.js';
+import type { WorkerRecord } from '../domain/workers.js';
 
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
@@ -115,6 +116,19 @@ export interface ClaimRequest {
   exclude_models?: string[];
   /** Claim only tasks of these models (a breaker's probe). */
   only_models?: string[];
+  /** The worker's labels: a task with `runs_on` is claimed only by a worker having all of them. Default none. */
+  labels?: string[];
+}
+
+/** A worker process announcing itself at start (`registerWorker`). */
+export interface NewWorker {
+  /** Its worker id, as its claims carry it. */
+  id: string;
+  host: string;
+  pid: number;
+  labels: string[];
+  concurrency: number;
+  version: string;
 }
 
 /** A task just claimed: it is `running`, its new attempt row exists. */
@@ -375,6 +389,22 @@ export interface Store {
   releaseProbe(model: string, workerId: string): Promise<void>;
   /** Attempts that ended since `since`, counted by hour, model and failure code. */
   attemptStats(since: Date): Promise<AttemptStatsRow[]>;
+
+  /**
+   * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`
+   * renews its heartbeat (false when its row is gone: register again); `stopWorker` marks a graceful stop.
+   * `listWorkers` lists every worker ever registered and not pruned, oldest first, each with its count of running
+   * tasks; whether it is alive is derived from the heartbeat (domain/workers.ts), not stored.
+   */
+  registerWorker(worker: NewWorker): Promise<WorkerRecord>;
+  heartbeatWorker(workerId: string): Promise<boolean>;
+  stopWorker(workerId: string): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
+  /**
+   * Deletes (or, dry run, counts) workers gone since before `gone_before`: stopped then, or silent since then, and
+   * holding no running task. Returns how many. A live worker whose row was deleted registers again at its heartbeat.
+   */
+  pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number>;
 
   /** Appends output chunks (any tasks), in order, in one transaction. Not a transition: no event. */
   appendOutput(chunks: OutputChunk[]): Promise<void>;

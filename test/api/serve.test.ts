@@ -165,6 +165,7 @@ describe('runServer', () => {
         'GET /api/v1/events',
         'GET /api/v1/events/stream',
         'GET /api/v1/stats',
+        'GET /api/v1/workers',
         'POST /api/v1/prune',
         'POST /api/v1/orchestrations',
         'POST /api/v1/orchestrations/validate',

@@ -209,7 +209,10 @@ describe('README commands, run as documented', () => {
       let expected = 0;
       if (command.subcommand === 'server status' && !serverRunning) expected = 3; // documented: 3 not running
       if (command.subcommand === 'doctor' && isRoot) expected = 1; // the root check fails, as documented
-      const result = await sh(line);
+      // A worker node runs in the foreground until stopped: a few seconds, then SIGTERM (a graceful stop, exit 0).
+      const result = await sh(
+        command.subcommand === 'worker' ? `timeout --preserve-status -s TERM 6 ${line}` : line,
+      );
       expect(
         result.code,
         `${command.source}\nran: ${line}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
@@ -265,6 +268,12 @@ describe('README commands, run as documented', () => {
         expect(JSON.parse(result.stdout)).toMatchObject({ id, attempts: expect.any(Array) });
       if (command.subcommand === 'run' && command.line.includes('--watch'))
         expect(result.stdout).toMatch(/Task \d+ completed/);
+      if (command.subcommand === 'worker')
+        expect(result.stdout).toMatch(/^claude-worker worker \S+ running: concurrency 8, labels repo-a,big/m);
+      if (command.subcommand === 'workers' && command.line.includes('--json'))
+        expect(JSON.parse(result.stdout)).toContainEqual(
+          expect.objectContaining({ labels: ['repo-a', 'big'], status: 'gone' }),
+        );
     }
   }, 400_000);
 

@@ -38,8 +38,12 @@ export function registerServer(program: Command, run: CliRun): void {
     .command('start')
     .description('Start the server in the background (nothing happens if it already runs)')
     .option('--json', 'print server.json of the running server')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      await start(run.context(command), options.json === true);
+    .option(
+      '--no-worker',
+      'an API node only: run no tasks here (worker nodes run them: `claude-worker worker`)',
+    )
+    .action(async (options: { json?: boolean; worker: boolean }, command: Command) => {
+      await start(run.context(command), options.json === true, options.worker);
     });
 
   server
@@ -77,14 +81,15 @@ export function registerServer(program: Command, run: CliRun): void {
       positiveNumber,
     )
     .option('--force', 'kill the old one (SIGKILL) if it has not exited in time')
-    .action(async (options: StopOptions, command: Command) => {
+    .option('--no-worker', 'start it again as an API node only (no tasks run in it)')
+    .action(async (options: StopOptions & { worker: boolean }, command: Command) => {
       const context = run.context(command);
       const stopped = await stop(context, options);
       if (stopped !== EXIT.ok) {
         run.exitCode = stopped;
         return;
       }
-      await start(context, false);
+      await start(context, false, options.worker);
     });
 
   server
@@ -92,7 +97,8 @@ export function registerServer(program: Command, run: CliRun): void {
     .description('Run the server in the foreground until interrupted (what `start` runs in the background)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--concurrency <n>', 'tasks run at once', wholeNumber)
-    .action(async (options: { host?: string; concurrency?: number }, command: Command) => {
+    .option('--no-worker', 'an API node only: run no tasks in this process')
+    .action(async (options: { host?: string; concurrency?: number; worker: boolean }, command: Command) => {
       const context = run.context(command, { host: options.host, concurrency: options.concurrency });
       const existing = await findLocalServer(context.paths);
       if (existing) {
@@ -103,9 +109,10 @@ export function registerServer(program: Command, run: CliRun): void {
         );
       }
       const { runServer } = await import('../../serve.js');
-      const running = await runServer(context.loaded.config);
+      const running = await runServer(context.loaded.config, { worker: options.worker });
+      const role = options.worker ? '' : ', no worker: tasks run on `claude-worker worker` nodes';
       context.print(
-        `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}). ` +
+        `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}${role}). ` +
           'Stop it with Ctrl-C or `claude-worker server stop`.',
       );
       // Stays up until SIGTERM/SIGINT: runServer then shuts down gracefully and exits the process.
@@ -113,11 +120,12 @@ export function registerServer(program: Command, run: CliRun): void {
     });
 }
 
-async function start(context: CliContext, json: boolean): Promise<void> {
-  const { info, started } = await ensureLocalServer(context.loaded);
+async function start(context: CliContext, json: boolean, worker: boolean): Promise<void> {
+  const { info, started } = await ensureLocalServer(context.loaded, { worker });
+  const role = worker ? '' : ' with no worker (run tasks with `claude-worker worker`)';
   if (json) context.json(info);
   else if (started)
-    context.print(`Server started at ${info.url} (pid ${info.pid}). Log: ${context.paths.serverLog}`);
+    context.print(`Server started at ${info.url} (pid ${info.pid})${role}. Log: ${context.paths.serverLog}`);
   else context.print(`Server already running at ${info.url} (pid ${info.pid}).`);
 }
 
@@ -199,7 +207,11 @@ async function status(context: CliContext, json: boolean): Promise<number> {
   context.print(`  uptime    ${formatDuration(health.uptime_seconds * 1000)} (since ${health.started_at})`);
   context.print(`  home      ${health.home}`);
   context.print(`  database  ${health.database}`);
-  context.print(`  worker    ${worker.state}, ${worker.running_tasks} of ${worker.concurrency} slots busy`);
+  context.print(
+    worker.state === 'none'
+      ? '  worker    none: this server runs no tasks (--no-worker); see `claude-worker workers`'
+      : `  worker    ${worker.state}, ${worker.running_tasks} of ${worker.concurrency} slots busy`,
+  );
   context.print(`  tasks     ${counts.length ? counts.join(' · ') : 'none'}`);
   return EXIT.ok;
 }
