@@ -4,6 +4,7 @@
  * says so). The server, the standalone MCP server, tests and benchmarks all start here; nothing else constructs
  * these parts.
  */
+import { VERSION } from './api/version.js';
 import type { Config } from './config/schema.js';
 import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   executor?: Executor;
   /** Run a worker in this process (default true). */
   worker?: boolean;
+  /** The worker's labels (`worker --label`): it also takes tasks whose `runs_on` labels it all has. */
+  labels?: string[];
   /** Use this store instead of the one the configuration names (database_url, else the SQLite file). */
   store?: Store;
   /** Write a log and transcript file per task (default true). Benchmarks turn it off to measure the engine alone. */
@@ -153,9 +156,18 @@ export class App {
           allowedRoots: config.allowed_roots,
           sessionMirror: config.session_mirror ? new StoreSessionMirror(store) : null,
         });
-      engine = new Engine({ store, executor, bus, output, config, logger: options.logger });
+      engine = new Engine({
+        store,
+        executor,
+        bus,
+        output,
+        config,
+        logger: options.logger,
+        labels: options.labels,
+        version: VERSION,
+      });
     }
-    const pruning = new PruneService(store);
+    const pruning = new PruneService(store, config.lease_seconds * 1000);
     return new App(
       config,
       paths,

@@ -24,6 +24,8 @@ export interface RunServerOptions {
   executor?: Executor;
   /** Close on SIGTERM/SIGINT, then exit the process (default true). A second signal exits at once. */
   handleSignals?: boolean;
+  /** Run a worker in this process (default true); false: an API node (`server run --no-worker`). */
+  worker?: boolean;
 }
 
 export interface RunningServer {
@@ -64,7 +66,7 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
 
   let app: App;
   try {
-    app = await App.open({ config, executor: options.executor, logger });
+    app = await App.open({ config, executor: options.executor, logger, worker: options.worker });
   } catch (err) {
     logger.error({ err }, 'could not open the app');
     await flush();

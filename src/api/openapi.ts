@@ -77,7 +77,7 @@ function operation(route: Route): JsonSchema {
     ...(route.body
       ? {
           requestBody: {
-            required: true,
+            required: route.bodyRequired,
             content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } },
           },
         }

@@ -45,6 +45,8 @@ export interface RouteDef<P, Q, B> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** False: the body may be left out (documented as optional). Default true when `body` is set. */
+  bodyRequired?: boolean;
   /** How validation messages name the body: "The task is invalid: …". Default "The request body". */
   bodyLabel?: string;
   responses: Record<number, ResponseDoc>;
@@ -63,6 +65,7 @@ export interface Route {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  bodyRequired: boolean;
   responses: Record<number, ResponseDoc>;
   handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
@@ -94,6 +97,7 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: Ro
     params: def.params,
     query: def.query,
     body: def.body,
+    bodyRequired: def.bodyRequired ?? true,
     responses: def.responses,
     handle: (request, reply) => {
       const params = (def.params ? parseOrThrow(def.params, request.params, 'The URL') : undefined) as P;

@@ -25,6 +25,7 @@ import { orchestrationRoutes } from './routes/orchestrations.js';
 import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
+import { workerRoutes } from './routes/workers.js';
 
 export interface ServerOptions {
   /** The bearer token every /api/v1 request must carry. */
@@ -149,6 +150,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...logRoutes(app, streams, options.followIntervalMs ?? 200),
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
+    ...workerRoutes(app),
     ...maintenanceRoutes(app),
   ];
   routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));

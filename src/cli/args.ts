@@ -46,6 +46,11 @@ export function commaList(text: string): string[] {
     .filter(Boolean);
 }
 
+/** For `--label a,b` and `--runs-on a,b` (comma-separated and repeatable); each label is checked by its user. */
+export function collectLabels(text: string, previous: string[] = []): string[] {
+  return [...previous, ...commaList(text)];
+}
+
 /** For repeatable flags: `--tag a --tag b`. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

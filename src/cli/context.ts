@@ -3,7 +3,7 @@
  * the effective configuration (loaded once, on first use) and a connection to the server. Commands get one of
  * these from the program and never read process globals themselves.
  */
-import { stripControl } from './format.js';
+import { outputWidth, stripControl } from './format.js';
 import type { Command } from 'commander';
 import { homePaths, type HomePaths } from '../config/paths.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
@@ -50,6 +50,11 @@ export class CliContext {
 
   get paths(): HomePaths {
     return homePaths(this.loaded.config.home);
+  }
+
+  /** How wide output may be: the terminal's width, else COLUMNS, else 160. */
+  get width(): number {
+    return outputWidth(this.io.stdout, this.io.env);
   }
 
   /** A line on stdout. */

@@ -12,7 +12,7 @@ import { displayPath, resolveHome } from '../config/load.js';
 import { homePaths } from '../config/paths.js';
 import { DEFAULTS, type Config } from '../config/schema.js';
 import { credentialsPresent, probeClaude } from '../executor/claude-probe.js';
-import { findRegistrations, missingPaths } from '../mcp/install.js';
+import { commandNotOnPath, findRegistrations, missingPaths } from '../mcp/install.js';
 import { childGuardSupport } from '../platform/child-guard.js';
 import type { CliContext } from './context.js';
 import { findLocalServer, probeHealth } from './server-info.js';
@@ -361,6 +361,15 @@ function mcpCheck(context: CliContext): Check {
       status: 'warn',
       message: `registered (${where}) but it points at missing ${stale.join(', ')}`,
       fix: 'Run `claude-worker mcp install` again (with the same --scope) to point it at this installation.',
+    };
+  }
+  const notOnPath = found.filter((r) => commandNotOnPath(r, env['PATH']) !== null);
+  if (notOnPath.length > 0) {
+    return {
+      name,
+      status: 'warn',
+      message: `registered (${where}) but \`${String(notOnPath[0]!.entry['command'])}\` is not on PATH, so Claude Code cannot start it`,
+      fix: 'Put claude-worker on PATH (`npm link` in its folder, or `npm install -g`), or register with `claude-worker mcp install` (user scope: absolute paths).',
     };
   }
   return { name, status: 'ok', message: `registered (${where})`, fix: null };

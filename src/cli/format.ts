@@ -52,23 +52,83 @@ export function truncate(raw: string, width: number): string {
   return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
 }
 
-/** Aligned columns; the last column is cut to fit `maxWidth`. */
-export function table(headers: string[], rows: string[][], maxWidth: number): string[] {
+/** A table cell: text, or (last column only) a function that lays itself out in the width it gets. */
+export type Cell = string | ((width: number) => string);
+
+/** Aligned columns; the last column is cut (or lays itself out) to fit `maxWidth`. */
+export function table(headers: string[], rows: Cell[][], maxWidth: number): string[] {
   const all = [headers, ...rows];
-  const widths = headers.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
+  const length = (cell: Cell | undefined) => (typeof cell === 'string' ? cell.length : 0);
+  const widths = headers.map((_, column) => Math.max(...all.map((row) => length(row[column]))));
   const fixed = widths.slice(0, -1).reduce((sum, width) => sum + width + 2, 0);
   const lastWidth = Math.max(10, maxWidth - fixed);
   return all.map((row) =>
     row
-      .map((cell, column) =>
-        column === row.length - 1 ? truncate(cell, lastWidth) : cell.padEnd(widths[column] ?? 0),
-      )
+      .map((cell, column) => {
+        if (column < row.length - 1) return (cell as string).padEnd(widths[column] ?? 0);
+        return typeof cell === 'string' ? truncate(cell, lastWidth) : truncate(cell(lastWidth), lastWidth);
+      })
       .join('  ')
       .trimEnd(),
   );
 }
 
-/** Width to lay out for: the terminal's, else a generous default for pipes and files. */
-export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number {
-  return stream.isTTY && stream.columns ? stream.columns : 160;
+/**
+ * Width to lay out for: the terminal's; else `COLUMNS` from the environment (as shells export it), else a
+ * generous default for pipes and files.
+ */
+export function outputWidth(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const columns = Number(env['COLUMNS']);
+  return Number.isInteger(columns) && columns >= 20 ? columns : 160;
+}
+
+/** The first line of a text that has something on it, on one line (control characters gone). */
+export function firstLine(text: string): string {
+  return oneLine(
+    stripControl(text)
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? '',
+  );
+}
+
+/**
+ * Two texts in `width`: `first → second` when both fit; otherwise `first` keeps at least `share` of the width
+ * (more when `second` is short), `second` gets the rest, and when too little is left for it, only `first` shows.
+ */
+export function fitPair(first: string, second: string, width: number, share = 0.6): string {
+  const arrow = ' → ';
+  if (!second) return truncate(first, width);
+  if (first.length + arrow.length + second.length <= width) return `${first}${arrow}${second}`;
+  const firstBudget = Math.min(
+    first.length,
+    Math.max(Math.floor(width * share), width - arrow.length - second.length),
+  );
+  const secondBudget = width - firstBudget - arrow.length;
+  if (secondBudget < 12) return truncate(first, width);
+  return `${truncate(first, firstBudget)}${arrow}${truncate(second, secondBudget)}`;
+}
+
+/**
+ * Words wrapped to `width` (at least 20 wide), every line after the first indented by `indent` spaces; a word
+ * longer than a line stays whole. Nothing is cut.
+ */
+export function wrap(text: string, width: number, indent = 0): string[] {
+  const lines: string[] = [];
+  const pad = ' '.repeat(indent);
+  let line = '';
+  for (const word of oneLine(text).split(' ')) {
+    const limit = Math.max(20, width) - (lines.length === 0 ? 0 : indent);
+    if (line && line.length + 1 + word.length > limit) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${pad}${l}`));
 }

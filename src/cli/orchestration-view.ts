@@ -14,7 +14,7 @@ import {
 } from '../domain/vocabulary.js';
 import { idTextProblem } from '../contract/numbers.js';
 import { formatAge, formatCost, formatDuration, oneLine, truncate } from './format.js';
-import { elapsedMs, nextAttempt } from './task-view.js';
+import { elapsedMs, nextAttempt, retryCommand } from './task-view.js';
 
 /** An orchestration id argument; a usage error (exit 2) otherwise. */
 export function parseOrchestrationId(text: string): number {
@@ -201,9 +201,7 @@ export function endLines(detail: OrchestrationDetail): string[] {
     (t) => t.status === 'failed' || (t.status === 'cancelled' && detail.status !== 'cancelled'),
   );
   for (const task of failed.slice(0, 10)) {
-    lines.push(
-      `Retry ${task.identifier ?? `task ${task.id}`} (${task.status}): claude-worker retry ${task.id}`,
-    );
+    lines.push(`Retry ${task.identifier ?? `task ${task.id}`} (${task.status}): ${retryCommand(task)}`);
   }
   if (failed.length > 10) lines.push(`… and ${failed.length - 10} more failed tasks`);
   return lines;

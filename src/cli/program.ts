@@ -24,6 +24,8 @@ import { registerServer } from './commands/server.js';
 import { registerStats } from './commands/stats.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
+import { registerWorker } from './commands/worker.js';
+import { registerWorkers } from './commands/workers.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
 import { EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { stripControl } from './format.js';
@@ -67,6 +69,8 @@ ${EXIT_CODES_HELP}`,
   registerStats(program, run);
   registerPrune(program, run);
   registerServer(program, run);
+  registerWorker(program, run);
+  registerWorkers(program, run);
   registerMcp(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);

@@ -24,15 +24,23 @@ export interface EnsuredServer {
   started: boolean;
 }
 
+export interface SpawnOptions {
+  /** Run a worker in the server (default true); false: `server run --no-worker`. */
+  worker?: boolean;
+}
+
 /** The local server, started in the background when none answers. */
-export async function ensureLocalServer(loaded: LoadedConfig): Promise<EnsuredServer> {
+export async function ensureLocalServer(
+  loaded: LoadedConfig,
+  options: SpawnOptions = {},
+): Promise<EnsuredServer> {
   const paths = homePaths(loaded.config.home);
   const running = await findLocalServer(paths);
   if (running) return { info: running.info, started: false };
   return withServerLock(paths.home, async () => {
     const again = await findLocalServer(paths); // another CLI may have started it while we waited for the lock
     if (again) return { info: again.info, started: false };
-    return { info: await spawnServer(loaded), started: true };
+    return { info: await spawnServer(loaded, options), started: true };
   });
 }
 
@@ -51,14 +59,16 @@ export function serverEnvironment(
   return env;
 }
 
-async function spawnServer(loaded: LoadedConfig): Promise<ServerInfo> {
+async function spawnServer(loaded: LoadedConfig, options: SpawnOptions): Promise<ServerInfo> {
   const paths = homePaths(loaded.config.home);
   makePrivateDir(paths.logs);
   const log = openSync(paths.serverLog, 'a', PRIVATE_FILE_MODE);
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   let child;
   try {
-    child = spawn(process.execPath, [main, 'server', 'run', '--home', paths.home], {
+    const args = [main, 'server', 'run', '--home', paths.home];
+    if (options.worker === false) args.push('--no-worker');
+    child = spawn(process.execPath, args, {
       cwd: paths.home,
       detached: true,
       stdio: ['ignore', log, log],

@@ -4,7 +4,16 @@
  */
 import type { TaskWithAttempts } from '../client/http-client.js';
 import type { Attempt, Task } from '../domain/vocabulary.js';
-import { formatAge, formatCost, formatDuration, oneLine, truncate } from './format.js';
+import {
+  firstLine,
+  fitPair,
+  formatAge,
+  formatCost,
+  formatDuration,
+  oneLine,
+  truncate,
+  type Cell,
+} from './format.js';
 
 export function elapsedMs(task: Task, now: number = Date.now()): number | null {
   if (!task.started_at) return null;
@@ -51,7 +60,7 @@ export function endLines(task: Task): string[] {
     lines.push(`reason: ${task.status_reason}`);
   }
   if (task.status === 'failed' || task.status === 'cancelled')
-    lines.push(`Run it again: claude-worker retry ${task.id}`);
+    lines.push(`Run it again: ${retryCommand(task)}`);
   return lines;
 }
 
@@ -80,6 +89,18 @@ export function attemptsText(task: Task, attempts: readonly Attempt[]): string {
   return `${text} (${which}, not counted)`;
 }
 
+/**
+ * The command that runs a task again. When its failure's suggestion names a retry with changed settings (as root:
+ * `claude-worker retry 7 --permission-mode acceptEdits`), that one: a plain retry would fail the same way.
+ */
+export function retryCommand(task: Pick<Task, 'id' | 'error'>): string {
+  const plain = `claude-worker retry ${task.id}`;
+  const suggested = task.error?.suggestion.match(
+    /`(claude-worker retry (\d+)(?: --?[a-z][\w-]*(?:[ =][^`\s]+)?)+)`/,
+  );
+  return suggested && Number(suggested[2]) === task.id ? suggested[1]! : plain;
+}
+
 function field(name: string, value: string): string {
   return `  ${name.padEnd(12)}${value}`;
 }
@@ -105,6 +126,8 @@ export function statusLines(task: TaskWithAttempts, now: number = Date.now()): s
   if (elapsed !== null) lines.push(field('elapsed', formatDuration(elapsed)));
   lines.push(field('attempts', attemptsText(task, task.attempts)));
   if (task.tags.length) lines.push(field('tags', task.tags.join(', ')));
+  if (task.runs_on.length) lines.push(field('runs on', `a worker labelled ${task.runs_on.join(' + ')}`));
+  if (task.status === 'running' && task.worker_id) lines.push(field('worker', task.worker_id));
   if (task.num_turns !== null || task.cost_usd !== null) {
     lines.push(
       field(
@@ -144,14 +167,16 @@ function attemptLine(attempt: Attempt): string {
   return parts.join(' · ');
 }
 
-export const LIST_HEADERS = ['ID', 'STATUS', 'MODEL', 'AGE', 'ELAPSED', 'COST', 'LAST ACTION / PROMPT'];
+export const LIST_HEADERS = ['ID', 'STATUS', 'MODEL', 'AGE', 'ELAPSED', 'COST', 'PROMPT → OUTCOME'];
 
-export function listRow(task: Task, now: number = Date.now()): string[] {
+/**
+ * A `list` row. Its last cell is what the task was asked (the prompt's first line), then, where there is room, how
+ * it stands: the result's first line, the error, the last action of a running task, or why it waits.
+ */
+export function listRow(task: Task, now: number = Date.now()): Cell[] {
   const elapsed = elapsedMs(task, now);
-  const detail =
-    task.status === 'failed' && task.error
-      ? `${task.error.code}: ${task.error.message}`
-      : (task.last_action ?? task.execution_prompt);
+  const prompt = firstLine(task.execution_prompt);
+  const outcome = firstLine(outcomeText(task));
   return [
     String(task.id),
     task.status,
@@ -159,6 +184,13 @@ export function listRow(task: Task, now: number = Date.now()): string[] {
     formatAge(task.created_at, now),
     elapsed === null ? '-' : formatDuration(elapsed),
     formatCost(task.cost_usd),
-    oneLine(detail),
+    (width) => fitPair(prompt, outcome, width),
   ];
+}
+
+function outcomeText(task: Task): string {
+  if (task.status === 'completed') return task.result ?? '';
+  if (task.error) return `${task.error.code}: ${task.error.message}`;
+  if (task.status === 'running') return task.last_action ?? '';
+  return task.status_reason ?? '';
 }

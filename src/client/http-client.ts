@@ -9,7 +9,7 @@ import type { PruneOptions, PruneReport } from '../engine/prune-service.js';
 import type { ModelGate, StagedTask } from '../store/store.js';
 import type { z } from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
-import type { CreateTaskInput } from '../contract/task-schemas.js';
+import type { CreateTaskInput, RetryTaskInput } from '../contract/task-schemas.js';
 import type { LiveEvent } from '../engine/event-bus.js';
 import type {
   Attempt,
@@ -19,6 +19,7 @@ import type {
   Task,
   TaskEvent,
   TaskStatus,
+  Worker,
 } from '../domain/vocabulary.js';
 import type { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
@@ -77,6 +78,7 @@ export interface StreamedEvent {
   data: LiveEvent;
 }
 export type CreateTaskRequest = z.input<typeof CreateTaskInput>;
+export type RetryTaskRequest = z.input<typeof RetryTaskInput>;
 /**
  * The shape of an orchestration document (a workflow file as JSON). The orchestration methods take `unknown`
  * because the server is the one validator: a document read from a file goes as it is, and every problem comes back
@@ -140,8 +142,10 @@ export class ClaudeWorkerClient {
     return this.json('POST', `/api/v1/tasks/${id}/cancel`);
   }
 
-  retryTask(id: number): Promise<Task> {
-    return this.json('POST', `/api/v1/tasks/${id}/retry`);
+  /** Queues a finished task again; `changes` replace its model, permission mode or timeout from now on. */
+  retryTask(id: number, changes: RetryTaskRequest = {}): Promise<Task> {
+    const body = Object.keys(changes).length > 0 ? changes : undefined;
+    return this.json('POST', `/api/v1/tasks/${id}/retry`, { body });
   }
 
   async listAttempts(id: number): Promise<Attempt[]> {
@@ -257,6 +261,11 @@ export class ClaudeWorkerClient {
   /** Error metrics over the last `hours` and the model gates. */
   stats(hours?: number): Promise<ErrorStats & { models: ModelGate[] }> {
     return this.json('GET', '/api/v1/stats', { query: { hours } });
+  }
+
+  /** Every worker node, alive or gone (`GET /api/v1/workers`). */
+  async listWorkers(): Promise<Worker[]> {
+    return (await this.json<{ workers: Worker[] }>('GET', '/api/v1/workers')).workers;
   }
 
   /** Deletes (or, dry run, counts) finished work older than an age. */

@@ -29,6 +29,14 @@ export const TaskTag = z
   .string()
   .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'a tag is 1–64 letters, digits or _ . : / -');
 
+/** A worker label (`worker --label`, a task's `runs_on`): the same characters as a tag. */
+export const WorkerLabel = z
+  .string({ error: 'a label is text such as "repo-a"' })
+  .regex(/^[A-Za-z0-9_.:/-]{1,64}$/, {
+    error: (iss) =>
+      `"${String(iss.input).slice(0, 80)}" is not a valid label: use 1–64 letters, digits or _ . : / - (such as "repo-a")`,
+  });
+
 /** A whole number between min and max, with a message that names the field, the range and what was sent. */
 const whole = (field: string, min: number, max: number, unit = '', note = '') =>
   z
@@ -99,6 +107,10 @@ export const CreateTaskInput = z.strictObject({
   priority: whole('priority', -1000, 1000).optional(),
   tags: z.array(TaskTag).max(32, 'at most 32 tags').optional(),
   max_attempts: whole('max_attempts', 1, 20).optional(),
+  runs_on: z
+    .array(WorkerLabel, { error: 'runs_on must be a list of worker labels, such as ["repo-a"]' })
+    .max(16, 'runs_on has at most 16 labels')
+    .optional(),
   retry_base_seconds: z
     .number()
     .min(0, 'retry_base_seconds must not be negative')
@@ -113,6 +125,17 @@ export const CreateTaskInput = z.strictObject({
     .optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
+
+/**
+ * Body of `POST /api/v1/tasks/:id/retry` (and `claude-worker retry --model/--permission-mode/--timeout`): settings
+ * that change for the next attempt and stay changed. Optional; the same rules as when the task was created.
+ */
+export const RetryTaskInput = CreateTaskInput.pick({
+  model: true,
+  permission_mode: true,
+  timeout_seconds: true,
+});
+export type RetryTaskInput = z.infer<typeof RetryTaskInput>;
 
 const statusList = z
   .string()
@@ -166,6 +189,7 @@ export const TaskSchema = z.object({
   max_attempts: z.number(),
   retry_base_seconds: z.number().nullable(),
   retry_cap_seconds: z.number().nullable(),
+  runs_on: z.array(z.string()),
   orchestration_id: z.number().nullable(),
   identifier: z.string().nullable(),
   trigger_rule: z.enum(TRIGGER_RULES),

@@ -110,6 +110,8 @@ export interface TaskOptions {
   retry_base_seconds: number | null;
   /** Largest retry backoff for this task; null: the configured `retry_cap_seconds`. */
   retry_cap_seconds: number | null;
+  /** Worker labels this task needs: only a worker having ALL of them claims it. Empty: any worker. */
+  runs_on: string[];
 }
 
 export interface Task extends TaskOptions {
@@ -241,6 +243,27 @@ export interface ProgressEvent {
   num_turns: number | null;
   cost_usd: number | null;
   at: string;
+}
+
+export const WORKER_STATUSES = ['alive', 'gone'] as const;
+/** `alive`: heartbeat within the lease window and not stopped; `gone`: stopped, or silent past its lease. */
+export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+
+/** A worker node as `workers` lists it (REST `GET /api/v1/workers`, `--json`). */
+export interface Worker {
+  /** `<host>/<pid>/<nonce>`, the `worker_id` its running tasks carry. */
+  id: string;
+  host: string;
+  pid: number;
+  labels: string[];
+  concurrency: number;
+  /** Tasks it runs now (running tasks leased to it). */
+  running: number;
+  /** The claude-worker version it runs. */
+  version: string;
+  started_at: string;
+  last_heartbeat_at: string;
+  status: WorkerStatus;
 }
 
 /** Who performs a write, for the audit trail. */

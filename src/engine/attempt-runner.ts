@@ -95,7 +95,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
 
   const failure = outcome.ok
     ? null
-    : abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000));
+    : forTask(abortAware(outcome.failure, controller.signal, Math.round(deps.timeoutMs / 1000)), task.id);
   const durationMs = Date.now() - startedAt;
   await deps.gates.onAttemptEnd(task.model, task.id, failure);
   const retry = {
@@ -170,6 +170,11 @@ function abortAware(failure: Failure, signal: AbortSignal, timeoutSeconds: numbe
   if (!signal.aborted) return failure;
   const byReason = failureForAbort(signal.reason, timeoutSeconds);
   return byReason.code === failure.code ? failure : byReason;
+}
+
+/** Suggestions say `claude-worker retry <id>`: name this task, so the command can be copied as it is. */
+function forTask(failure: Failure, taskId: number): Failure {
+  return { ...failure, suggestion: failure.suggestion.replaceAll('<id>', String(taskId)) };
 }
 
 /** A retryable failure with no attempt left: say so, instead of promising a retry that will not happen. */

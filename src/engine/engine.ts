@@ -8,6 +8,7 @@
  * timer waits for the earliest delayed task. Heartbeats renew leases, deliver cancels from other processes and
  * recover tasks whose worker disappeared.
  */
+import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executor/executor.js';
 import { stderrLogger, type Logger } from '../observability/logger.js';
@@ -19,7 +20,7 @@ import { FinishBatcher } from './finish-batcher.js';
 import { MemoryMonitor, type MemoryReading } from './memory-monitor.js';
 import { ModelGates } from './model-gates.js';
 import type { ModelGate } from '../store/store.js';
-import { recoverOrphans } from './recovery.js';
+import { recoverExpired, recoverOrphans } from './recovery.js';
 import { retrySettingsFrom, type RetrySettings } from './retry-policy.js';
 import { attemptTimeoutSeconds } from './timeouts.js';
 import { newWorkerId } from './worker-id.js';
@@ -33,10 +34,15 @@ export interface EngineOptions {
   logger?: Logger;
   retry?: RetrySettings;
   workerId?: string;
+  /** This worker's labels: it claims tasks whose `runs_on` labels it all has (and tasks without any). */
+  labels?: string[];
+  /** The version recorded in the workers table (the composition root passes the package version). */
+  version?: string;
 }
 
 export interface EngineStats {
   worker_id: string;
+  labels: string[];
   state: EngineState;
   running: number;
   concurrency: number;
@@ -59,6 +65,7 @@ const WAKE_EVENTS = new Set([
 
 export class Engine {
   readonly workerId: string;
+  private readonly labels: string[];
   private readonly running = new Map<number, RunningAttempt>();
   /** Attempts superseded by a new claim of the same task (lease lost meanwhile): aborted, awaited until they end. */
   private readonly draining = new Set<RunningAttempt>();
@@ -79,6 +86,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.workerId = options.workerId ?? newWorkerId();
+    this.labels = [...new Set(options.labels ?? [])];
     this.logger = options.logger ?? stderrLogger;
     this.retry = options.retry ?? retrySettingsFrom(options.config);
     this.gates = new ModelGates(options.store, options.config, this.workerId, this.logger);
@@ -109,11 +117,15 @@ export class Engine {
     );
   }
 
-  /** Recovers tasks orphaned by a dead process of this host (and expired leases), then starts claiming. */
+  /**
+   * Registers this worker in the store, recovers tasks orphaned by a dead process of this host (and expired leases
+   * of any node), then starts claiming.
+   */
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`engine already ${this.state}`);
     this.state = 'running';
     this.unsubscribe = this.options.bus.subscribe((event) => this.onLiveEvent(event));
+    await this.register();
     await this.gates.refresh();
     const recovered = await recoverOrphans(
       this.options.store,
@@ -158,6 +170,10 @@ export class Engine {
     await allDone();
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.unsubscribe?.();
+    // Said in the store, so `workers` shows it gone at once rather than after its lease window.
+    await this.options.store.stopWorker(this.workerId).catch((err: unknown) => {
+      this.logger.warn({ err: String(err) }, 'could not record this worker as stopped');
+    });
     this.state = 'stopped';
   }
 
@@ -174,6 +190,7 @@ export class Engine {
   stats(): EngineStats {
     return {
       worker_id: this.workerId,
+      labels: this.labels,
       state: this.state,
       running: this.running.size,
       concurrency: this.options.config.concurrency,
@@ -222,6 +239,7 @@ export class Engine {
       limit,
       lease_ms: this.options.config.lease_seconds * 1000,
       exclude_models: this.gates.excluded(),
+      labels: this.labels,
     };
   }
 
@@ -236,6 +254,7 @@ export class Engine {
         limit: 1,
         lease_ms: this.options.config.lease_seconds * 1000,
         only_models: [model],
+        labels: this.labels,
       });
       if (probe) {
         this.gates.probeTask(model, probe.task.id);
@@ -304,9 +323,27 @@ export class Engine {
     this.delayedTimer.unref();
   }
 
+  private async register(): Promise<void> {
+    const [host = '', pidText = ''] = this.workerId.split('/');
+    await this.options.store.registerWorker({
+      id: this.workerId,
+      host: host || hostname(),
+      pid: Number(pidText) || process.pid,
+      labels: this.labels,
+      concurrency: this.options.config.concurrency,
+      version: this.options.version ?? 'unknown',
+    });
+  }
+
+  /**
+   * Every heartbeat: this worker's own heartbeat (re-registering if its row was pruned), its leases, the model
+   * gates, and a recovery pass that requeues the tasks of any node whose lease expired (a dead node's tasks are
+   * taken up by whichever live node passes first; the store makes that happen once).
+   */
   private async heartbeat(): Promise<void> {
     const { store, config } = this.options;
     try {
+      if (!(await store.heartbeatWorker(this.workerId)) && this.state === 'running') await this.register();
       const ids = [...this.running.keys()];
       if (ids.length > 0) {
         const renewal = await store.renewLeases(this.workerId, ids, config.lease_seconds * 1000);
@@ -314,11 +351,7 @@ export class Engine {
         for (const id of renewal.lost) this.abort(id, 'lease_lost');
       }
       await this.gates.refresh();
-      const recovered = await store.recoverTasks({
-        expired_leases: true,
-        actor: { actor: 'recovery' },
-        max_interruptions: config.max_interruptions,
-      });
+      const recovered = await recoverExpired(store, this.options.output, config.max_interruptions);
       if (recovered.length > 0) {
         this.logger.warn({ task_ids: recovered.map((t) => t.id) }, 'recovered tasks whose lease expired');
       }

@@ -27,7 +27,7 @@ export class OrchestrationService {
   /** Validates a workflow document and returns its plan (levels, parallelism, delays); creates nothing. */
   plan(document: unknown, options: ValidateWorkflowOptions = {}): Promise<WorkflowPlan> {
     return validateWorkflow(document, {
-      directoryProblem: (dir) => this.tasks.directoryProblem(dir),
+      directoryProblem: (dir, remote) => this.tasks.directoryProblem(dir, remote),
       baseDir: options.baseDir,
       what: options.what,
     });
@@ -65,7 +65,7 @@ export class OrchestrationService {
       current.tasks.map((t) => [t.identifier ?? String(t.id), t.status]),
     );
     const plan = await validateWorkflow(document, {
-      directoryProblem: (dir) => this.tasks.directoryProblem(dir),
+      directoryProblem: (dir, remote) => this.tasks.directoryProblem(dir, remote),
       baseDir: options.baseDir,
       what: options.what ?? `The request to add tasks to orchestration ${id}`,
       existing: { identifiers },

@@ -19,10 +19,16 @@ export interface PruneReport extends PruneCounts {
   finished_before: string;
   /** Log and transcript files removed from this node's disk. */
   files_removed: number;
+  /** Worker nodes gone (stopped, or silent past their lease) since before the cut-off, no longer listed. */
+  workers: number;
 }
 
 export class PruneService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** A worker silent for less than this may still be alive: never pruned, whatever the age asked for. */
+    private readonly leaseMs = 0,
+  ) {}
 
   async prune(options: PruneOptions, actor: Actor, now = new Date()): Promise<PruneReport> {
     const finishedBefore = new Date(now.getTime() - options.older_than_seconds * 1000);
@@ -31,6 +37,8 @@ export class PruneService {
       dry_run: options.dry_run,
       actor,
     });
+    const workersGoneBefore = new Date(Math.min(finishedBefore.getTime(), now.getTime() - this.leaseMs));
+    const workers = await this.store.pruneWorkers(workersGoneBefore, options.dry_run);
     let removed = 0;
     for (const path of result.log_paths) {
       // A file may be gone already (pruned by hand, or written on another node): that is not an error.
@@ -49,6 +57,7 @@ export class PruneService {
       events: result.events,
       orchestrations: result.orchestrations,
       files_removed: removed,
+      workers,
     };
   }
 }

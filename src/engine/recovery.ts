@@ -1,9 +1,10 @@
 /**
- * Start-up recovery: tasks left `running` by a process of this host that no longer exists are requeued at once as
+ * Recovery. At start: tasks left `running` by a process of this host that no longer exists are requeued at once as
  * a new attempt (the old one recorded `interrupted`, not counted against max_attempts); tasks whose lease expired
- * (any host) likewise. A task interrupted `max_interruptions` times in a row fails as `worker_lost` instead. Tasks
- * of live workers are left alone. First, a Claude Code process of theirs still running on this host is stopped
- * (orphans.ts). Each recovered task's log says what happened.
+ * (any host) likewise. On every heartbeat: tasks whose lease expired (their node died or lost the store), whichever
+ * node ran them. A task interrupted `max_interruptions` times in a row fails as `worker_lost` instead. Tasks of live
+ * workers are left alone. First, a Claude Code process of theirs still running on this host is stopped (orphans.ts).
+ * Each recovered task's log says what happened.
  */
 import type { Task } from '../domain/vocabulary.js';
 import type { Logger } from '../observability/logger.js';
@@ -50,6 +51,26 @@ export async function recoverOrphans(
     actor: { actor: 'recovery' },
     max_interruptions: maxInterruptions,
   });
+  await noteRecovered(recovered, output);
+  return recovered;
+}
+
+/** The periodic pass: requeues the running tasks of any node whose lease expired. Safe on every node at once. */
+export async function recoverExpired(
+  store: Store,
+  output: TaskOutput,
+  maxInterruptions?: number,
+): Promise<Task[]> {
+  const recovered = await store.recoverTasks({
+    expired_leases: true,
+    actor: { actor: 'recovery' },
+    max_interruptions: maxInterruptions,
+  });
+  await noteRecovered(recovered, output);
+  return recovered;
+}
+
+async function noteRecovered(recovered: Task[], output: TaskOutput): Promise<void> {
   for (const task of recovered) {
     const next =
       task.status === 'queued'
@@ -60,5 +81,4 @@ export async function recoverOrphans(
     await output.close(task);
     output.global(`task ${task.id} recovered: ${next}`);
   }
-  return recovered;
 }

@@ -44,7 +44,8 @@ export class StagingService {
     if (selfDependent.length > 0) throw ClaudeWorkerError.validation(selfDependent, 'The task');
     const dir = task['working_directory'];
     if (typeof dir === 'string') {
-      const problem = await this.tasks.directoryProblem(dir);
+      const runsOn = task['runs_on'];
+      const problem = await this.tasks.directoryProblem(dir, Array.isArray(runsOn) && runsOn.length > 0);
       if (problem)
         throw ClaudeWorkerError.validation([{ path: 'working_directory', message: problem }], 'The task');
     }

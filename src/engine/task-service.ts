@@ -3,14 +3,19 @@
  * checks what a schema cannot (the working directory exists and is readable, lies under an allowed root), then
  * calls the store. Handlers validate with the shared zod schemas and call this; no business rules live in handlers.
  */
+import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
-import type { CreateTaskInput, ListTasksQuery } from '../contract/task-schemas.js';
+import type { CreateTaskInput, ListTasksQuery, RetryTaskInput } from '../contract/task-schemas.js';
 import { parseOrThrow } from '../contract/zod-issues.js';
-import { CreateTaskInput as CreateTaskSchema } from '../contract/task-schemas.js';
+import {
+  CreateTaskInput as CreateTaskSchema,
+  RetryTaskInput as RetryTaskSchema,
+} from '../contract/task-schemas.js';
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
-import type { Actor, Attempt, Task, TaskEvent } from '../domain/vocabulary.js';
+import type { Actor, Attempt, Task, TaskEvent, Worker } from '../domain/vocabulary.js';
+import { missingWorkerReason, workerView } from '../domain/workers.js';
 import type { TaskLogFiles } from '../observability/task-log-files.js';
-import { workingDirectoryProblem } from '../platform/working-directory.js';
+import { isInside, workingDirectoryProblem } from '../platform/working-directory.js';
 import { waitReason } from './wait-reason.js';
 import type { EventQuery, NewTask, Store, TaskPage } from '../store/store.js';
 
@@ -26,7 +31,12 @@ export class TaskService {
 
   async createTask(input: CreateTaskInput | unknown, actor: Actor): Promise<Task> {
     const parsed = parseOrThrow(CreateTaskSchema, input, 'The task');
-    await this.checkWorkingDirectory(parsed.working_directory, 'working_directory');
+    // A task with runs_on labels runs on the labelled workers' machines: its folder need not exist here.
+    await this.checkWorkingDirectory(
+      parsed.working_directory,
+      'working_directory',
+      (parsed.runs_on ?? []).length > 0,
+    );
     return this.store.createTask(this.withDefaults(parsed), actor);
   }
 
@@ -53,22 +63,29 @@ export class TaskService {
       max_attempts: input.max_attempts ?? this.config.max_attempts,
       retry_base_seconds: input.retry_base_seconds ?? null,
       retry_cap_seconds: input.retry_cap_seconds ?? null,
+      runs_on: [...new Set(input.runs_on ?? [])],
       log_path: files.log_path,
       transcript_path: files.transcript_path,
     };
   }
 
-  /** Throws a validation error unless `dir` is an existing, readable directory under an allowed root. */
-  async checkWorkingDirectory(dir: string, path: string): Promise<void> {
-    const problem = await this.directoryProblem(dir);
+  /**
+   * Throws a validation error unless `dir` is an existing, readable directory under an allowed root (`remote`: only
+   * absolute and under an allowed root; it lives on another machine).
+   */
+  async checkWorkingDirectory(dir: string, path: string, remote = false): Promise<void> {
+    const problem = await this.directoryProblem(dir, remote);
     if (problem) throw ClaudeWorkerError.validation([{ path, message: problem }], 'The task');
   }
 
   /**
    * The problem with a working directory (missing, unreadable, outside the allowed roots after following links),
-   * or null. Exposed for validators that report many problems at once.
+   * or null. Exposed for validators that report many problems at once. `remote`: the directory belongs to tasks
+   * with `runs_on` labels and lives on their workers' machines, so here it is only checked to be absolute and under
+   * the allowed roots as written; the claiming worker checks the rest before each attempt.
    */
-  directoryProblem(dir: string): Promise<string | null> {
+  directoryProblem(dir: string, remote = false): Promise<string | null> {
+    if (remote) return Promise.resolve(remoteDirectoryProblem(dir, this.config.allowed_roots));
     return workingDirectoryProblem(dir, this.config.allowed_roots);
   }
 
@@ -85,14 +102,34 @@ export class TaskService {
     return { ...page, tasks: await this.explain(page.tasks) };
   }
 
-  /** Fills `status_reason` of queued tasks with why they wait (cool-down, breaker, backoff, memory). */
+  /**
+   * Fills `status_reason` of queued tasks with why they wait (no alive worker, or none with its `runs_on` labels;
+   * cool-down, breaker, backoff, memory).
+   */
   async explain<T extends Task>(tasks: T[]): Promise<T[]> {
     if (!tasks.some((t) => t.status === 'queued')) return tasks;
     const gates = new Map((await this.store.listModelGates()).map((g) => [g.model, g]));
     const admission = this.admissionBlocked();
+    const alive = await this.aliveWorkers();
     return tasks.map((task) =>
-      task.status === 'queued' ? { ...task, status_reason: waitReason(task, gates, admission) } : task,
+      task.status === 'queued'
+        ? {
+            ...task,
+            status_reason: missingWorkerReason(task.runs_on, alive) ?? waitReason(task, gates, admission),
+          }
+        : task,
     );
+  }
+
+  /** Every worker node, with whether it is alive (heartbeat within the lease window). */
+  async listWorkers(): Promise<Worker[]> {
+    const now = Date.now();
+    const leaseMs = this.config.lease_seconds * 1000;
+    return (await this.store.listWorkers()).map((w) => workerView(w, leaseMs, now));
+  }
+
+  private async aliveWorkers(): Promise<Worker[]> {
+    return (await this.listWorkers()).filter((w) => w.status === 'alive');
   }
 
   async listAttempts(id: number): Promise<Attempt[]> {
@@ -104,13 +141,25 @@ export class TaskService {
     return this.store.requestCancel(id, actor);
   }
 
-  retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.store.retryTask(id, actor);
+  /** Queues a finished task again; `changes` (model, permission mode, timeout) apply from its next attempt. */
+  retryTask(id: number, actor: Actor, changes: RetryTaskInput | unknown = {}): Promise<Task> {
+    const parsed = parseOrThrow(RetryTaskSchema, changes ?? {}, 'The retry');
+    return this.store.retryTask(id, actor, parsed);
   }
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {
     return this.store.listEvents(query);
   }
+}
+
+/**
+ * A directory on another machine (a task with `runs_on`): absolute, and under an allowed root as written (links can
+ * only be followed where it exists: the claiming worker checks again, on real paths, before each attempt).
+ */
+function remoteDirectoryProblem(dir: string, roots: readonly string[]): string | null {
+  if (!isAbsolute(dir)) return `must be an absolute path, got "${dir}"`;
+  if (roots.length === 0 || roots.some((root) => isInside(resolve(root), resolve(dir)))) return null;
+  return `"${dir}" is outside the allowed roots (${roots.join(', ')}). Use a directory under one of them or change allowed_roots.`;
 }
 
 export type { Issue };

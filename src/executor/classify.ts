@@ -130,10 +130,10 @@ function fromApiError(
 /** Claude Code's guard: bypassPermissions is refused when it runs as root, unless IS_SANDBOX=1 declares a sandbox. */
 const ROOT_BYPASS_REFUSAL = /cannot be used with root\/sudo privileges/i;
 const ROOT_BYPASS_SUGGESTION =
-  'Claude Code refuses permission mode bypassPermissions when it runs as root. Either queue the task again with ' +
-  'another mode (--permission-mode acceptEdits, or permission_mode in the configuration for every task); or run ' +
-  "the claude-worker server as a normal user, or (only on a disposable sandbox) with IS_SANDBOX=1 in the server's " +
-  'environment, and then `claude-worker retry <id>`.';
+  'Claude Code refuses permission mode bypassPermissions when it runs as root. Run the task again in another ' +
+  'mode: `claude-worker retry <id> --permission-mode acceptEdits` (and set permission_mode, e.g. ' +
+  'CLAUDE_WORKER_PERMISSION_MODE=acceptEdits, for new tasks); or run the claude-worker server as a normal user, ' +
+  "or (only on a disposable sandbox) with IS_SANDBOX=1 in the server's environment, then `claude-worker retry <id>`.";
 
 function fromExit(exitCode: number, sdkMessage: string, stderr: string, now: number): Failure {
   const meaning = exitCodeMeaning(exitCode);

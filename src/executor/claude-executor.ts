@@ -6,7 +6,9 @@
  */
 import { statSync } from 'node:fs';
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
+import { hostname } from 'node:os';
 import type { AttemptChild, Failure, Task } from '../domain/vocabulary.js';
+import { missingDirectoryFailure } from '../domain/workers.js';
 import { AttemptEvidence } from './attempt-evidence.js';
 import { buildChildEnv } from './child-env.js';
 import { classifyFailure, makeFailure } from './classify.js';
@@ -129,10 +131,8 @@ export class ClaudeExecutor implements Executor {
     }
     if (!isDirectory(task.working_directory)) {
       // Spawning in a missing cwd fails with ENOENT, which the SDK reports as "executable … failed to launch".
-      return makeFailure(
-        'invalid_request',
-        `The working directory ${task.working_directory} does not exist (any more) or is not a directory.`,
-      );
+      // On a cluster the folder may exist only on other machines: the failure names this one.
+      return missingDirectoryFailure(task, hostname());
     }
     const path = this.options.claudePath;
     if (path !== null && !exists(path)) {

@@ -1,12 +1,17 @@
 /**
- * Registering the MCP server with Claude Code: the entry (absolute paths to this Node.js and this package's built
- * CLI, so it works whatever PATH Claude Code has), where each scope keeps it (project: `.mcp.json` in the project
+ * Registering the MCP server with Claude Code: the entry, where each scope keeps it (project: `.mcp.json` in the project
  * folder; user: `mcpServers` at the top of `~/.claude.json`), a merge that leaves every other setting as it was
  * (idempotent; a timestamped backup before any change; written atomically), the Claude Desktop snippet, and
  * finding existing registrations for `doctor`.
+ *
+ * The entry differs by scope. User scope (`~/.claude.json`, this machine's own file): absolute paths to this Node.js
+ * and this package's built CLI, so it works whatever PATH Claude Code has, plus the home folder when it is not the
+ * default. Project scope (`.mcp.json`, a file people commit and share): the portable command `claude-worker mcp`,
+ * found on each machine's PATH, and nothing of this machine (no paths, no home folder). Not `npx claude-worker`:
+ * where the package is not installed, npx would download whatever the registry holds under that name.
  */
 import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { ClaudeWorkerError } from '../domain/errors.js';
@@ -27,9 +32,17 @@ export function cliMainPath(): string {
   return fileURLToPath(new URL('../cli/main.js', import.meta.url));
 }
 
-export function mcpEntry(options: { standalone: boolean; env?: Record<string, string> }): McpEntry {
-  const args = [cliMainPath(), 'mcp', ...(options.standalone ? ['--standalone'] : [])];
-  return { type: 'stdio', command: process.execPath, args, env: options.env ?? {} };
+/** The command a portable (project) entry runs: found on PATH, like a person types it. */
+export const PORTABLE_COMMAND = 'claude-worker';
+
+export function mcpEntry(options: {
+  standalone: boolean;
+  scope: InstallScope;
+  env?: Record<string, string>;
+}): McpEntry {
+  const mode = ['mcp', ...(options.standalone ? ['--standalone'] : [])];
+  if (options.scope === 'project') return { type: 'stdio', command: PORTABLE_COMMAND, args: mode, env: {} };
+  return { type: 'stdio', command: process.execPath, args: [cliMainPath(), ...mode], env: options.env ?? {} };
 }
 
 /** Where a scope's MCP servers live: `.mcp.json` in the project folder, or `~/.claude.json`. */
@@ -154,4 +167,15 @@ export function missingPaths(registration: Registration): string[] {
     (p): p is string => typeof p === 'string' && isAbsolute(p),
   );
   return paths.filter((p) => !existsSync(p));
+}
+
+/** For a portable entry (`claude-worker mcp`): its command when no folder of `searchPath` (PATH) holds it. */
+export function commandNotOnPath(registration: Registration, searchPath: string | undefined): string | null {
+  const { command } = registration.entry;
+  if (typeof command !== 'string' || command.includes('/') || command.includes('\\')) return null;
+  const found = (searchPath ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .some((dir) => existsSync(join(dir, command)));
+  return found ? null : command;
 }

@@ -61,6 +61,9 @@ export const CreateTaskToolInput = z.strictObject({
   max_turns: task.max_turns.describe('Stop after this many turns.'),
   max_budget_usd: task.max_budget_usd.describe('Stop once this much (US dollars) has been spent.'),
   priority: task.priority.describe('Higher runs first (-1000 to 1000, default 0).'),
+  runs_on: task.runs_on.describe(
+    'Worker labels, such as ["repo-a"]: only a worker having ALL of them runs the task (a machine that has its folder). Default: any worker.',
+  ),
   orchestration_group: GroupName.optional().describe(
     'Stage the task in this group instead of running it now. Stage every task of a graph under the same group, then call submit_orchestration with the group name.',
   ),

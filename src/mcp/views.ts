@@ -16,6 +16,7 @@ export const TaskView = TaskSchema.pick({
   model: true,
   working_directory: true,
   priority: true,
+  runs_on: true,
   attempt_count: true,
   uncounted_attempts: true,
   max_attempts: true,

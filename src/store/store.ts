@@ -20,12 +20,16 @@ import type {
   TaskStatus,
   Usage,
 } from '../domain/vocabulary.js';
+import type { WorkerRecord } from '../domain/workers.js';
 
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
   log_path?: string | null;
   transcript_path?: string | null;
 }
+
+/** Settings a retry changes for the next attempt (and after): each one given replaces the task's own. */
+export type TaskRetryChanges = Partial<Pick<TaskOptions, 'model' | 'permission_mode' | 'timeout_seconds'>>;
 
 /** An orchestration to create (its tasks come separately). */
 export interface NewOrchestration {
@@ -112,6 +116,19 @@ export interface ClaimRequest {
   exclude_models?: string[];
   /** Claim only tasks of these models (a breaker's probe). */
   only_models?: string[];
+  /** The worker's labels: a task with `runs_on` is claimed only by a worker having all of them. Default none. */
+  labels?: string[];
+}
+
+/** A worker process announcing itself at start (`registerWorker`). */
+export interface NewWorker {
+  /** Its worker id, as its claims carry it. */
+  id: string;
+  host: string;
+  pid: number;
+  labels: string[];
+  concurrency: number;
+  version: string;
 }
 
 /** A task just claimed: it is `running`, its new attempt row exists. */
@@ -308,8 +325,11 @@ export interface Store {
    * cancelled). Throws `conflict` for a finished task, `not_found` for an unknown id.
    */
   requestCancel(id: number, actor: Actor): Promise<Task>;
-  /** failed/cancelled/skipped → queued (one more attempt allowed). Throws `conflict` otherwise. */
-  retryTask(id: number, actor: Actor): Promise<Task>;
+  /**
+   * failed/cancelled/skipped → queued (one more attempt allowed), with `changes` applied to the task and recorded
+   * in its `task_retried` event. Throws `conflict` otherwise.
+   */
+  retryTask(id: number, actor: Actor, changes?: TaskRetryChanges): Promise<Task>;
   /**
    * Running tasks whose worker is gone: attempt → interrupted (not counted), task → queued; cancelled when a cancel
    * was requested, failed (`worker_lost`) at max_interruptions in a row (domain/rules/recovery.ts).
@@ -369,6 +389,22 @@ export interface Store {
   releaseProbe(model: string, workerId: string): Promise<void>;
   /** Attempts that ended since `since`, counted by hour, model and failure code. */
   attemptStats(since: Date): Promise<AttemptStatsRow[]>;
+
+  /**
+   * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`
+   * renews its heartbeat (false when its row is gone: register again); `stopWorker` marks a graceful stop.
+   * `listWorkers` lists every worker ever registered and not pruned, oldest first, each with its count of running
+   * tasks; whether it is alive is derived from the heartbeat (domain/workers.ts), not stored.
+   */
+  registerWorker(worker: NewWorker): Promise<WorkerRecord>;
+  heartbeatWorker(workerId: string): Promise<boolean>;
+  stopWorker(workerId: string): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
+  /**
+   * Deletes (or, dry run, counts) workers gone since before `gone_before`: stopped then, or silent since then, and
+   * holding no running task. Returns how many. A live worker whose row was deleted registers again at its heartbeat.
+   */
+  pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number>;
 
   /** Appends output chunks (any tasks), in order, in one transaction. Not a transition: no event. */
   appendOutput(chunks: OutputChunk[]): Promise<void>;

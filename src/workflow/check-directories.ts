@@ -2,11 +2,13 @@
  * Working-directory checks. A file may use relative directories: they are resolved against the file's folder
  * (`baseDir`), so a workflow next to its project runs from anywhere. Input without a file (REST, MCP) has no folder
  * to resolve against and must use absolute paths. `~` is not expanded (no shell is involved). Each distinct
- * directory is checked once by the caller's `directoryProblem` (exists, readable, under the allowed roots).
+ * directory is checked once by the caller's `directoryProblem` (exists, readable, under the allowed roots). A folder
+ * used only by tasks with `runs_on` labels lives on the labelled workers' machines, not necessarily here: it is
+ * checked with `remote` set (the claiming worker checks that it exists).
  * Internal to the workflow module.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { type CheckContext, fieldText } from './entries.js';
+import { type CheckContext, type TaskEntry, fieldText } from './entries.js';
 import { listNames, place } from './issues.js';
 
 /** At most this many directory checks run at once. */
@@ -16,10 +18,10 @@ const PARALLEL_CHECKS = 16;
 export async function checkDirectories(
   ctx: CheckContext,
   baseDir: string | undefined,
-  directoryProblem: (dir: string) => Promise<string | null>,
+  directoryProblem: (dir: string, remote: boolean) => Promise<string | null>,
 ): Promise<Map<number, string>> {
   const resolved = new Map<number, string>();
-  const usedBy = new Map<string, { path: string; written: string; tasks: string[] }>();
+  const usedBy = new Map<string, { path: string; written: string; tasks: string[]; remote: boolean }>();
   const reported = new Set<string>();
 
   for (const entry of ctx.entries) {
@@ -36,13 +38,16 @@ export async function checkDirectories(
     }
     const absolute = resolve(baseDir ?? '/', dir.text);
     resolved.set(entry.index, absolute);
-    const use = usedBy.get(absolute) ?? { path, written: dir.text, tasks: [] };
+    const use = usedBy.get(absolute) ?? { path, written: dir.text, tasks: [], remote: true };
     use.tasks.push(entry.identifier ?? `tasks[${entry.index}]`);
+    use.remote &&= hasRunsOn(ctx, entry);
     usedBy.set(absolute, use);
   }
 
   const distinct = [...usedBy.entries()];
-  const problems = await mapLimit(distinct, PARALLEL_CHECKS, ([dir]) => directoryProblem(dir));
+  const problems = await mapLimit(distinct, PARALLEL_CHECKS, ([dir, use]) =>
+    directoryProblem(dir, use.remote),
+  );
   distinct.forEach(([dir, use], i) => {
     const problem = problems[i];
     if (!problem) return;
@@ -51,6 +56,13 @@ export async function checkDirectories(
     ctx.issues.push({ path: use.path, message: `${resolvedNote}${problem}${users}` });
   });
   return resolved;
+}
+
+/** Whether the task carries `runs_on` labels (its own list, else the one in defaults). */
+function hasRunsOn(ctx: CheckContext, entry: TaskEntry): boolean {
+  const own = entry.raw?.['runs_on'];
+  const labels = own !== undefined ? own : ctx.rawDefaults['runs_on'];
+  return Array.isArray(labels) && labels.length > 0;
 }
 
 function pathProblem(dir: string, baseDir: string | undefined): string | null {

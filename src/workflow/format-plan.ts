@@ -100,6 +100,8 @@ function taskDetails(task: PlannedTask, showDirectory: boolean): string[] {
   if (task.task.model !== undefined) details.push(`model ${task.task.model}`);
   if (task.task.priority !== undefined && task.task.priority !== 0)
     details.push(`priority ${task.task.priority}`);
+  if (task.task.runs_on !== undefined && task.task.runs_on.length > 0)
+    details.push(`on a worker labelled ${task.task.runs_on.join(' + ')}`);
   if (showDirectory) details.push(`in ${task.task.working_directory}`);
   return details;
 }

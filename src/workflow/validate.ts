@@ -34,8 +34,11 @@ export interface ExistingTasks {
 }
 
 export interface ValidateOptions {
-  /** The problem with a directory (missing, unreadable, outside the allowed roots) or null; called once per directory. */
-  directoryProblem: (dir: string) => Promise<string | null>;
+  /**
+   * The problem with a directory (missing, unreadable, outside the allowed roots) or null; called once per directory.
+   * `remote`: only tasks with `runs_on` labels use it, so it need not exist on this machine.
+   */
+  directoryProblem: (dir: string, remote: boolean) => Promise<string | null>;
   /** The workflow file's folder: relative working directories resolve against it. Omit for REST/MCP input (absolute only). */
   baseDir?: string;
   /** When adding tasks to a running orchestration. */

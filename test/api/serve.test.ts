@@ -165,6 +165,7 @@ describe('runServer', () => {
         'GET /api/v1/events',
         'GET /api/v1/events/stream',
         'GET /api/v1/stats',
+        'GET /api/v1/workers',
         'POST /api/v1/prune',
         'POST /api/v1/orchestrations',
         'POST /api/v1/orchestrations/validate',
@@ -172,6 +173,9 @@ describe('runServer', () => {
         'GET /api/v1/orchestrations/{id}',
         'POST /api/v1/orchestrations/{id}/cancel',
         'POST /api/v1/orchestrations/{id}/tasks',
+        'POST /api/v1/staged-groups/{group}/tasks',
+        'GET /api/v1/staged-groups/{group}',
+        'POST /api/v1/staged-groups/{group}/submit',
       ].sort(),
     );
     const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as {

@@ -153,6 +153,73 @@ describe('tasks over REST', () => {
     expect(refused.code).toBe('conflict');
   });
 
+  it('retry takes an optional body of overrides: strictly checked, applied, recorded in the event', async () => {
+    const task = await t.client.createTask({
+      execution_prompt: 'Out of turns again [fake:max_turns]',
+      working_directory: t.workdir,
+      model: 'haiku',
+    });
+    await waitForStatus(t.client, task.id, ['failed']);
+    const post = (body: string | undefined) =>
+      fetch(`${t.server.url}/api/v1/tasks/${task.id}/retry`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${t.server.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body,
+      });
+
+    for (const [body, field] of [
+      ['{"permision_mode":"acceptEdits"}', '"permision_mode"'],
+      ['{"permission_mode":"yolo"}', 'unknown permission_mode "yolo"'],
+      ['{"timeout_seconds":"30"}', 'timeout_seconds must be a whole number'],
+      ['{"model":"gpt-4"}', 'unknown model "gpt-4"'],
+      ['{"max_turns":3}', '"max_turns"'],
+      ['[]', ''],
+    ] as const) {
+      const refused = await post(body);
+      expect(refused.status, body).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await refused.json()) as { detail: string; issues?: Array<{ message: string }> };
+      const said = [problem.detail, ...(problem.issues ?? []).map((i) => i.message)].join('\n');
+      expect(said, body).toContain(field);
+    }
+    expect((await t.client.getTask(task.id)).status).toBe('failed');
+    expect((await t.client.taskEvents(task.id)).map((e) => e.type)).not.toContain('task_retried');
+
+    const accepted = await post('{"permission_mode":"plan","model":"opus","timeout_seconds":120}');
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({
+      permission_mode: 'plan',
+      model: 'opus',
+      timeout_seconds: 120,
+    });
+    const retried = (await t.client.taskEvents(task.id)).find((e) => e.type === 'task_retried');
+    expect(retried?.data).toMatchObject({
+      changes: {
+        permission_mode: { from: 'bypassPermissions', to: 'plan' },
+        model: { from: 'haiku', to: 'opus' },
+        timeout_seconds: { from: null, to: 120 },
+      },
+    });
+    await waitFor(async () => {
+      const current = await t.client.getTask(task.id);
+      return current.attempts.length === 2 && current.status === 'failed' ? current : undefined;
+    }, 'the second attempt to fail');
+    // No body at all still works, and changes nothing more.
+    const plain = await post(undefined);
+    expect(plain.status).toBe(200);
+    expect(await plain.json()).toMatchObject({ permission_mode: 'plan', model: 'opus' });
+
+    const doc = (await (
+      await fetch(`${t.server.url}/openapi.json`, { headers: { authorization: `Bearer ${t.server.token}` } })
+    ).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { required: boolean } }>>;
+    };
+    expect(doc.paths['/api/v1/tasks/{id}/retry']?.['post']?.requestBody?.required).toBe(false);
+  });
+
   it('answers 404 for an unknown task id on every task route', async () => {
     for (const call of [
       () => t.client.getTask(999_999),

@@ -22,6 +22,7 @@ export function taskOptions(overrides: Partial<TaskOptions> = {}): TaskOptions {
     max_attempts: 3,
     retry_base_seconds: null,
     retry_cap_seconds: null,
+    runs_on: [],
     ...overrides,
   };
 }

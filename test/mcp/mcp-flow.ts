@@ -39,6 +39,7 @@ export function defineMcpSuite(context: () => FlowContext): void {
         'task_identifier',
         'depends_on',
         'wait_after_dependencies',
+        'runs_on',
       ]),
     );
     expect(create?.outputSchema).toBeDefined();
@@ -122,6 +123,37 @@ export function defineMcpSuite(context: () => FlowContext): void {
 
     const listed = await callTool(client, 'list_orchestrations', {});
     expect(listed.data.orchestrations.map((o: { id: number }) => o.id)).toContain(orchestrationId);
+  });
+
+  it('takes runs_on: the task waits for a worker with that label and says so', async () => {
+    const { client, work } = context();
+    const created = await callTool(client, 'create_task', {
+      execution_prompt: 'Only on the GPU box',
+      working_directory: work,
+      runs_on: ['gpu-box'],
+    });
+    expect(created.isError, created.text).toBe(false);
+    expect(created.data.task.runs_on).toEqual(['gpu-box']);
+    const status = await callTool(client, 'get_task_status', { task_id: created.data.task.id });
+    expect(status.text + JSON.stringify(status.data)).toContain('waiting for a worker with label gpu-box');
+    await callTool(client, 'cancel_task', { task_id: created.data.task.id });
+
+    // Staged: a labelled task's folder lives on the labelled machine, so it need not exist here.
+    const group = `labels-${Date.now()}`;
+    const staged = await callTool(client, 'create_task', {
+      execution_prompt: 'Train on the GPU box',
+      working_directory: `${work}/only-on-the-gpu-box`,
+      runs_on: ['gpu-box'],
+      orchestration_group: group,
+      task_identifier: 'train',
+    });
+    expect(staged.isError, staged.text).toBe(false);
+    const submitted = await callTool(client, 'submit_orchestration', { orchestration_group: group });
+    expect(submitted.isError, submitted.text).toBe(false);
+    const train = await callTool(client, 'get_task_status', { task_id: submitted.data.task_ids.train });
+    expect(train.text + JSON.stringify(train.data)).toContain('waiting for a worker with label gpu-box');
+    const cancelled = await callTool(client, 'cancel_task', { task_id: submitted.data.task_ids.train });
+    expect(cancelled.isError, cancelled.text).toBe(false);
   });
 
   it('runs a task at once without orchestration_group, and cancels a queued one', async () => {

@@ -1,11 +1,13 @@
 /**
  * `claude-worker mcp install` (built CLI) into a temporary HOME and project folder: merges its entry into Claude
  * Code's configuration without touching other entries, keeps a backup, changes nothing the second time, refuses a
- * damaged file, prints the Claude Desktop snippet, and `doctor` reports the registration. The registered command
- * really starts the MCP server.
+ * damaged file, prints the Claude Desktop snippet, and `doctor` reports the registration. The user scope holds this
+ * machine's absolute paths; the project scope (a committed file) only the portable `claude-worker mcp`. Both
+ * registered commands really start the MCP server.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -29,8 +31,14 @@ describe('claude-worker mcp install', () => {
   const backups = (dir: string, name: string) =>
     readdirSync(dir).filter((f) => f.startsWith(`${name}.backup-`));
 
+  /** A folder with `claude-worker` in it, as `npm link` or `npm install -g` would put it on PATH. */
+  let binDir: string;
+
   beforeAll(() => {
     sandbox = new McpSandbox();
+    binDir = join(sandbox.root, 'bin');
+    mkdirSync(binDir);
+    symlinkSync(CLI, join(binDir, 'claude-worker'));
     userHome = join(sandbox.root, 'user');
     mkdirSync(userHome);
     userConfig = join(userHome, '.claude.json');
@@ -95,24 +103,68 @@ describe('claude-worker mcp install', () => {
     expect(backups(userHome, '.claude.json')).toHaveLength(1);
   });
 
-  it('project scope: creates .mcp.json in the current folder, then changes nothing', () => {
+  it('project scope: writes a portable .mcp.json (no path or home of this machine), then changes nothing', () => {
     const first = sandbox.cli(['mcp', 'install', '--scope', 'project', '--standalone'], env);
     expect(first.code, first.stderr).toBe(0);
     const path = join(sandbox.work, '.mcp.json');
-    expect(read(path).mcpServers['claude-worker']?.args).toEqual([CLI, 'mcp', '--standalone']);
+    const text = readFileSync(path, 'utf8');
+    expect(read(path).mcpServers['claude-worker']).toEqual({
+      type: 'stdio',
+      command: 'claude-worker',
+      args: ['mcp', '--standalone'],
+      env: {},
+    });
+    for (const machine of [sandbox.root, sandbox.home, userHome, process.execPath, CLI, tmpdir()])
+      expect(text).not.toContain(machine);
+    expect(first.stdout).toContain('It runs: claude-worker mcp --standalone');
+    expect(first.stdout).toContain('can be committed');
+    // The sandbox's home is not the default: said, not written.
+    expect(first.stdout).toMatch(/Your home folder .* is not written there/);
+    // Claude Desktop has no shell PATH: its snippet keeps this machine's absolute paths.
+    const snippet = JSON.parse(first.stdout.slice(first.stdout.indexOf('{'))) as {
+      mcpServers: Record<string, Entry>;
+    };
+    expect(snippet.mcpServers['claude-worker']?.command).toBe(process.execPath);
     expect(backups(sandbox.work, '.mcp.json')).toEqual([]);
     const second = sandbox.cli(['mcp', 'install', '--scope', 'project', '--standalone'], env);
     expect(second.stdout).toMatch(/nothing changed/);
   });
 
-  it('doctor reports both registrations', () => {
-    const doctor = sandbox.cli(['doctor', '--json'], env);
-    const check = (
-      JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }
-    ).checks.find((c) => c.name === 'MCP registered with Claude Code (project/user)');
+  it('doctor reports both registrations, and says when the project command is not on PATH', () => {
+    const doctorCheck = (extra: Record<string, string>) =>
+      (
+        JSON.parse(sandbox.cli(['doctor', '--json'], { ...env, ...extra }).stdout) as {
+          checks: Array<{ name: string; status: string; message: string; fix: string | null }>;
+        }
+      ).checks.find((c) => c.name === 'MCP registered with Claude Code (project/user)');
+    const withoutBin = doctorCheck({ PATH: dirname(process.execPath) });
+    expect(withoutBin?.status).toBe('warn');
+    expect(withoutBin?.message).toContain('`claude-worker` is not on PATH');
+    expect(withoutBin?.fix).toContain('npm link');
+
+    const check = doctorCheck({ PATH: `${binDir}${delimiter}${dirname(process.execPath)}` });
     expect(check?.status).toBe('ok');
     expect(check?.message).toMatch(/project: .*\.mcp\.json/);
     expect(check?.message).toMatch(/user: ~\/\.claude\.json/);
+  });
+
+  it('the project entry starts a working MCP server wherever claude-worker is on PATH', async () => {
+    const entry = read(join(sandbox.work, '.mcp.json')).mcpServers['claude-worker']!;
+    const transport = new StdioClientTransport({
+      command: entry.command,
+      args: entry.args,
+      env: { ...sandbox.env, ...entry.env, PATH: `${binDir}${delimiter}${dirname(process.execPath)}` },
+      cwd: sandbox.work,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'install-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain('create_task');
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses a damaged configuration file and leaves it as it was', () => {

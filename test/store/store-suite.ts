@@ -17,6 +17,7 @@ import { describeOrchestrations } from './suite/orchestrations.js';
 import { describeOutput } from './suite/output.js';
 import { describePrune } from './suite/prune.js';
 import { describeRecovery } from './suite/recovery.js';
+import { describeWorkers } from './suite/workers.js';
 import { describeSessions } from './suite/sessions.js';
 
 export type { OpenStore };
@@ -33,6 +34,7 @@ export function describeStoreSuite(name: string, open: OpenStore): void {
     describeEvents(handle);
     describeOrchestrations(handle);
     describeOrchestrationControl(handle);
+    describeWorkers(handle);
     describePrune(handle);
     describeOutput(handle);
     describeSessions(handle);

@@ -6,7 +6,14 @@ import type { TriggerRule } from '../../src/domain/vocabulary.js';
 const node = (
   identifier: string,
   depends_on: string[] = [],
-  extra: { delay?: number; rule?: TriggerRule; refs?: string[]; model?: string; dir?: string } = {},
+  extra: {
+    delay?: number;
+    rule?: TriggerRule;
+    refs?: string[];
+    model?: string;
+    dir?: string;
+    runs_on?: string[];
+  } = {},
 ): NormalizedTask => ({
   index: 0,
   identifier,
@@ -14,6 +21,7 @@ const node = (
     execution_prompt: `do ${identifier}`,
     working_directory: extra.dir ?? '/work/project',
     ...(extra.model ? { model: extra.model } : {}),
+    ...(extra.runs_on ? { runs_on: extra.runs_on } : {}),
   },
   depends_on,
   trigger_rule: extra.rule ?? 'all_success',
@@ -79,7 +87,7 @@ describe('formatPlan', () => {
         [
           node('build'),
           node('lint', [], { model: 'haiku' }),
-          node('docs'),
+          node('docs', [], { runs_on: ['docs-box', 'big'] }),
           node('test', ['build'], { refs: ['build'], delay: 90 }),
           node('report', ['test', 'lint', 'docs'], { rule: 'all_done' }),
         ],
@@ -96,7 +104,7 @@ describe('formatPlan', () => {
         'Level 1 · 3 tasks, ready together; at most 2 run at once (max_parallel)',
         '  build',
         '  lint    model haiku',
-        '  docs',
+        '  docs    on a worker labelled docs-box + big',
         '',
         'Level 2 · 1 task',
         '  test    after build · starts 1 min 30 s after it is ready · uses the result of build',

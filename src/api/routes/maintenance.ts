@@ -22,6 +22,7 @@ const PruneReportSchema = z.object({
   events: z.number(),
   orchestrations: z.number(),
   files_removed: z.number(),
+  workers: z.number(),
 });
 
 export function maintenanceRoutes(app: App): Route[] {

@@ -9,7 +9,13 @@ import {
   TaskIdPath,
   TaskWithAttemptsSchema,
 } from '../wire-schemas.js';
-import { CreateTaskInput, ListTasksQuery, TaskListSchema, TaskSchema } from '../../contract/task-schemas.js';
+import {
+  CreateTaskInput,
+  ListTasksQuery,
+  RetryTaskInput,
+  TaskListSchema,
+  TaskSchema,
+} from '../../contract/task-schemas.js';
 import type { App } from '../../app.js';
 import { defineRoute, type ResponseDoc, type Route } from '../route-table.js';
 
@@ -87,13 +93,19 @@ export function taskRoutes(app: App): Route[] {
       tag: TAG,
       auth: true,
       summary: 'Run a failed, cancelled or skipped task again',
+      description:
+        "The body is optional: `model`, `permission_mode` and `timeout_seconds` given there replace the task's own from its next attempt, and the `task_retried` event records them as `changes`.",
       params: TaskIdPath,
+      body: RetryTaskInput.optional(),
+      bodyRequired: false,
+      bodyLabel: 'The retry',
       responses: {
         200: { description: 'The task, queued again', schema: TaskSchema },
+        400: problem('Invalid settings: every problem is listed in `issues`'),
         404: notFound,
         409: problem('The task is not failed, cancelled or skipped'),
       },
-      handler: ({ params, actor }) => app.tasks.retryTask(params.id, actor),
+      handler: ({ params, body, actor }) => app.tasks.retryTask(params.id, actor, body ?? {}),
     }),
     defineRoute({
       method: 'GET',

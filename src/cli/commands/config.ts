@@ -9,7 +9,7 @@ import { CONFIG_KEYS, displayPath, flagName } from '../../config/load.js';
 import { maskDatabaseUrl } from '../../config/database-url.js';
 import { ConfigSchema, envName, type Config, type ConfigKey } from '../../config/schema.js';
 import type { CliRun } from '../context.js';
-import { table, outputWidth } from '../format.js';
+import { table } from '../format.js';
 
 interface ConfigOptions {
   json?: boolean;
@@ -86,8 +86,7 @@ variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME 
         return;
       }
       const rows = CONFIG_KEYS.map((key) => [key, JSON.stringify(shownValue(config, key)), sources[key]]);
-      for (const line of table(['SETTING', 'VALUE', 'SOURCE'], rows, outputWidth(context.io.stdout)))
-        context.print(line);
+      for (const line of table(['SETTING', 'VALUE', 'SOURCE'], rows, context.width)) context.print(line);
       context.print();
       context.print(
         `user file:    ${files.user ? displayPath(files.user, context.io.env) : `none (${displayPath(context.paths.userConfig, context.io.env)} or config.yaml)`}`,

@@ -8,7 +8,7 @@ import type { OrchestrationStatus } from '../../domain/vocabulary.js';
 import { commaList, wholeNumber } from '../args.js';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
-import { outputWidth, table } from '../format.js';
+import { table } from '../format.js';
 import { LIST_HEADERS, listRow } from '../orchestration-view.js';
 
 interface ListOptions {
@@ -50,7 +50,7 @@ export function registerListOrchestrations(program: Command, run: CliRun): void 
       }
       const now = Date.now();
       const rows = page.orchestrations.map((orchestration) => listRow(orchestration, now));
-      for (const line of table(LIST_HEADERS, rows, outputWidth(context.io.stdout))) context.print(line);
+      for (const line of table(LIST_HEADERS, rows, context.width)) context.print(line);
       if (page.next_cursor)
         context.note(`More: claude-worker list-orchestrations --cursor ${page.next_cursor}`);
     });

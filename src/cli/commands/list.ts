@@ -1,13 +1,14 @@
 /**
- * `claude-worker list`: tasks newest first, as a table (id, status, model, age, elapsed, cost, last action or
- * prompt), filtered by status and tag. `--json` prints the REST page `{ tasks, next_cursor }`.
+ * `claude-worker list`: tasks newest first, as a table (id, status, model, age, elapsed, cost, then the prompt's
+ * first line and, where the width allows, the outcome: result, error, last action or why it waits), filtered by
+ * status and tag, fitted to the terminal's width. `--json` prints the REST page `{ tasks, next_cursor }`.
  */
 import type { Command } from 'commander';
 import type { TaskStatus } from '../../domain/vocabulary.js';
 import { commaList, wholeNumber } from '../args.js';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
-import { outputWidth, table } from '../format.js';
+import { table } from '../format.js';
 import { LIST_HEADERS, listRow } from '../task-view.js';
 
 interface ListOptions {
@@ -55,7 +56,7 @@ export function registerList(program: Command, run: CliRun): void {
       }
       const now = Date.now();
       const rows = page.tasks.map((task) => listRow(task, now));
-      for (const line of table(LIST_HEADERS, rows, outputWidth(context.io.stdout))) context.print(line);
+      for (const line of table(LIST_HEADERS, rows, context.width)) context.print(line);
       if (page.next_cursor) context.note(`More: claude-worker list --cursor ${page.next_cursor}`);
     });
 }

@@ -105,11 +105,12 @@ function install(context: CliContext, options: InstallOptions): number {
   const scope = options.scope as InstallScope;
   const { config, sources } = context.loaded;
   const env = context.io.env;
-  // A home folder other than the default is part of the registration, so the MCP server finds the same tasks.
-  const entry = mcpEntry({
-    standalone: options.standalone === true,
-    env: sources.home === 'default' ? {} : { CLAUDE_WORKER_HOME: config.home },
-  });
+  // User scope: a home folder other than the default is part of the registration, so the MCP server finds the same
+  // tasks. Project scope: nothing of this machine goes into the shared file (see mcp/install.ts).
+  const standalone = options.standalone === true;
+  const homeEnv: Record<string, string> =
+    sources.home === 'default' ? {} : { CLAUDE_WORKER_HOME: config.home };
+  const entry = mcpEntry({ standalone, scope, env: homeEnv });
   const path = configPathFor(scope, context.io.cwd, env['HOME'] || homedir());
   const result = installEntry(path, options.name, entry);
   const shown = displayPath(path, env);
@@ -124,15 +125,28 @@ function install(context: CliContext, options: InstallOptions): number {
     );
   }
   context.print(`It runs: ${[entry.command, ...entry.args].join(' ')}`);
-  context.print(
-    scope === 'project'
-      ? 'Start Claude Code in this folder (it asks once to approve servers from .mcp.json); /mcp lists it.'
-      : 'Restart Claude Code; /mcp lists it in every project.',
-  );
+  if (scope === 'project') {
+    context.print(
+      'The entry holds no path of this machine, so .mcp.json can be committed: on each machine `claude-worker` must ' +
+        'be on the PATH Claude Code starts with (`npm link` in a clone, or `npm install -g`).',
+    );
+    if (sources.home !== 'default')
+      context.print(
+        `Your home folder (${displayPath(config.home, env)}, from ${sources.home}) is not written there: Claude Code ` +
+          'must start with the same CLAUDE_WORKER_HOME, or register with --scope user instead.',
+      );
+    context.print(
+      'Start Claude Code in this folder (it asks once to approve servers from .mcp.json); /mcp lists it.',
+    );
+  } else {
+    context.print('Restart Claude Code; /mcp lists it in every project.');
+  }
   context.print(
     '\nFor Claude Desktop, merge this into claude_desktop_config.json (macOS: ~/Library/Application Support/Claude/, ' +
       'Windows: %APPDATA%\\Claude\\), then restart Claude Desktop:',
   );
-  context.print(desktopSnippet(options.name, entry));
+  // Claude Desktop starts servers without a shell's PATH: its snippet always has this machine's absolute paths.
+  const desktop = mcpEntry({ standalone, scope: 'user', env: homeEnv });
+  context.print(desktopSnippet(options.name, desktop));
   return EXIT.ok;
 }

@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { connect } from '../connect.js';
 import type { CliRun } from '../context.js';
-import { outputWidth } from '../format.js';
 import { endLines, isFinished, parseOrchestrationId, treeLines } from '../orchestration-view.js';
 import { followOrchestration } from '../orchestration-watch.js';
 
@@ -45,7 +44,7 @@ export function registerOrchestrationStatus(program: Command, run: CliRun): void
         context.json(detail);
         return;
       }
-      for (const line of treeLines(detail, { width: outputWidth(context.io.stdout) })) context.print(line);
+      for (const line of treeLines(detail, { width: context.width })) context.print(line);
       if (isFinished(detail)) {
         context.print('');
         for (const line of endLines(detail)) context.print(line);

@@ -29,10 +29,12 @@ export function describePrune(report: PruneReport, age: string): string {
     `${plural(report.tasks, 'task', 'tasks')}, ${plural(report.attempts, 'attempt', 'attempts')}, ` +
     `${plural(report.events, 'event', 'events')} and ${plural(report.orchestrations, 'orchestration', 'orchestrations')}`;
   const when = `finished before ${report.finished_before} (older than ${age})`;
-  if (report.dry_run) return `Would delete ${what} ${when}. Nothing was deleted (--dry-run).`;
+  const workers =
+    report.workers > 0 ? ` and ${plural(report.workers, 'worker', 'workers')} gone since then` : '';
+  if (report.dry_run) return `Would delete ${what} ${when}${workers}. Nothing was deleted (--dry-run).`;
   const files =
     report.files_removed > 0 ? `; removed ${plural(report.files_removed, 'log file', 'log files')}` : '';
-  return `Deleted ${what} ${when}${files}.`;
+  return `Deleted ${what} ${when}${workers}${files}.`;
 }
 
 export function registerPrune(program: Command, run: CliRun): void {

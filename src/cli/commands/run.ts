@@ -8,7 +8,15 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CreateTaskRequest } from '../../client/http-client.js';
 import type { PermissionMode } from '../../domain/vocabulary.js';
-import { collect, collectEnv, collectTools, durationSeconds, positiveNumber, wholeNumber } from '../args.js';
+import {
+  collect,
+  collectEnv,
+  collectLabels,
+  collectTools,
+  durationSeconds,
+  positiveNumber,
+  wholeNumber,
+} from '../args.js';
 import { connect } from '../connect.js';
 import type { CliContext, CliRun } from '../context.js';
 import { readPrompt } from '../input.js';
@@ -28,6 +36,7 @@ interface RunOptions {
   timeout?: number;
   priority?: number;
   tag?: string[];
+  runsOn?: string[];
   maxAttempts?: number;
   retryBase?: number;
   retryCap?: number;
@@ -60,6 +69,11 @@ export function registerRun(program: Command, run: CliRun): void {
     .option('-t, --timeout <duration>', 'limit per attempt: seconds, or 90s, 30m, 2h', durationSeconds)
     .option('--priority <n>', 'higher runs first (-1000 to 1000; default 0)', wholeNumber)
     .option('--tag <tag>', 'a label to find the task by (repeatable)', collect)
+    .option(
+      '--runs-on <labels>',
+      'only a worker having ALL these labels runs it, comma-separated (see `claude-worker worker --label`)',
+      collectLabels,
+    )
     .option('--max-attempts <n>', 'attempts before the task fails (1 to 20)', wholeNumber)
     .option(
       '--retry-base <duration>',
@@ -132,5 +146,6 @@ function buildRequest(context: CliContext, prompt: string, options: RunOptions):
   if (options.env !== undefined) request.env = options.env;
   if (options.priority !== undefined) request.priority = options.priority;
   if (options.tag !== undefined) request.tags = options.tag;
+  if (options.runsOn !== undefined) request.runs_on = options.runsOn;
   return request;
 }

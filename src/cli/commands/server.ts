@@ -21,11 +21,12 @@ import {
 } from '../server-info.js';
 import { ensureLocalServer } from '../server-spawn.js';
 
-/** How long `stop` waits by default: the server's shutdown grace plus a margin. */
-const STOP_TIMEOUT_SECONDS = 35;
+/** How long `stop` waits beyond the shutdown grace by default: recording outcomes and closing the store. */
+const STOP_MARGIN_SECONDS = 15;
 
 interface StopOptions {
-  timeout: number;
+  /** Default: the configured shutdown_grace_seconds plus the margin. */
+  timeout?: number;
   force?: boolean;
 }
 
@@ -38,15 +39,30 @@ export function registerServer(program: Command, run: CliRun): void {
     .command('start')
     .description('Start the server in the background (nothing happens if it already runs)')
     .option('--json', 'print server.json of the running server')
+    .option(
+      '--no-worker',
+      'an API node only: run no tasks here (worker nodes run them: `claude-worker worker`)',
+    )
     .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
-    .action(async (options: { json?: boolean; databaseUrl?: string }, command: Command) => {
-      await start(run.context(command, { database_url: options.databaseUrl }), options.json === true);
+    .action(async (options: { json?: boolean; worker: boolean; databaseUrl?: string }, command: Command) => {
+      await start(
+        run.context(command, { database_url: options.databaseUrl }),
+        options.json === true,
+        options.worker,
+      );
     });
 
   server
     .command('stop')
-    .description('Stop the server: running tasks are interrupted and resume at the next start')
-    .option('--timeout <seconds>', 'how long to wait for it to exit', positiveNumber, STOP_TIMEOUT_SECONDS)
+    .description(
+      'Stop the server gracefully: it takes no new tasks and lets running ones finish for shutdown_grace_seconds ' +
+        '(default 20 s); those still running then are interrupted and resume at the next start',
+    )
+    .option(
+      '--timeout <seconds>',
+      `how long to wait for it to exit (default: shutdown_grace_seconds + ${STOP_MARGIN_SECONDS})`,
+      positiveNumber,
+    )
     .option('--force', 'kill it (SIGKILL) if it has not exited in time')
     .addHelpText('after', '\nExit codes: 0 stopped (or was not running), 1 still running after the timeout.')
     .action(async (options: StopOptions, command: Command) => {
@@ -64,23 +80,23 @@ export function registerServer(program: Command, run: CliRun): void {
 
   server
     .command('restart')
-    .description('Stop the server if it runs, then start it again')
+    .description('Stop the server if it runs (gracefully, as `server stop` does), then start it again')
     .option(
       '--timeout <seconds>',
-      'how long to wait for the old one to exit',
+      `how long to wait for the old one to exit (default: shutdown_grace_seconds + ${STOP_MARGIN_SECONDS})`,
       positiveNumber,
-      STOP_TIMEOUT_SECONDS,
     )
     .option('--force', 'kill the old one (SIGKILL) if it has not exited in time')
+    .option('--no-worker', 'start it again as an API node only (no tasks run in it)')
     .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
-    .action(async (options: StopOptions & { databaseUrl?: string }, command: Command) => {
+    .action(async (options: StopOptions & { worker: boolean; databaseUrl?: string }, command: Command) => {
       const context = run.context(command, { database_url: options.databaseUrl });
       const stopped = await stop(context, options);
       if (stopped !== EXIT.ok) {
         run.exitCode = stopped;
         return;
       }
-      await start(context, false);
+      await start(context, false, options.worker);
     });
 
   server
@@ -88,9 +104,13 @@ export function registerServer(program: Command, run: CliRun): void {
     .description('Run the server in the foreground until interrupted (what `start` runs in the background)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--concurrency <n>', 'tasks run at once', wholeNumber)
+    .option('--no-worker', 'an API node only: run no tasks in this process')
     .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
     .action(
-      async (options: { host?: string; concurrency?: number; databaseUrl?: string }, command: Command) => {
+      async (
+        options: { host?: string; concurrency?: number; worker: boolean; databaseUrl?: string },
+        command: Command,
+      ) => {
         const context = run.context(command, {
           host: options.host,
           concurrency: options.concurrency,
@@ -105,9 +125,10 @@ export function registerServer(program: Command, run: CliRun): void {
           );
         }
         const { runServer } = await import('../../serve.js');
-        const running = await runServer(context.loaded.config);
+        const running = await runServer(context.loaded.config, { worker: options.worker });
+        const role = options.worker ? '' : ', no worker: tasks run on `claude-worker worker` nodes';
         context.print(
-          `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}). ` +
+          `claude-worker server listening at ${running.url} (pid ${process.pid}, home ${context.paths.home}${role}). ` +
             'Stop it with Ctrl-C or `claude-worker server stop`.',
         );
         // Stays up until SIGTERM/SIGINT: runServer then shuts down gracefully and exits the process.
@@ -116,11 +137,12 @@ export function registerServer(program: Command, run: CliRun): void {
     );
 }
 
-async function start(context: CliContext, json: boolean): Promise<void> {
-  const { info, started } = await ensureLocalServer(context.loaded);
+async function start(context: CliContext, json: boolean, worker: boolean): Promise<void> {
+  const { info, started } = await ensureLocalServer(context.loaded, { worker });
+  const role = worker ? '' : ' with no worker (run tasks with `claude-worker worker`)';
   if (json) context.json(info);
   else if (started)
-    context.print(`Server started at ${info.url} (pid ${info.pid}). Log: ${context.paths.serverLog}`);
+    context.print(`Server started at ${info.url} (pid ${info.pid})${role}. Log: ${context.paths.serverLog}`);
   else context.print(`Server already running at ${info.url} (pid ${info.pid}).`);
 }
 
@@ -144,8 +166,9 @@ async function stop(context: CliContext, options: StopOptions): Promise<number> 
         `claude-worker server; not signalling it. If no server runs, delete ${paths.serverInfo}.`,
     );
   }
+  const timeout = options.timeout ?? context.loaded.config.shutdown_grace_seconds + STOP_MARGIN_SECONDS;
   process.kill(info.pid, 'SIGTERM');
-  if (await waitForExit(info.pid, options.timeout * 1000)) {
+  if (await waitForExit(info.pid, timeout * 1000)) {
     await removeStaleServerInfo(paths, info);
     context.print(`Server stopped (pid ${info.pid}).`);
     return EXIT.ok;
@@ -155,12 +178,12 @@ async function stop(context: CliContext, options: StopOptions): Promise<number> 
     await waitForExit(info.pid, 5000);
     await removeStaleServerInfo(paths, info);
     context.print(
-      `Server killed (pid ${info.pid}) after ${options.timeout} s; its running tasks are recovered at the next start.`,
+      `Server killed (pid ${info.pid}) after ${timeout} s; its running tasks are recovered at the next start.`,
     );
     return EXIT.ok;
   }
   context.note(
-    `error: the server (pid ${info.pid}) has not exited after ${options.timeout} s. It may still be finishing; check ` +
+    `error: the server (pid ${info.pid}) has not exited after ${timeout} s. It may still be finishing; check ` +
       '`claude-worker server status`, or force it with `claude-worker server stop --force` (running tasks are recovered at the next start).',
   );
   return EXIT.failed;
@@ -201,7 +224,11 @@ async function status(context: CliContext, json: boolean): Promise<number> {
   context.print(`  uptime    ${formatDuration(health.uptime_seconds * 1000)} (since ${health.started_at})`);
   context.print(`  home      ${health.home}`);
   context.print(`  database  ${health.database}`);
-  context.print(`  worker    ${worker.state}, ${worker.running_tasks} of ${worker.concurrency} slots busy`);
+  context.print(
+    worker.state === 'none'
+      ? '  worker    none: this server runs no tasks (--no-worker); see `claude-worker workers`'
+      : `  worker    ${worker.state}, ${worker.running_tasks} of ${worker.concurrency} slots busy`,
+  );
   context.print(`  tasks     ${counts.length ? counts.join(' · ') : 'none'}`);
   return EXIT.ok;
 }

@@ -6,6 +6,7 @@
  * rule says over how its dependencies stand now. The store re-arms its skipped dependents afterwards.
  */
 import { ClaudeWorkerError } from '../errors.js';
+import { retryChangeRecord, type RetrySettings } from '../retry-changes.js';
 import { RETRYABLE_STATUSES } from '../state-machine.js';
 import { renderPrompt } from '../template.js';
 import { evaluateTriggerRule, skipReason, type DependencyCounts } from '../trigger-rules.js';
@@ -13,7 +14,7 @@ import type { Failure, TaskStatus, TriggerRule } from '../vocabulary.js';
 import type { RuleEvent } from './attempt-ending.js';
 import { dollars } from './orchestration-status.js';
 
-export interface RetryTask {
+export interface RetryTask extends RetrySettings {
   id: number;
   identifier: string | null;
   status: TaskStatus;
@@ -45,23 +46,37 @@ export interface RetryPlan {
   prompt: string | null;
   /** At least one more counted attempt. */
   max_attempts: number;
+  /** The task's settings for the next attempt and after (the retry's overrides applied). */
+  settings: RetrySettings;
   event: RuleEvent;
 }
 
-export function planRetry(task: RetryTask, context: RetryContext | null): RetryPlan {
+/** `changes`: settings the retry overrides (`retry --model …`), recorded in the event as `changes`. */
+export function planRetry(
+  task: RetryTask,
+  context: RetryContext | null,
+  changes: Partial<RetrySettings> = {},
+): RetryPlan {
   if (!RETRYABLE_STATUSES.includes(task.status)) throw notRetryable(task.id, task.status);
   const place = context === null ? plainPlace(task) : orchestrationPlace(task, context);
   const counted = task.attempt_count - task.uncounted_attempts;
   const maxAttempts = Math.max(task.max_attempts, counted + 1);
+  const changed = retryChangeRecord(task, changes);
   return {
     ...place,
     max_attempts: maxAttempts,
+    settings: {
+      model: changes.model ?? task.model,
+      permission_mode: changes.permission_mode ?? task.permission_mode,
+      timeout_seconds: changes.timeout_seconds === undefined ? task.timeout_seconds : changes.timeout_seconds,
+    },
     event: {
       type: 'task_retried',
       data: {
         attempt_count: task.attempt_count,
         max_attempts: maxAttempts,
         previous_error_code: task.error?.code ?? null,
+        ...(Object.keys(changed).length > 0 ? { changes: changed } : {}),
       },
     },
   };

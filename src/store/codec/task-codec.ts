@@ -47,6 +47,8 @@ export interface TaskRecordRow {
   max_attempts: number;
   retry_base_seconds: number | null;
   retry_cap_seconds: number | null;
+  /** JSON array of worker labels, or NULL for none. */
+  runs_on: JsonValue | null;
   orchestration_id: IntValue | null;
   identifier: string | null;
   trigger_rule: string;
@@ -96,6 +98,7 @@ export function taskFromRow(row: TaskRecordRow): Task {
     max_attempts: row.max_attempts,
     retry_base_seconds: row.retry_base_seconds,
     retry_cap_seconds: row.retry_cap_seconds,
+    runs_on: parseJson<string[]>(row.runs_on) ?? [],
     orchestration_id: intOrNull(row.orchestration_id),
     identifier: row.identifier,
     trigger_rule: row.trigger_rule as TriggerRule,
@@ -146,6 +149,7 @@ export const TASK_OPTION_COLUMNS = [
   'retry_cap_seconds',
   'log_path',
   'transcript_path',
+  'runs_on',
 ] as const;
 
 /** What a new task is inserted with besides its options (`{id}` in the log paths is the new id). */
@@ -175,7 +179,13 @@ export function taskOptionValues(task: NewTaskOptions, prompt: string = task.exe
     task.retry_cap_seconds ?? null,
     task.log_path ?? null,
     task.transcript_path ?? null,
+    labelsOrNull(task.runs_on),
   ];
+}
+
+/** JSON text of a label list, NULL when empty (claims test `runs_on IS NULL` first: the common case stays cheap). */
+export function labelsOrNull(labels: readonly string[] | undefined): string | null {
+  return labels && labels.length > 0 ? JSON.stringify(labels) : null;
 }
 
 /** What a just-inserted task reads back as (the contract suite checks that the two agree). */
@@ -220,6 +230,7 @@ export function newTaskRecord<E extends object = object>(
     max_attempts: task.max_attempts,
     retry_base_seconds: task.retry_base_seconds ?? null,
     retry_cap_seconds: task.retry_cap_seconds ?? null,
+    runs_on: task.runs_on ?? [],
     orchestration_id: s.orchestration_id,
     identifier: s.identifier,
     trigger_rule: s.trigger_rule,

@@ -13,11 +13,16 @@ import { prepareCapacity } from './orchestrations/capacity.js';
 import type { TaskRow } from './schema.js';
 import { taskFromRow } from '../codec/task-codec.js';
 
-/** A queued task that may start now. */
+/**
+ * A queued task that may start now, on this worker: a task with `runs_on` labels only when the worker has all of
+ * them (`runs_on IS NULL` first, so tasks without labels, the usual case, cost one column test).
+ */
 const READY = `
   status = 'queued' AND run_after <= @now AND cancel_requested = 0
   AND model NOT IN (SELECT value FROM json_each(@exclude_models))
-  AND (@only_models IS NULL OR model IN (SELECT value FROM json_each(@only_models)))`;
+  AND (@only_models IS NULL OR model IN (SELECT value FROM json_each(@only_models)))
+  AND (runs_on IS NULL OR NOT EXISTS (
+    SELECT 1 FROM json_each(runs_on) AS needed WHERE needed.value NOT IN (SELECT value FROM json_each(@labels))))`;
 
 const START = `
   UPDATE tasks
@@ -70,6 +75,7 @@ export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) =>
         now,
         exclude_models: JSON.stringify(request.exclude_models ?? []),
         only_models: request.only_models ? JSON.stringify(request.only_models) : null,
+        labels: JSON.stringify(request.labels ?? []),
         limit: request.limit,
       };
       const lease = { worker_id: request.worker_id, lease_expires_at: now + request.lease_ms, now };

@@ -12,6 +12,7 @@ import { migration003 } from './migrations/003_staged_tasks.js';
 import { migration004 } from './migrations/004_model_gates.js';
 import { migration005 } from './migrations/005_task_retry_settings.js';
 import { migration006 } from './migrations/006_attempt_child.js';
+import { migration007 } from './migrations/007_workers.js';
 import { migration008 } from './migrations/008_uncounted_attempts.js';
 import { migration009 } from './migrations/009_task_output.js';
 import { migration010 } from './migrations/010_session_entries.js';
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
   migration008,
   migration009,
   migration010,

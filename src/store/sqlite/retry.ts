@@ -3,7 +3,8 @@
  * its dependencies; a conflict otherwise). One transaction, its `task_retried` event included; the task's error,
  * cancel request and interruptions in a row are cleared. For a task of an orchestration the rule reads the
  * orchestration, the task's counters and its dependencies, and its dependents skipped because of it are re-armed in
- * the same transaction: they wait for it again (`task_rearmed`).
+ * the same transaction: they wait for it again (`task_rearmed`). Settings changed with the retry (model, permission
+ * mode, timeout) are written to the task and recorded in the event as `changes`.
  */
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { planRetry, type RetryContext } from '../../domain/rules/retry.js';
@@ -13,19 +14,24 @@ import { taskFromRow } from '../codec/task-codec.js';
 import { assertTransition, type StoreContext } from './context.js';
 import { countsOf } from '../../domain/rules/dependency-counters.js';
 import type { Resolver } from './orchestrations/resolution.js';
+import type { TaskRetryChanges } from '../store.js';
 import type { TaskRow } from './schema.js';
 
-export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: number, actor: Actor) => Task {
+export function prepareRetryTask(
+  ctx: StoreContext,
+  resolver: Resolver,
+): (id: number, actor: Actor, changes?: TaskRetryChanges) => Task {
   const k = ctx.sql.builder;
 
-  return (id, actor) =>
+  return (id, actor, changes = {}) =>
     ctx.tx.write(() => {
       const now = Date.now();
       const row = ctx.taskRow(id);
       if (!row) throw ClaudeWorkerError.notFound('Task', id);
       const task = taskFromRow(row);
       const from = task.status;
-      const plan = planRetry(task, RETRYABLE_STATUSES.includes(from) ? retryContext(resolver, row) : null);
+      const context = RETRYABLE_STATUSES.includes(from) ? retryContext(resolver, row) : null;
+      const plan = planRetry(task, context, changes);
       const to: TaskStatus = plan.to;
       assertTransition(id, from, to);
       const updated = ctx.sql.get(
@@ -34,6 +40,9 @@ export function prepareRetryTask(ctx: StoreContext, resolver: Resolver): (id: nu
           .set({
             status: to,
             execution_prompt: plan.prompt ?? row.execution_prompt,
+            model: plan.settings.model,
+            permission_mode: plan.settings.permission_mode,
+            timeout_seconds: plan.settings.timeout_seconds,
             run_after: to === 'queued' ? now : null,
             max_attempts: plan.max_attempts,
             interruptions: 0,

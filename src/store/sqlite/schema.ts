@@ -62,6 +62,8 @@ export interface TasksTable {
   deps_failed: Generated<number>;
   deps_skipped: Generated<number>;
   deps_cancelled: Generated<number>;
+  /** Migration 7: JSON array of the worker labels this task needs, or NULL for none. */
+  runs_on: string | null;
   /** Migration 8: attempts not counted against max_attempts (a stopped worker, a rate-limit wait). */
   uncounted_attempts: Generated<number>;
   /** Migration 8: attempts in a row interrupted by a stopped worker (reset by any other ending). */
@@ -126,6 +128,19 @@ export interface TaskDependenciesTable {
   position: number;
 }
 
+export interface WorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  /** JSON array. */
+  labels: string;
+  concurrency: number;
+  version: string;
+  started_at: number;
+  last_heartbeat_at: number;
+  stopped_at: number | null;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -139,6 +154,7 @@ export interface Database {
   orchestrations: OrchestrationsTable;
   task_dependencies: TaskDependenciesTable;
   migrations: MigrationsTable;
+  workers: WorkersTable;
 }
 
 /** Rows as read back (generated columns resolved). */

@@ -14,6 +14,7 @@ import type {
   Task,
   TaskEvent,
 } from '../../domain/vocabulary.js';
+import type { WorkerRecord } from '../../domain/workers.js';
 import type {
   AttemptFinish,
   AttemptStatsRow,
@@ -27,6 +28,8 @@ import type {
   NewOrchestration,
   NewOrchestrationTask,
   NewTask,
+  NewWorker,
+  TaskRetryChanges,
   OrchestrationPage,
   OutputChunk,
   OutputQuery,
@@ -66,6 +69,7 @@ import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
+import { prepareWorkers } from './workers.js';
 
 type Operations = ReturnType<typeof prepareOperations>;
 
@@ -86,6 +90,7 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    workers: prepareWorkers(ctx),
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
     sessions: prepareSessions(ctx),
@@ -201,8 +206,8 @@ export class SqliteStore implements Store {
     return this.ops.cancel(id, actor);
   }
 
-  async retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.ops.retry(id, actor);
+  async retryTask(id: number, actor: Actor, changes: TaskRetryChanges = {}): Promise<Task> {
+    return this.ops.retry(id, actor, changes);
   }
 
   async recoverTasks(request: RecoveryRequest): Promise<Task[]> {
@@ -280,6 +285,26 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
+    return this.ops.workers.register(worker);
+  }
+
+  async heartbeatWorker(workerId: string): Promise<boolean> {
+    return this.ops.workers.heartbeat(workerId);
+  }
+
+  async stopWorker(workerId: string): Promise<void> {
+    this.ops.workers.stop(workerId);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return this.ops.workers.list();
+  }
+
+  async pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number> {
+    return this.ops.workers.prune(goneBefore.getTime(), dryRun);
   }
 
   async appendOutput(chunks: OutputChunk[]): Promise<void> {

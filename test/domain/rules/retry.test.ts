@@ -13,6 +13,9 @@ function task(overrides: Partial<RetryTask> = {}): RetryTask {
     max_attempts: 3,
     pending_dependencies: 0,
     error: null,
+    model: 'sonnet',
+    permission_mode: 'bypassPermissions',
+    timeout_seconds: null,
     ...overrides,
   };
 }
@@ -59,6 +62,23 @@ describe('planRetry', () => {
     { status: 'completed', words: 'submit it as a new task' },
   ] as const)('refuses a $status task, saying what to do', ({ status, words }) => {
     expect(() => planRetry(task({ status }), null)).toThrow(words);
+  });
+
+  it('applies the overrides of a retry and records only what changed', () => {
+    const plan = planRetry(task(), null, {
+      model: 'opus',
+      permission_mode: 'bypassPermissions',
+      timeout_seconds: 60,
+    });
+    expect(plan.settings).toEqual({
+      model: 'opus',
+      permission_mode: 'bypassPermissions',
+      timeout_seconds: 60,
+    });
+    expect(plan.event.data['changes']).toEqual({
+      model: { from: 'sonnet', to: 'opus' },
+      timeout_seconds: { from: null, to: 60 },
+    });
   });
 
   it('waits for unfinished dependencies, with its template back', () => {

@@ -12,11 +12,13 @@ export interface PickRequest {
   limit: number;
   exclude_models: string;
   only_models: string | null;
+  /** JSON array of the claiming worker's labels. */
+  labels: string;
 }
 
 export type PickTasks = (request: PickRequest) => number[] | null;
 
-/** `ready` is the claim's condition on a queued task (with @now, @exclude_models, @only_models). */
+/** `ready` is the claim's condition on a queued task (with @now, @exclude_models, @only_models, @labels). */
 export function prepareCapacity(ctx: StoreContext, ready: string): PickTasks {
   const caps = ctx.db.prepare<[], { id: number; free: number }>(`
     SELECT o.id,
