@@ -3,7 +3,8 @@
  * neither excluded by the caller nor gated in `model_gates`) in claim order (priority desc, then id), picked with
  * `FOR UPDATE SKIP LOCKED` so claimers on many nodes never wait for each other nor take one task twice; the
  * UPDATE re-checks `status = 'queued'`. Model cool-downs and open breakers are read inside this transaction
- * (a breaker's probe passes for the worker holding it). When an unfinished orchestration limits its parallelism,
+ * (a breaker's probe passes for the worker holding it). A task with `runs_on` labels goes only to a worker that
+ * has them all. When an unfinished orchestration limits its parallelism,
  * its row is locked first (`FOR UPDATE`), so two nodes claiming at once count its running tasks one after the
  * other and never exceed `max_parallel`.
  */
@@ -104,6 +105,7 @@ function candidates(
                OR (g.breaker_open = 1
                    AND NOT (g.probe_worker_id IS NOT DISTINCT FROM ${request.worker_id}
                             AND g.probe_expires_at > ${tx.now}))))
+      AND (t.runs_on IS NULL OR t.runs_on::jsonb <@ to_jsonb(${request.labels ?? []}::text[]))
       AND (t.orchestration_id IS NULL OR NOT (t.orchestration_id = ANY(${fullOrchestrations}::bigint[])))
       AND NOT (t.id = ANY(${seen}::bigint[]))
     ORDER BY t.priority DESC, t.id

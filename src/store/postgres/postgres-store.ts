@@ -8,6 +8,7 @@
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl } from '../../config/database-url.js';
+import type { WorkerRecord } from '../../domain/workers.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type {
   Actor,
@@ -30,6 +31,7 @@ import type {
   NewOrchestration,
   NewOrchestrationTask,
   NewTask,
+  NewWorker,
   OrchestrationPage,
   OutputChunk,
   OutputQuery,
@@ -46,6 +48,7 @@ import type {
   Store,
   TaskPage,
   TaskQuery,
+  TaskRetryChanges,
 } from '../store.js';
 import { requestCancel } from './cancel.js';
 import * as children from './children.js';
@@ -72,6 +75,7 @@ import { prune } from './prune.js';
 import { recoverTasks } from './recovery.js';
 import { retryTask } from './retry.js';
 import type { PgDatabase } from './schema.js';
+import * as workers from './workers.js';
 import { listStaged, markGroupSubmitted, stageTask } from './staging.js';
 import { PgTransactions, type PgTx } from './transactions.js';
 
@@ -196,8 +200,8 @@ export class PostgresStore implements Store {
     return this.write((tx) => requestCancel(tx, id, actor));
   }
 
-  retryTask(id: number, actor: Actor): Promise<Task> {
-    return this.write((tx) => retryTask(tx, id, actor));
+  retryTask(id: number, actor: Actor, changes?: TaskRetryChanges): Promise<Task> {
+    return this.write((tx) => retryTask(tx, id, actor, changes));
   }
 
   recoverTasks(request: RecoveryRequest): Promise<Task[]> {
@@ -292,6 +296,26 @@ export class PostgresStore implements Store {
     actor: Actor,
   ): Promise<void> {
     return this.write((tx) => children.recordOrphanStopped(tx, taskId, attempt, data, actor));
+  }
+
+  registerWorker(worker: NewWorker): Promise<WorkerRecord> {
+    return this.write((tx) => workers.registerWorker(tx, worker));
+  }
+
+  heartbeatWorker(workerId: string): Promise<boolean> {
+    return this.write((tx) => workers.heartbeatWorker(tx, workerId));
+  }
+
+  stopWorker(workerId: string): Promise<void> {
+    return this.write((tx) => workers.stopWorker(tx, workerId));
+  }
+
+  listWorkers(): Promise<WorkerRecord[]> {
+    return this.write((tx) => workers.listWorkers(tx));
+  }
+
+  pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number> {
+    return this.write((tx) => workers.pruneWorkers(tx, goneBefore.getTime(), dryRun));
   }
 
   appendOutput(chunks: OutputChunk[]): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * retryTask in PostgreSQL: a failed, cancelled or skipped task runs again where the shared rule says
  * (domain/rules/retry.ts: queued, or waiting on its dependencies; a conflict otherwise). The task row is locked
- * (its orchestration's first); its dependents skipped because of it re-arm in the same transaction.
+ * (its orchestration's first); settings changed with the retry (model, permission mode, timeout) are written and
+ * recorded in its event; its dependents skipped because of it re-arm in the same transaction.
  */
 import { sql } from 'kysely';
 import { ClaudeWorkerError } from '../../domain/errors.js';
@@ -13,21 +14,30 @@ import { taskFromRow } from '../codec/task-codec.js';
 import { assertTransition } from '../sqlite/context.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import { statements, summaries } from './orchestrations/statements.js';
+import type { TaskRetryChanges } from '../store.js';
 import type { TaskRow } from './schema.js';
 import { lockTasks } from './task-locks.js';
 import type { PgTx } from './transactions.js';
 
-export async function retryTask(tx: PgTx, id: number, actor: Actor): Promise<Task> {
+export async function retryTask(
+  tx: PgTx,
+  id: number,
+  actor: Actor,
+  changes: TaskRetryChanges = {},
+): Promise<Task> {
   const row = (await lockTasks(tx, [id])).get(id);
   if (!row) throw ClaudeWorkerError.notFound('Task', id);
   const task = taskFromRow(row);
   const from = task.status;
-  const plan = planRetry(task, RETRYABLE_STATUSES.includes(from) ? await retryContext(tx, row) : null);
+  const context = RETRYABLE_STATUSES.includes(from) ? await retryContext(tx, row) : null;
+  const plan = planRetry(task, context, changes);
   const to: TaskStatus = plan.to;
   assertTransition(id, from, to);
   const updated = await tx.row(sql<TaskRow>`
     UPDATE tasks
     SET status = ${to}, execution_prompt = ${plan.prompt ?? row.execution_prompt},
+        model = ${plan.settings.model}, permission_mode = ${plan.settings.permission_mode},
+        timeout_seconds = ${plan.settings.timeout_seconds},
         run_after = ${to === 'queued' ? tx.now : null}, max_attempts = ${plan.max_attempts}, interruptions = 0,
         error = NULL, result = NULL, cancel_requested = 0, finished_at = NULL, status_reason = NULL,
         worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now}

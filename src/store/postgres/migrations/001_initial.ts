@@ -1,6 +1,6 @@
 /**
  * PostgreSQL migration 1: the whole schema of claude-worker 0.5 in one step (tasks, attempts, events,
- * orchestrations and their dependency edges, staged MCP groups, model gates, task output chunks, mirrored Claude
+ * orchestrations and their dependency edges, staged MCP groups, model gates, worker nodes, task output chunks, mirrored Claude
  * Code session transcripts).
  * Types: ids `bigint` identities; money `double precision`; times `bigint` epoch milliseconds (the same values
  * the SQLite store keeps, so one row codec reads both and `db copy` moves rows unchanged, with no time-zone or
@@ -61,7 +61,8 @@ const statements = [
     error text,
     status_reason text,
     log_path text,
-    transcript_path text
+    transcript_path text,
+    runs_on text
   )`,
   `CREATE TABLE attempts (
     task_id bigint NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
@@ -160,6 +161,17 @@ const statements = [
   `CREATE INDEX session_entries_session ON session_entries (session_id, project_key, subpath, id)`,
   `CREATE UNIQUE INDEX session_entries_uuid ON session_entries (session_id, project_key, subpath, uuid)
      WHERE uuid IS NOT NULL`,
+  `CREATE TABLE workers (
+    id text PRIMARY KEY,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    labels text NOT NULL DEFAULT '[]',
+    concurrency integer NOT NULL,
+    version text NOT NULL,
+    started_at bigint NOT NULL,
+    last_heartbeat_at bigint NOT NULL,
+    stopped_at bigint
+  )`,
   // Claim: queued tasks in claim order (priority desc, then age); only queued rows, so it stays small.
   `CREATE INDEX tasks_ready ON tasks (priority DESC, id) INCLUDE (run_after, model) WHERE status = 'queued'`,
   `CREATE INDEX tasks_queued_run_after ON tasks (run_after) WHERE status = 'queued'`,

@@ -9,10 +9,10 @@ import { ClaudeWorkerError } from '../../../domain/errors.js';
 import type { TaskStatus } from '../../../domain/vocabulary.js';
 import { graphProblems } from '../../../domain/rules/graph-check.js';
 import { planNewTask } from '../../../domain/rules/new-task.js';
-import { newTaskRecord } from '../../codec/task-codec.js';
+import { newTaskRecord, taskOptionValues } from '../../codec/task-codec.js';
+import { OPTION_COLUMNS, optionArrays } from '../task-columns.js';
 import type { ExistingTask, InsertedTask } from '../../sqlite/orchestrations/insert.js';
 import type { Cause } from '../../sqlite/orchestrations/resolution.js';
-import { jsonOrNull } from '../../codec/values.js';
 import type { NewOrchestrationTask } from '../../store.js';
 import type { PgTx } from '../transactions.js';
 
@@ -33,44 +33,31 @@ export async function insertTasks(
   const ids = reserved.map((r) => r.id).sort((a, b) => a - b);
   const byIdentifier = new Map<string, number>();
   const inserted: InsertedTask[] = [];
-  const columns: Record<string, unknown[]> = {};
-  const push = (name: string, value: unknown) => (columns[name] ??= []).push(value);
+  const rows: unknown[][] = [];
   const named = (path: string | null | undefined, id: number) =>
     path === null || path === undefined ? null : path.replaceAll('{id}', String(id));
   tasks.forEach((task, i) => {
     const id = ids[i]!;
     byIdentifier.set(task.identifier, id);
     const plan = planNewTask(task, existing, cause.now);
-    push('id', id);
-    push('status', plan.status);
-    push('execution_prompt', plan.prompt);
-    push('working_directory', task.working_directory);
-    push('model', task.model);
-    push('system_prompt', task.system_prompt ?? null);
-    push('permission_mode', task.permission_mode);
-    push('allowed_tools', jsonOrNull(task.allowed_tools));
-    push('disallowed_tools', jsonOrNull(task.disallowed_tools));
-    push('max_turns', task.max_turns ?? null);
-    push('max_budget_usd', task.max_budget_usd ?? null);
-    push('env', JSON.stringify(task.env));
-    push('timeout_seconds', task.timeout_seconds ?? null);
-    push('priority', task.priority);
-    push('tags', JSON.stringify(task.tags));
-    push('max_attempts', task.max_attempts);
-    push('run_after', plan.run_after);
-    push('log_path', named(task.log_path, id));
-    push('transcript_path', named(task.transcript_path, id));
-    push('identifier', task.identifier);
-    push('trigger_rule', task.trigger_rule);
-    push('initial_delay_seconds', task.initial_delay_seconds);
-    push('prompt_template', plan.template);
-    push('pending_dependencies', plan.counts.total - plan.counts.finished);
-    push('deps_succeeded', plan.counts.succeeded);
-    push('deps_failed', plan.counts.failed);
-    push('deps_skipped', plan.counts.skipped);
-    push('deps_cancelled', plan.counts.cancelled);
-    push('retry_base_seconds', task.retry_base_seconds ?? null);
-    push('retry_cap_seconds', task.retry_cap_seconds ?? null);
+    rows.push([
+      id,
+      plan.status,
+      plan.run_after,
+      task.identifier,
+      task.trigger_rule,
+      task.initial_delay_seconds,
+      plan.template,
+      plan.counts.total - plan.counts.finished,
+      plan.counts.succeeded,
+      plan.counts.failed,
+      plan.counts.skipped,
+      plan.counts.cancelled,
+      ...taskOptionValues(
+        { ...task, log_path: named(task.log_path, id), transcript_path: named(task.transcript_path, id) },
+        plan.prompt,
+      ),
+    ]);
     inserted.push({
       task: {
         ...newTaskRecord(task, {
@@ -90,25 +77,16 @@ export async function insertTasks(
       finishedDependencies: plan.counts.finished,
     });
   });
-  const c = (name: string, type: string) => sql`${columns[name]}::${sql.raw(type)}[]`;
+  const col = <V>(i: number, type: string) => sql`${rows.map((r) => r[i] as V)}::${sql.raw(type)}[]`;
   await tx.rows(sql`
     INSERT INTO tasks (
-      id, status, execution_prompt, working_directory, model, system_prompt, permission_mode, allowed_tools,
-      disallowed_tools, max_turns, max_budget_usd, env, timeout_seconds, priority, tags, max_attempts, run_after,
-      log_path, transcript_path, identifier, trigger_rule, initial_delay_seconds, prompt_template,
-      pending_dependencies, deps_succeeded, deps_failed, deps_skipped, deps_cancelled, retry_base_seconds,
-      retry_cap_seconds, orchestration_id, created_at, updated_at)
+      id, status, run_after, identifier, trigger_rule, initial_delay_seconds, prompt_template, pending_dependencies,
+      deps_succeeded, deps_failed, deps_skipped, deps_cancelled, ${OPTION_COLUMNS},
+      orchestration_id, created_at, updated_at)
     SELECT *, ${orchestrationId}::bigint, ${cause.now}::bigint, ${cause.now}::bigint
-    FROM unnest(${c('id', 'bigint')}, ${c('status', 'text')}, ${c('execution_prompt', 'text')},
-      ${c('working_directory', 'text')}, ${c('model', 'text')}, ${c('system_prompt', 'text')},
-      ${c('permission_mode', 'text')}, ${c('allowed_tools', 'text')}, ${c('disallowed_tools', 'text')},
-      ${c('max_turns', 'int')}, ${c('max_budget_usd', 'double precision')}, ${c('env', 'text')},
-      ${c('timeout_seconds', 'int')}, ${c('priority', 'int')}, ${c('tags', 'text')}, ${c('max_attempts', 'int')},
-      ${c('run_after', 'bigint')}, ${c('log_path', 'text')}, ${c('transcript_path', 'text')},
-      ${c('identifier', 'text')}, ${c('trigger_rule', 'text')}, ${c('initial_delay_seconds', 'double precision')},
-      ${c('prompt_template', 'text')}, ${c('pending_dependencies', 'int')}, ${c('deps_succeeded', 'int')},
-      ${c('deps_failed', 'int')}, ${c('deps_skipped', 'int')}, ${c('deps_cancelled', 'int')},
-      ${c('retry_base_seconds', 'double precision')}, ${c('retry_cap_seconds', 'double precision')})`);
+    FROM unnest(${col(0, 'bigint')}, ${col(1, 'text')}, ${col(2, 'bigint')}, ${col(3, 'text')}, ${col(4, 'text')},
+      ${col(5, 'double precision')}, ${col(6, 'text')}, ${col(7, 'int')}, ${col(8, 'int')}, ${col(9, 'int')},
+      ${col(10, 'int')}, ${col(11, 'int')}, ${optionArrays(rows.map((r) => r.slice(12)))})`);
   const edges: [number, number, number][] = [];
   for (const { task } of inserted) {
     task.depends_on.forEach((dep, position) => {
