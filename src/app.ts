@@ -6,6 +6,7 @@
  */
 import { VERSION } from './api/version.js';
 import type { Config } from './config/schema.js';
+import type { CopyReport } from './store/copy-to-postgres.js';
 import { homePaths, type HomePaths } from './config/paths.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
@@ -63,6 +64,14 @@ export async function migrateStore(config: Config): Promise<MigrationReport> {
   } finally {
     await store.close();
   }
+}
+
+export type { CopyReport } from './store/copy-to-postgres.js';
+
+/** `db copy`: a machine's SQLite history into an empty PostgreSQL store, ids kept, in one transaction. */
+export async function copyDatabase(from: string, to: string): Promise<CopyReport> {
+  const { copySqliteToPostgres } = await import('./store/copy-to-postgres.js');
+  return copySqliteToPostgres({ from, to });
 }
 
 /** What `doctor` and `config` report about the configured store. */
