@@ -54,7 +54,10 @@ const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
  * Commands that cannot run in this test, with the reason (printed). Keyed by the command line as the README has it.
  * Keep it short: everything that can run offline against the stand-in runs.
  */
-const SKIPPED: Record<string, string> = {};
+const SKIPPED: Record<string, string> = {
+  'claude-worker db copy --from ~/.claude-worker/claude-worker.db --to $CLAUDE_WORKER_DATABASE_URL':
+    'needs a PostgreSQL database of its own; test/e2e/cli-db-copy.test.ts runs it',
+};
 
 /** Commands that neither start nor stop the server; every other one starts it when none runs. */
 const LEAVES_SERVER_AS_IT_IS = ['server status', 'doctor', 'config', 'mcp install'];
