@@ -22,7 +22,7 @@ import type { Executor } from './executor/executor.js';
 import { stderrLogger, type Logger } from './observability/logger.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
 import { openStore, storeChoice, type StoreChoice } from './store/open-store.js';
-import { PostgresStore } from './store/postgres/postgres-store.js';
+import type { PostgresStore } from './store/postgres/postgres-store.js';
 import { makePrivateDir, tightenHome } from './platform/private-files.js';
 import type { Store } from './store/store.js';
 
@@ -53,10 +53,10 @@ export interface MigrationReport extends StoreChoice {
 
 /** Creates or upgrades the configured store's schema (what every start does too), and says what it did. */
 export async function migrateStore(config: Config): Promise<MigrationReport> {
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
-    if (store instanceof PostgresStore) {
-      const result = await store.migrateSchema();
+    if (storeChoice(config).kind === 'postgres') {
+      const result = await (store as PostgresStore).migrateSchema();
       return { ...storeChoice(config), applied: result.applied, version: result.version };
     }
     await store.migrate();
@@ -89,10 +89,10 @@ export interface StoreProbe extends StoreChoice {
  * created and migrated as any start would.
  */
 export async function probeStore(config: Config): Promise<StoreProbe> {
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
-    if (store instanceof PostgresStore) {
-      const found = await store.inspect();
+    if (storeChoice(config).kind === 'postgres') {
+      const found = await (store as PostgresStore).inspect();
       return {
         ...storeChoice(config),
         tasks: found.tasks,
@@ -136,7 +136,7 @@ export class App {
         'tightened the home folder: other local users could read it; its folders are now 0700 and its files 0600',
       );
     }
-    const store = options.store ?? openStore(config);
+    const store = options.store ?? (await openStore(config));
     await store.migrate();
     const bus = new EventBus();
     store.onEvents((events) => {

@@ -6,7 +6,6 @@
 import { maskDatabaseUrl } from '../config/database-url.js';
 import { homePaths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -24,9 +23,15 @@ export function storeChoice(config: Pick<Config, 'home' | 'database_url'>): Stor
   return { kind: 'sqlite', location: homePaths(config.home).database };
 }
 
-/** The store a configuration names, not migrated yet. */
-export function openStore(config: Pick<Config, 'home' | 'database_url' | 'database_pool_size'>): Store {
+/**
+ * The store a configuration names, not migrated yet. The PostgreSQL store (and its driver) loads only when it is
+ * used: a SQLite server does not carry it in memory.
+ */
+export async function openStore(
+  config: Pick<Config, 'home' | 'database_url' | 'database_pool_size'>,
+): Promise<Store> {
   if (config.database_url !== null) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
     return new PostgresStore({ connectionString: config.database_url, poolSize: config.database_pool_size });
   }
   return new SqliteStore(homePaths(config.home).database);

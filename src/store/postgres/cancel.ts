@@ -9,7 +9,7 @@ import { ClaudeWorkerError } from '../../domain/errors.js';
 import { decideCancel } from '../../domain/rules/cancel.js';
 import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow } from '../codec/task-codec.js';
-import { assertTransition } from '../sqlite/context.js';
+import { assertTransition } from '../shared/transitions.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { lockTasks } from './task-locks.js';

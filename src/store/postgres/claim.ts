@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import { capacityState, takeWithinCapacity, type Candidate } from '../../domain/rules/capacity.js';
-import { workerActor } from '../sqlite/context.js';
+import { workerActor } from '../shared/transitions.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import type { ClaimedTask, ClaimRequest } from '../store.js';
 import type { TaskRow } from './schema.js';

@@ -13,7 +13,7 @@ import { isTerminal } from '../../domain/state-machine.js';
 import type { Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
-import { assertTransition, workerActor } from '../sqlite/context.js';
+import { assertTransition, workerActor } from '../shared/transitions.js';
 import type { AttemptFinish } from '../store.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';

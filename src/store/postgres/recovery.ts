@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import { isTerminal } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/vocabulary.js';
-import { assertTransition } from '../sqlite/context.js';
+import { assertTransition } from '../shared/transitions.js';
 import { decideRecovery, type RecoveryCause } from '../../domain/rules/recovery.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { isoTime, jsonOrNull } from '../codec/values.js';

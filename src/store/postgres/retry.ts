@@ -11,7 +11,7 @@ import { planRetry, type RetryContext } from '../../domain/rules/retry.js';
 import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
 import type { Actor, Task, TaskStatus, TriggerRule } from '../../domain/vocabulary.js';
 import { taskFromRow } from '../codec/task-codec.js';
-import { assertTransition } from '../sqlite/context.js';
+import { assertTransition } from '../shared/transitions.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import { statements, summaries } from './orchestrations/statements.js';
 import type { TaskRetryChanges } from '../store.js';

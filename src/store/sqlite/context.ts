@@ -4,8 +4,6 @@
  * Operations are built once after migration (their statements prepared then) and are synchronous inside.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { canTransition } from '../../domain/state-machine.js';
-import type { TaskStatus } from '../../domain/vocabulary.js';
 import { prepareRows } from './named-rows.js';
 import type { TaskRow } from './schema.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -23,14 +21,4 @@ export function taskRowReader(db: BetterSqlite3.Database): (id: number) => TaskR
   return (id) => select.get(id);
 }
 
-/** The actor recorded for writes made by a worker. */
-export function workerActor(workerId: string): string {
-  return `worker:${workerId}`;
-}
-
-/** Guards a transition against the state machine; a violation is a bug in the store, never a user error. */
-export function assertTransition(taskId: number, from: TaskStatus, to: TaskStatus): void {
-  if (!canTransition(from, to)) {
-    throw new Error(`claude-worker store: task ${taskId} cannot go from ${from} to ${to}`);
-  }
-}
+export { assertTransition, workerActor } from '../shared/transitions.js';

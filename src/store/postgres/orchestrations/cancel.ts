@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
-import { assertTransition } from '../../sqlite/context.js';
+import { assertTransition } from '../../shared/transitions.js';
 import {
   CANCELLED_WITH_ORCHESTRATION,
   cancelledWithOrchestration,

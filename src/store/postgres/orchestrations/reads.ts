@@ -8,7 +8,7 @@ import type { OrchestrationDetail, OrchestrationTask } from '../../../domain/voc
 import { parseCursor } from '../../codec/cursor.js';
 import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
 import { orchestrationFromRow as rowToOrchestration } from '../../codec/orchestration-codec.js';
-import { DERIVED_STATUS_SQL } from '../../sqlite/orchestrations/summary.js';
+import { DERIVED_STATUS_SQL } from '../../shared/orchestration-status-sql.js';
 import { taskFromRow as rowToTask } from '../../codec/task-codec.js';
 import type { OrchestrationPage, OrchestrationQuery } from '../../store.js';
 import type { OrchestrationRow, TaskRow } from '../schema.js';

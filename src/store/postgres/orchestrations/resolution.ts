@@ -10,7 +10,7 @@
 import { renderPrompt } from '../../../domain/template.js';
 import { evaluateTriggerRule } from '../../../domain/trigger-rules.js';
 import type { EventType, Failure, TaskStatus, TriggerRule } from '../../../domain/vocabulary.js';
-import { assertTransition } from '../../sqlite/context.js';
+import { assertTransition } from '../../shared/transitions.js';
 import { counterChange, countsOf } from '../../../domain/rules/dependency-counters.js';
 import { budgetDecision, dependencySkip, isDependencySkip } from '../../../domain/rules/skips.js';
 import { parseJson } from '../../codec/values.js';

@@ -10,19 +10,7 @@ import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
 import type { StatusCounts } from '../../store.js';
 import type { OrchestrationRow } from '../schema.js';
 
-const has = (statuses: string) =>
-  `EXISTS (SELECT 1 FROM tasks t WHERE t.orchestration_id = o.id AND t.status IN (${statuses}))`;
-
-/** `orchestrationStatus` in SQL over `orchestrations o`: a handful of index seeks per orchestration, whatever its size. */
-export const DERIVED_STATUS_SQL = `
-  CASE
-    WHEN NOT EXISTS (SELECT 1 FROM tasks t WHERE t.orchestration_id = o.id) THEN 'pending'
-    WHEN ${has("'waiting', 'queued', 'running'")} THEN
-      CASE WHEN ${has("'running', 'completed', 'failed', 'cancelled', 'skipped'")} THEN 'running' ELSE 'pending' END
-    WHEN o.cancel_requested <> 0 THEN 'cancelled'
-    WHEN o.budget_exhausted <> 0 OR ${has("'failed', 'cancelled'")} THEN 'failed'
-    ELSE 'completed'
-  END`;
+export { DERIVED_STATUS_SQL } from '../../shared/orchestration-status-sql.js';
 
 export interface Summaries {
   row(id: number): OrchestrationRow | undefined;
