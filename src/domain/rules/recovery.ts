@@ -110,3 +110,43 @@ export function decideRecovery(
     events: [recovered],
   };
 }
+
+/** A running task's row as both stores read it for recovery (times in epoch ms, flags 0/1). */
+export interface RecoveryRow {
+  id: number;
+  attempt_count: number;
+  worker_id: string | null;
+  cancel_requested: number;
+  interruptions: number;
+  lease_expires_at: number | null;
+}
+
+/**
+ * Why a running task is recovered (its worker is among the dead, else its lease ran out) and what follows: the one
+ * step from a stored row to decideRecovery, shared by both stores.
+ */
+export function decideRecoveryOfRow(
+  row: RecoveryRow,
+  deadWorkers: readonly string[],
+  maxInterruptions?: number,
+): RecoveryDecision {
+  const why: RecoveryCause =
+    row.worker_id !== null && deadWorkers.includes(row.worker_id)
+      ? { kind: 'worker_gone', worker_id: row.worker_id }
+      : {
+          kind: 'lease_expired',
+          lease_expires_at:
+            row.lease_expires_at === null ? null : new Date(row.lease_expires_at).toISOString(),
+        };
+  return decideRecovery(
+    {
+      id: row.id,
+      attempt_count: row.attempt_count,
+      worker_id: row.worker_id,
+      cancel_requested: row.cancel_requested !== 0,
+      interruptions: row.interruptions,
+    },
+    why,
+    maxInterruptions,
+  );
+}

@@ -10,9 +10,9 @@ import { sql } from 'kysely';
 import { isTerminal } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/vocabulary.js';
 import { assertTransition } from '../shared/transitions.js';
-import { decideRecovery, type RecoveryCause } from '../../domain/rules/recovery.js';
+import { decideRecoveryOfRow } from '../../domain/rules/recovery.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
-import { isoTime, jsonOrNull } from '../codec/values.js';
+import { jsonOrNull } from '../codec/values.js';
 import type { RecoveryRequest } from '../store.js';
 import { taskRow } from './finish.js';
 import { PgResolution } from './orchestrations/resolution.js';
@@ -43,24 +43,7 @@ export async function recoverTasks(tx: PgTx, request: RecoveryRequest): Promise<
   const cause = { actor: request.actor.actor, correlation_id: request.actor.correlation_id ?? null, now };
   const recovered: TaskRow[] = [];
   for (const row of rows) {
-    const why: RecoveryCause =
-      row.worker_id !== null && dead.includes(row.worker_id)
-        ? { kind: 'worker_gone', worker_id: row.worker_id }
-        : {
-            kind: 'lease_expired',
-            lease_expires_at: row.lease_expires_at === null ? null : isoTime(row.lease_expires_at),
-          };
-    const decision = decideRecovery(
-      {
-        id: row.id,
-        attempt_count: row.attempt_count,
-        worker_id: row.worker_id,
-        cancel_requested: row.cancel_requested !== 0,
-        interruptions: row.interruptions,
-      },
-      why,
-      request.max_interruptions,
-    );
+    const decision = decideRecoveryOfRow(row, dead, request.max_interruptions);
     const attemptRow = await tx.row(sql<{ cost_usd: number | null }>`
       UPDATE attempts
       SET status = 'interrupted', finished_at = ${now}, duration_ms = GREATEST(0, ${now} - started_at),

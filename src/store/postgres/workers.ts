@@ -5,22 +5,9 @@
  */
 import { sql } from 'kysely';
 import type { WorkerRecord } from '../../domain/workers.js';
-import { isoTime } from '../codec/values.js';
+import { workerFromRow, type WorkerRow } from '../codec/worker-codec.js';
 import type { NewWorker } from '../store.js';
 import type { PgTx } from './transactions.js';
-
-interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  labels: string;
-  concurrency: number;
-  version: string;
-  started_at: number;
-  last_heartbeat_at: number;
-  stopped_at: number | null;
-  running: number;
-}
 
 const GONE = (before: number) => sql`
   COALESCE(stopped_at, last_heartbeat_at) < ${before} AND last_heartbeat_at < ${before}
@@ -36,7 +23,7 @@ export async function registerWorker(tx: PgTx, worker: NewWorker): Promise<Worke
       version = excluded.version, last_heartbeat_at = excluded.last_heartbeat_at, stopped_at = NULL
     RETURNING *, (SELECT count(*)::int FROM tasks WHERE status = 'running' AND worker_id = workers.id) AS running`);
   if (!row) throw new Error(`claude-worker store: worker ${worker.id} vanished right after registering`);
-  return rowToWorker(row);
+  return workerFromRow(row);
 }
 
 export async function heartbeatWorker(tx: PgTx, workerId: string): Promise<boolean> {
@@ -60,7 +47,7 @@ export async function listWorkers(tx: PgTx): Promise<WorkerRecord[]> {
     SELECT workers.*, COALESCE(busy.running, 0) AS running
     FROM workers LEFT JOIN busy ON busy.worker_id = workers.id
     ORDER BY workers.started_at, workers.id`);
-  return rows.map(rowToWorker);
+  return rows.map(workerFromRow);
 }
 
 export async function pruneWorkers(tx: PgTx, goneBefore: number, dryRun: boolean): Promise<number> {
@@ -71,19 +58,4 @@ export async function pruneWorkers(tx: PgTx, goneBefore: number, dryRun: boolean
     return row?.n ?? 0;
   }
   return (await tx.rows(sql`DELETE FROM workers WHERE ${GONE(goneBefore)} RETURNING 1`)).length;
-}
-
-function rowToWorker(row: WorkerRow): WorkerRecord {
-  return {
-    id: row.id,
-    host: row.host,
-    pid: row.pid,
-    labels: JSON.parse(row.labels) as string[],
-    concurrency: row.concurrency,
-    running: row.running,
-    version: row.version,
-    started_at: isoTime(row.started_at),
-    last_heartbeat_at: isoTime(row.last_heartbeat_at),
-    stopped_at: row.stopped_at === null ? null : isoTime(row.stopped_at),
-  };
 }

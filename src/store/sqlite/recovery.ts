@@ -5,11 +5,11 @@
  * decision. One IMMEDIATE transaction for all of them; for tasks of an orchestration it also records the
  * interrupted attempt's cost and resolves the dependents of a task that ended (failed, cancelled).
  */
-import { decideRecovery, type RecoveryCause } from '../../domain/rules/recovery.js';
+import { decideRecoveryOfRow } from '../../domain/rules/recovery.js';
 import { isTerminal } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/vocabulary.js';
 import { taskFromRow } from '../codec/task-codec.js';
-import { isoTime, jsonOrNull } from '../codec/values.js';
+import { jsonOrNull } from '../codec/values.js';
 import type { RecoveryRequest } from '../store.js';
 import { assertTransition, type StoreContext } from './context.js';
 import type { Resolver } from './orchestrations/resolution.js';
@@ -60,24 +60,7 @@ export function prepareRecoverTasks(
       const correlation_id = request.actor.correlation_id ?? null;
       const cause = { actor, correlation_id, now };
       const recovered = rows.map((row) => {
-        const why: RecoveryCause =
-          row.worker_id !== null && dead.includes(row.worker_id)
-            ? { kind: 'worker_gone', worker_id: row.worker_id }
-            : {
-                kind: 'lease_expired',
-                lease_expires_at: row.lease_expires_at === null ? null : isoTime(row.lease_expires_at),
-              };
-        const decision = decideRecovery(
-          {
-            id: row.id,
-            attempt_count: row.attempt_count,
-            worker_id: row.worker_id,
-            cancel_requested: row.cancel_requested !== 0,
-            interruptions: row.interruptions,
-          },
-          why,
-          request.max_interruptions,
-        );
+        const decision = decideRecoveryOfRow(row, dead, request.max_interruptions);
         const attemptRow = interruptAttempt.get({
           task_id: row.id,
           attempt: row.attempt_count,

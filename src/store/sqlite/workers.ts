@@ -6,7 +6,7 @@
 import type { WorkerRecord } from '../../domain/workers.js';
 import type { NewWorker } from '../store.js';
 import type { StoreContext } from './context.js';
-import { isoTime } from '../codec/values.js';
+import { workerFromRow, type WorkerRow } from '../codec/worker-codec.js';
 
 const REGISTER = `
   INSERT INTO workers (id, host, pid, labels, concurrency, version, started_at, last_heartbeat_at, stopped_at)
@@ -33,19 +33,6 @@ const LIST = `
 const GONE = `
   COALESCE(stopped_at, last_heartbeat_at) < @before AND last_heartbeat_at < @before
   AND NOT EXISTS (SELECT 1 FROM tasks WHERE status = 'running' AND worker_id = workers.id)`;
-
-interface WorkerRow {
-  id: string;
-  host: string;
-  pid: number;
-  labels: string;
-  concurrency: number;
-  version: string;
-  started_at: number;
-  last_heartbeat_at: number;
-  stopped_at: number | null;
-  running: number;
-}
 
 export interface Workers {
   register(worker: NewWorker): WorkerRecord;
@@ -79,7 +66,7 @@ export function prepareWorkers(ctx: StoreContext): Workers {
         }),
       );
       if (!row) throw new Error(`claude-worker store: worker ${worker.id} vanished right after registering`);
-      return rowToWorker(row);
+      return workerFromRow(row);
     },
     heartbeat(workerId) {
       return heartbeat.run(Date.now(), workerId).changes > 0;
@@ -89,27 +76,12 @@ export function prepareWorkers(ctx: StoreContext): Workers {
       stop.run(now, now, workerId);
     },
     list() {
-      return list.all().map(rowToWorker);
+      return list.all().map(workerFromRow);
     },
     prune(goneBefore, dryRun) {
       const params = { before: goneBefore };
       if (dryRun) return countGone.get(params)?.n ?? 0;
       return ctx.tx.write(() => deleteGone.run(params).changes);
     },
-  };
-}
-
-function rowToWorker(row: WorkerRow): WorkerRecord {
-  return {
-    id: row.id,
-    host: row.host,
-    pid: row.pid,
-    labels: JSON.parse(row.labels) as string[],
-    concurrency: row.concurrency,
-    running: row.running,
-    version: row.version,
-    started_at: isoTime(row.started_at),
-    last_heartbeat_at: isoTime(row.last_heartbeat_at),
-    stopped_at: row.stopped_at === null ? null : isoTime(row.stopped_at),
   };
 }
