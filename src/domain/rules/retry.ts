@@ -12,6 +12,7 @@ import { renderPrompt } from '../template.js';
 import { evaluateTriggerRule, skipReason, type DependencyCounts } from '../trigger-rules.js';
 import type { Failure, TaskStatus, TriggerRule } from '../vocabulary.js';
 import type { RuleEvent } from './attempt-ending.js';
+import { countsOf, type DependencyCounters } from './dependency-counters.js';
 import { dollars } from './orchestration-status.js';
 
 export interface RetryTask extends RetrySettings {
@@ -38,6 +39,42 @@ export interface RetryContext {
   counts: DependencyCounts;
   prompt_template: string | null;
   dependencies: ReadonlyArray<{ id: number; identifier: string; status: TaskStatus; result: string | null }>;
+}
+
+/** The stored rows a retry context is read from (flags 0/1, statuses as text), the same in both stores. */
+export interface RetryContextRows {
+  orchestration: {
+    id: number;
+    cancel_requested: number;
+    budget_exhausted: number;
+    cost_usd: number;
+    budget_usd: number | null;
+  };
+  dependent: DependencyCounters & { trigger_rule: string; prompt_template: string | null };
+  dependencies: ReadonlyArray<{ id: number; identifier: string; status: string; result: string | null }>;
+}
+
+/** What the retry rule needs, from the rows both stores read for a task of an orchestration. */
+export function retryContextOf(rows: RetryContextRows): RetryContext {
+  const { orchestration, dependent } = rows;
+  return {
+    orchestration: {
+      id: orchestration.id,
+      cancel_requested: orchestration.cancel_requested !== 0,
+      budget_exhausted: orchestration.budget_exhausted !== 0,
+      cost_usd: orchestration.cost_usd,
+      budget_usd: orchestration.budget_usd,
+    },
+    trigger_rule: dependent.trigger_rule as TriggerRule,
+    counts: countsOf(dependent),
+    prompt_template: dependent.prompt_template,
+    dependencies: rows.dependencies.map((d) => ({
+      id: d.id,
+      identifier: d.identifier,
+      status: d.status as TaskStatus,
+      result: d.result,
+    })),
+  };
 }
 
 export interface RetryPlan {

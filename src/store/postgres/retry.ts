@@ -6,10 +6,9 @@
  */
 import { sql } from 'kysely';
 import { ClaudeWorkerError } from '../../domain/errors.js';
-import { countsOf } from '../../domain/rules/dependency-counters.js';
-import { planRetry, type RetryContext } from '../../domain/rules/retry.js';
+import { planRetry, retryContextOf, type RetryContext } from '../../domain/rules/retry.js';
 import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
-import type { Actor, Task, TaskStatus, TriggerRule } from '../../domain/vocabulary.js';
+import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow } from '../codec/task-codec.js';
 import { assertTransition } from '../shared/transitions.js';
 import { PgResolution } from './orchestrations/resolution.js';
@@ -73,22 +72,9 @@ async function retryContext(tx: PgTx, row: TaskRow): Promise<RetryContext | null
   const dependent = await statements.dependent(tx, row.id);
   if (!orchestration || !dependent)
     throw new Error(`claude-worker store: task ${row.id} vanished while retrying`);
-  return {
-    orchestration: {
-      id: orchestration.id,
-      cancel_requested: orchestration.cancel_requested !== 0,
-      budget_exhausted: orchestration.budget_exhausted !== 0,
-      cost_usd: orchestration.cost_usd,
-      budget_usd: orchestration.budget_usd,
-    },
-    trigger_rule: dependent.trigger_rule as TriggerRule,
-    counts: countsOf(dependent),
-    prompt_template: dependent.prompt_template,
-    dependencies: (await statements.dependencies(tx, row.id)).map((d) => ({
-      id: d.id,
-      identifier: d.identifier,
-      status: d.status as TaskStatus,
-      result: d.result,
-    })),
-  };
+  return retryContextOf({
+    orchestration,
+    dependent,
+    dependencies: await statements.dependencies(tx, row.id),
+  });
 }

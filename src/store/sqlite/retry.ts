@@ -7,12 +7,11 @@
  * mode, timeout) are written to the task and recorded in the event as `changes`.
  */
 import { ClaudeWorkerError } from '../../domain/errors.js';
-import { planRetry, type RetryContext } from '../../domain/rules/retry.js';
+import { planRetry, retryContextOf, type RetryContext } from '../../domain/rules/retry.js';
 import { RETRYABLE_STATUSES } from '../../domain/state-machine.js';
-import type { Actor, Task, TaskStatus, TriggerRule } from '../../domain/vocabulary.js';
+import type { Actor, Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow } from '../codec/task-codec.js';
 import { assertTransition, type StoreContext } from './context.js';
-import { countsOf } from '../../domain/rules/dependency-counters.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRetryChanges } from '../store.js';
 import type { TaskRow } from './schema.js';
@@ -92,22 +91,9 @@ function retryContext(resolver: Resolver, row: TaskRow): RetryContext | null {
   const dependent = resolver.statements.dependent.get(row.id);
   if (!orchestration || !dependent)
     throw new Error(`claude-worker store: task ${row.id} vanished while retrying`);
-  return {
-    orchestration: {
-      id: orchestration.id,
-      cancel_requested: orchestration.cancel_requested !== 0,
-      budget_exhausted: orchestration.budget_exhausted !== 0,
-      cost_usd: orchestration.cost_usd,
-      budget_usd: orchestration.budget_usd,
-    },
-    trigger_rule: dependent.trigger_rule as TriggerRule,
-    counts: countsOf(dependent),
-    prompt_template: dependent.prompt_template,
-    dependencies: resolver.statements.dependencies.all(row.id).map((d) => ({
-      id: d.id,
-      identifier: d.identifier,
-      status: d.status as TaskStatus,
-      result: d.result,
-    })),
-  };
+  return retryContextOf({
+    orchestration,
+    dependent,
+    dependencies: resolver.statements.dependencies.all(row.id),
+  });
 }
