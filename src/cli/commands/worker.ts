@@ -9,6 +9,7 @@ import { WorkerLabel } from '../../contract/task-schemas.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { collectLabels, wholeNumber } from '../args.js';
 import type { CliRun } from '../context.js';
+import { DATABASE_URL_FLAG, DATABASE_URL_HELP } from './db.js';
 
 export function registerWorker(program: Command, run: CliRun): void {
   program
@@ -20,6 +21,7 @@ export function registerWorker(program: Command, run: CliRun): void {
       'labels of this worker, comma-separated (repeatable): it also takes tasks whose runs_on it all has',
       collectLabels,
     )
+    .option(DATABASE_URL_FLAG, DATABASE_URL_HELP)
     .addHelpText(
       'after',
       `
@@ -30,20 +32,25 @@ Examples:
 Stop it with Ctrl-C or SIGTERM: running tasks get shutdown_grace_seconds to finish, the rest are requeued.
 Exit codes: 0 stopped, 2 invalid flags or settings.`,
     )
-    .action(async (options: { concurrency?: number; label?: string[] }, command: Command) => {
-      const labels = checkLabels(options.label ?? []);
-      const context = run.context(command, { concurrency: options.concurrency });
-      const { config } = context.loaded;
-      const { runWorkerNode } = await import('../../worker-node.js');
-      const worker = await runWorkerNode(config, { labels });
-      context.print(
-        `claude-worker worker ${worker.workerId} running: concurrency ${config.concurrency}, ` +
-          `labels ${labels.length > 0 ? labels.join(',') : 'none'}, database ${context.paths.database}. ` +
-          `Log: ${worker.logPath}. Stop it with Ctrl-C or SIGTERM.`,
-      );
-      // Runs until SIGTERM/SIGINT: runWorkerNode then stops gracefully and exits the process.
-      await new Promise<never>(() => undefined);
-    });
+    .action(
+      async (options: { concurrency?: number; label?: string[]; databaseUrl?: string }, command: Command) => {
+        const labels = checkLabels(options.label ?? []);
+        const context = run.context(command, {
+          concurrency: options.concurrency,
+          database_url: options.databaseUrl,
+        });
+        const { config } = context.loaded;
+        const { runWorkerNode } = await import('../../worker-node.js');
+        const worker = await runWorkerNode(config, { labels });
+        context.print(
+          `claude-worker worker ${worker.workerId} running: concurrency ${config.concurrency}, ` +
+            `labels ${labels.length > 0 ? labels.join(',') : 'none'}, database ${context.paths.database}. ` +
+            `Log: ${worker.logPath}. Stop it with Ctrl-C or SIGTERM.`,
+        );
+        // Runs until SIGTERM/SIGINT: runWorkerNode then stops gracefully and exits the process.
+        await new Promise<never>(() => undefined);
+      },
+    );
 }
 
 function checkLabels(labels: string[]): string[] {
