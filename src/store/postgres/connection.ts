@@ -55,6 +55,12 @@ export function openPool(options: PostgresOptions): { pool: pg.Pool; db: Kysely<
   // An idle client that loses its connection emits here; without a handler Node would crash. The next query gets
   // a fresh connection and reports its own error.
   pool.on('error', () => undefined);
+  // A client checked out by a transaction, between two of its statements, has no listener of the pool's: without
+  // one, a connection cut there (PostgreSQL restarting, the network) would be an uncaught exception that ends the
+  // process. The transaction's next statement fails instead ("not queryable"), is reported, and the pool drops it.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<PgDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { pool, db };
 }
