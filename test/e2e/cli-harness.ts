@@ -164,6 +164,13 @@ export class CliHarness {
   }
 }
 
+/** The id in `run`'s answer: `Task 12 queued (…)`. */
+export function taskIdOf(stdout: string): number {
+  const match = /^Task (\d+) queued/m.exec(stdout);
+  if (!match) throw new Error(`no task id in: ${stdout}`);
+  return Number(match[1]);
+}
+
 /** Pids of live `claude-worker server run --home <home>` processes (Linux /proc). */
 export function serverProcesses(home: string): number[] {
   const pids: number[] = [];

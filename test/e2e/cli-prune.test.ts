@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliHarness } from './cli-harness.js';
+import { CliHarness, taskIdOf } from './cli-harness.js';
 
 let cli: CliHarness;
 
@@ -14,12 +14,6 @@ beforeAll(() => {
 afterAll(async () => {
   await cli.cleanup();
 });
-
-function taskIdOf(stdout: string): number {
-  const match = /^Task (\d+) queued/m.exec(stdout);
-  if (!match) throw new Error(`no task id in: ${stdout}`);
-  return Number(match[1]);
-}
 
 describe('claude-worker prune', () => {
   it('counts with --dry-run, then deletes finished tasks and their logs, keeping unfinished work', async () => {

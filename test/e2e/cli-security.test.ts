@@ -8,7 +8,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'no
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CliHarness } from './cli-harness.js';
+import { CLI, CliHarness, taskIdOf } from './cli-harness.js';
 
 let cli: CliHarness;
 beforeAll(() => {
@@ -21,12 +21,6 @@ afterAll(async () => {
 const ESC = '\x1b';
 const mode = (path: string) => statSync(path).mode & 0o777;
 const umask = { umask: '022' };
-
-function taskIdOf(stdout: string): number {
-  const match = /^Task (\d+) queued/m.exec(stdout);
-  if (!match) throw new Error(`no task id in: ${stdout}`);
-  return Number(match[1]);
-}
 
 describe('claude-worker security, end to end', () => {
   let id: number;

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/cli/server-info.js';
-import { CliHarness } from './cli-harness.js';
+import { CliHarness, taskIdOf } from './cli-harness.js';
 
 let cli: CliHarness;
 
@@ -16,12 +16,6 @@ beforeAll(() => {
 afterAll(async () => {
   await cli.cleanup();
 });
-
-function taskIdOf(stdout: string): number {
-  const match = /^Task (\d+) queued/m.exec(stdout);
-  if (!match) throw new Error(`no task id in: ${stdout}`);
-  return Number(match[1]);
-}
 
 describe('claude-worker run and watch', () => {
   it('starts the server by itself, prints the id at once, and watch follows the task to completed', async () => {

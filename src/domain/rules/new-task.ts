@@ -7,6 +7,7 @@
 import { renderPrompt, templateReferences } from '../template.js';
 import { countDependencies, type DependencyCounts } from '../trigger-rules.js';
 import type { TaskStatus } from '../vocabulary.js';
+import type { RuleEvent } from './attempt-ending.js';
 
 export interface NewGraphTask {
   identifier: string;
@@ -41,4 +42,20 @@ export function planNewTask(
     status === 'queued' && template !== null ? renderPrompt(template, () => null) : task.execution_prompt;
   const run_after = status === 'queued' ? now + task.initial_delay_seconds * 1000 : null;
   return { deps, counts, status, template, prompt, run_after };
+}
+
+/** The event that records a new orchestration: its name, size and limits, the same in both stores. */
+export function orchestrationCreatedEvent(
+  orchestration: { name: string | null; max_parallel: number | null; budget_usd: number | null },
+  taskCount: number,
+): RuleEvent {
+  return {
+    type: 'orchestration_created',
+    data: {
+      name: orchestration.name,
+      task_count: taskCount,
+      max_parallel: orchestration.max_parallel,
+      budget_usd: orchestration.budget_usd,
+    },
+  };
 }

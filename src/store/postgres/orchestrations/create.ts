@@ -3,6 +3,7 @@
  * orchestration's row first (it may be finishing on another node), refuses when it was cancelled or spent its
  * budget (domain/rules/skips.ts `checkCanAddTasks`), and applies trigger rules at once to added tasks whose dependencies already finished.
  */
+import { orchestrationCreatedEvent } from '../../../domain/rules/new-task.js';
 import { sql } from 'kysely';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
 import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
@@ -34,19 +35,13 @@ export async function createOrchestration(
     RETURNING *`);
   if (!row) throw new Error('claude-worker store: an orchestration insert returned nothing');
   tx.append({
-    type: 'orchestration_created',
+    ...orchestrationCreatedEvent(orchestration, tasks.length),
     task_id: null,
     orchestration_id: row.id,
     from_status: null,
     to_status: null,
     actor: cause.actor,
     correlation_id: cause.correlation_id,
-    data: {
-      name: orchestration.name,
-      task_count: tasks.length,
-      max_parallel: orchestration.max_parallel,
-      budget_usd: orchestration.budget_usd,
-    },
   });
   // A new graph has no finished dependency: every trigger rule says wait, nothing to resolve yet.
   const inserted = await insertTasks(tx, row.id, tasks, new Map(), cause);

@@ -3,6 +3,7 @@
  * checked), its new tasks, edges and events, and for added tasks whose dependencies already finished, their
  * trigger rules at once (they may be queued or skipped right away). Returns the orchestration with all its tasks.
  */
+import { orchestrationCreatedEvent } from '../../../domain/rules/new-task.js';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
 import type { NewOrchestration, NewOrchestrationTask } from '../../store.js';
 import type { StoreContext } from '../context.js';
@@ -59,19 +60,13 @@ export function prepareOrchestrationWrites(
         const id = Number(lastInsertRowid);
         ctx.tx.append(
           {
-            type: 'orchestration_created',
+            ...orchestrationCreatedEvent(orchestration, tasks.length),
             task_id: null,
             orchestration_id: id,
             from_status: null,
             to_status: null,
             actor: cause.actor,
             correlation_id: cause.correlation_id,
-            data: {
-              name: orchestration.name,
-              task_count: tasks.length,
-              max_parallel: orchestration.max_parallel,
-              budget_usd: orchestration.budget_usd,
-            },
           },
           cause.now,
         );
