@@ -20,7 +20,9 @@ import { registerRoutes, type Route } from './route-table.js';
 import { answerClientError, drainRequest, MAX_PARAM_LENGTH, sendRouterError } from './router-errors.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
-import { healthRoutes } from './routes/health.js';
+import { detailedHealth, healthRoutes } from './routes/health.js';
+import { systemRoutes } from './routes/system.js';
+import { workflowEditorRoutes } from './routes/workflow-editor.js';
 import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
@@ -163,6 +165,8 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...workerRoutes(app),
     ...maintenanceRoutes(app),
     ...dashboardRoutes(app, options.token),
+    ...workflowEditorRoutes(app),
+    ...systemRoutes(app, async () => ({ ...(await detailedHealth(app, streams, startedAt)) })),
   ];
   routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));
   registerRoutes(fastify, routes, authenticate);
