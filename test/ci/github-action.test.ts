@@ -6,11 +6,11 @@
  * environment never reach the summary, the outputs, the report files or the job log (except the ::add-mask::
  * commands that hide them).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatCost } from '../../src/cli/format.js';
-import { CiRunner } from './ci-harness.js';
+import { CiRunner, REPO } from './ci-harness.js';
 
 const STEP_TIMEOUT = 180_000;
 
@@ -62,6 +62,20 @@ describe('GitHub Action: the step in a simulated runner', () => {
       expect(cells[4]).toBe('1');
       expect(cells[5]).toContain(result.split('\n')[0]!.slice(0, 40));
       expect(readFileSync(outputs['summary-path']!, 'utf8')).toBe(summary);
+
+      // Later steps find the same store: `claude-worker status <id>` there shows this task.
+      const home = /^CLAUDE_WORKER_HOME=(.+)$/m.exec(readFileSync(runner.envFile, 'utf8'))?.[1];
+      expect(home?.startsWith(runner.runnerTemp)).toBe(true);
+      const bin = join(runner.runnerTemp, 'claude-worker-bin'); // what the install step puts on the PATH
+      mkdirSync(bin);
+      symlinkSync(join(REPO, 'dist/cli/main.js'), join(bin, 'claude-worker'));
+      const later = await runner.shell(`claude-worker status ${id} --json; claude-worker server stop`, {
+        PATH: `${bin}:${process.env['PATH']}`,
+        CLAUDE_WORKER_HOME: home!,
+        CLAUDE_WORKER_PORT: '0',
+      });
+      expect(later.code, later.log).toBe(0);
+      expect(later.log).toContain('"status": "completed"');
     },
     STEP_TIMEOUT,
   );
