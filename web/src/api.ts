@@ -127,6 +127,13 @@ export interface DailyStats {
   }[];
 }
 
+/** `GET /api/v1/system`: health (as /health/detailed), the workers, and every failure class with its suggestion. */
+export interface SystemInfo {
+  health: HealthDetailed;
+  workers: Worker[];
+  failure_classes: { code: string; title: string; retryable: boolean; suggestion: string }[];
+}
+
 export interface DocumentProblem {
   line: number | null;
   column: number | null;
@@ -170,9 +177,7 @@ export const api = {
   validateDocument: (document: string, format: 'yaml' | 'json') =>
     json<DocumentCheck>('POST', '/api/v1/orchestrations/validate-document', { body: { document, format } }),
 
-  health: () => json<HealthDetailed>('GET', '/health/detailed'),
-  workers: async () => (await json<{ workers: Worker[] }>('GET', '/api/v1/workers')).workers,
   stats: () => json<Record<string, unknown>>('GET', '/api/v1/stats'),
   daily: (days: number) => json<DailyStats>('GET', '/api/v1/stats/daily', { query: { days } }),
-  system: () => json<Record<string, unknown>>('GET', '/api/v1/system'),
+  system: () => json<SystemInfo>('GET', '/api/v1/system'),
 };

@@ -4,7 +4,7 @@
  * by status, cost, per model, failure classes) drawn with Chart.js.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, type DailyStats, type HealthDetailed, type Worker } from '../api.js';
+import { api, type DailyStats, type HealthDetailed, type SystemInfo, type Worker } from '../api.js';
 import { age, money, when } from '../format.js';
 import { ErrorNote, Status } from './status.js';
 
@@ -92,12 +92,7 @@ function specs(daily: DailyStats): { title: string; spec: ChartSpec }[] {
   ];
 }
 
-interface FailureClass {
-  code: string;
-  count?: number;
-  suggestion?: string;
-  retryable?: boolean;
-}
+type FailureClass = SystemInfo['failure_classes'][number];
 
 export default function SystemView() {
   const [health, setHealth] = useState<HealthDetailed | null>(null);
@@ -114,15 +109,14 @@ export default function SystemView() {
       problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
       setErrors([...problems]);
     };
-    api.health().then(setHealth, note('Health'));
-    api.workers().then(setWorkers, note('Workers'));
     api.daily(days).then(setDaily, note('Daily statistics'));
     api.system().then(
       (system) => {
-        const list = (system.failure_classes ?? []) as FailureClass[];
-        if (Array.isArray(list)) setFailures(list);
+        setHealth(system.health);
+        setWorkers(system.workers);
+        setFailures(system.failure_classes);
       },
-      () => undefined, // older servers have no /api/v1/system: the rest of the page still shows
+      note('System'),
     );
   }, [days]);
 
@@ -215,8 +209,8 @@ export default function SystemView() {
           <ul className="plain">
             {failures.map((f) => (
               <li key={f.code}>
-                <span className="failure-class">{f.code}</span>
-                {f.count !== undefined ? ` ×${f.count}` : ''} {f.retryable ? '(retried)' : ''} — {f.suggestion}
+                <span className="failure-class">{f.code}</span> {f.title}
+                {f.retryable ? ' (retried by itself)' : ''}: {f.suggestion}
               </li>
             ))}
           </ul>
