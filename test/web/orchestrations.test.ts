@@ -79,7 +79,7 @@ describe('dashboard: orchestrations', () => {
 
     // Retry the failed task from its node: it runs again (a second attempt).
     const right = created.tasks.find((t) => t.identifier === 'right')!;
-    await page.locator('[data-task-identifier="right"]').getByRole('button', { name: 'Retry' }).click();
+    await page.locator('[data-retry-identifier="right"]').getByText('Retry').click();
     await expect.poll(async () => (await dash.client.getTask(right.id)).attempt_count, { timeout: 30_000 }).toBe(2);
 
     await page.locator('[data-task-identifier="left"]').click();
@@ -120,7 +120,7 @@ describe('dashboard: orchestrations', () => {
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('heading', { name: /Orchestration #\d+ from-the-editor/ }).waitFor();
     await expect.poll(() => page.locator('[data-task-identifier]').count()).toBe(2);
-    await page.locator('[data-edge="one->two"]').waitFor();
+    await page.locator('[data-edge="one->two"]').waitFor({ state: 'attached' });
     const id = Number(/\/orchestrations\/(\d+)/.exec(page.url())?.[1]);
     await orchestrationFinished(id);
     expect((await dash.client.getOrchestration(id)).status).toBe('completed');
@@ -146,7 +146,7 @@ describe('dashboard: orchestrations', () => {
     // Draw the dependency: click the task, then the one that depends on it.
     await page.locator('[data-task-identifier="fetch"]').click();
     await page.locator('[data-task-identifier="report"]').click();
-    await page.locator('[data-edge="fetch->report"]').waitFor();
+    await page.locator('[data-edge="fetch->report"]').waitFor({ state: 'attached' });
     await expect(second.getByRole('checkbox', { name: 'fetch' }).isChecked()).resolves.toBe(true);
     await screenshot(page, 'visual-builder');
     expect(await seriousViolations(page)).toEqual([]);

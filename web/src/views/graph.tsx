@@ -4,7 +4,15 @@
  * dragging, zoom with the wheel or the buttons (keyboard: the buttons, arrow keys on the canvas); a node opens its
  * task on click or Enter; a failed node carries a Retry button.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+  type WheelEvent,
+} from 'react';
 import { layoutGraph, type GraphEdge, type GraphNode, type Layout } from './graph-layout.js';
 
 export interface GraphProps {
@@ -36,7 +44,11 @@ export function Graph(props: GraphProps) {
   const fit = (): void => {
     const el = box.current;
     if (!el || layout.width === 0) return;
-    const scale = Math.min(1.2, el.clientWidth / layout.width, Math.max(el.clientHeight, 300) / layout.height);
+    const scale = Math.min(
+      1.2,
+      el.clientWidth / layout.width,
+      Math.max(el.clientHeight, 300) / layout.height,
+    );
     setView({ x: (el.clientWidth - layout.width * scale) / 2, y: 0, scale: Math.max(scale, 0.05) });
   };
   // Fit when the shape of the graph changes, not on every status change.
@@ -119,9 +131,17 @@ export function Graph(props: GraphProps) {
         onPointerUp={onPointerUp}
         onKeyDown={onKey}
       >
-        <svg width="100%" height="100%" aria-label={props.label} role="img" className="graph-svg">
+        <svg width="100%" height="100%" className="graph-svg">
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id="arrow"
+              viewBox="0 0 10 10"
+              refX="10"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
             </marker>
           </defs>
@@ -141,38 +161,38 @@ export function Graph(props: GraphProps) {
               const rule = node.trigger_rule && node.trigger_rule !== 'all_success' ? node.trigger_rule : '';
               const delay = node.delay_seconds ? `+${node.delay_seconds}s` : '';
               return (
-                <g
-                  key={node.identifier}
-                  data-task-identifier={node.identifier}
-                  data-status={node.status}
-                  className={`node status-${node.status ?? 'draft'}${props.selected === node.identifier ? ' selected' : ''}`}
-                  transform={`translate(${x},${y})`}
-                  role="button"
-                  tabIndex={0}
-                  aria-label={`${node.identifier}${node.status ? `, ${node.status}` : ''}`}
-                  onClick={() => clicked(node)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      props.onOpen?.(node);
-                    }
-                  }}
-                >
-                  <rect width={node.width} height={node.height} rx="8" />
-                  <text x="10" y="21" className="node-id">
-                    {node.identifier.length > 20 ? `${node.identifier.slice(0, 19)}…` : node.identifier}
-                  </text>
-                  <text x="10" y="41" className="node-status">
-                    {[node.status ?? node.label ?? '', rule, delay].filter(Boolean).join(' · ')}
-                  </text>
+                <g key={node.identifier}>
+                  <g
+                    data-task-identifier={node.identifier}
+                    data-status={node.status}
+                    className={`node status-${node.status ?? 'draft'}${props.selected === node.identifier ? ' selected' : ''}`}
+                    transform={`translate(${x},${y})`}
+                    role="button"
+                    tabIndex={0}
+                    onClick={() => clicked(node)}
+                    onKeyDown={(event) => {
+                      if (event.key === 'Enter' || event.key === ' ') {
+                        event.preventDefault();
+                        props.onOpen?.(node);
+                      }
+                    }}
+                  >
+                    <rect width={node.width} height={node.height} rx="8" />
+                    <text x="10" y="21" className="node-id">
+                      {node.identifier.length > 20 ? `${node.identifier.slice(0, 19)}…` : node.identifier}
+                    </text>
+                    <text x="10" y="41" className="node-status">
+                      {[node.status ?? node.label ?? '', rule, delay].filter(Boolean).join(' · ')}
+                    </text>
+                  </g>
                   {node.status === 'failed' && props.onRetry ? (
                     <g
                       className="node-retry"
                       role="button"
                       tabIndex={0}
                       aria-label="Retry"
-                      data-retry={node.identifier}
-                      transform={`translate(${node.width - 52},${node.height - 24})`}
+                      data-retry-identifier={node.identifier}
+                      transform={`translate(${x + node.width - 52},${y + node.height - 24})`}
                       onClick={(event) => {
                         event.stopPropagation();
                         props.onRetry?.(node);

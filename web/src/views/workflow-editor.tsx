@@ -35,24 +35,53 @@ export default function WorkflowEditor() {
   useEffect(() => {
     setChecked('checking');
     setPlan(null);
+    let current = true; // an answer to older text must not overwrite the newer one's
     const timer = setTimeout(() => {
       api.validateDocument(text, format).then(
         (check) => {
+          if (!current) return;
           setProblems(check.problems);
           setChecked(check.valid ? 'valid' : 'invalid');
           if (check.graph) {
             setServerGraph({ nodes: check.graph.tasks.map((t) => ({ identifier: t.identifier })), edges: check.graph.edges });
           }
         },
-        (err: unknown) => {
-          // The validator could not be asked: show at least what the YAML/JSON reader found.
-          setProblems(parsed.ok ? [] : [parsed.problem]);
-          setChecked(parsed.ok ? 'idle' : 'invalid');
-          if (!(err instanceof ApiError)) setError(String(err));
+        async (err: unknown) => {
+          if (!current) return;
+          // A server without the editor's validator: what the YAML/JSON reader found, then the dry run's verdict
+          // (its problems name their place in the document, not a line).
+          if (!parsed.ok) {
+            setProblems([parsed.problem]);
+            setChecked('invalid');
+            return;
+          }
+          if (!(err instanceof ApiError)) {
+            setError(String(err));
+            setChecked('idle');
+            return;
+          }
+          try {
+            await api.dryRun(parsed.value);
+            if (!current) return;
+            setProblems([]);
+            setChecked('valid');
+          } catch (dry) {
+            if (!current) return;
+            const issues = dry instanceof ApiError ? dry.issues : [];
+            setProblems(
+              issues.length
+                ? issues.map((i) => ({ line: null, column: null, path: i.path, message: i.message }))
+                : [{ line: null, column: null, path: '', message: dry instanceof Error ? dry.message : String(dry) }],
+            );
+            setChecked('invalid');
+          }
         },
       );
     }, 350);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [text, format]); // parsed follows text and format
 
   const documentValue = (): unknown | null => {
