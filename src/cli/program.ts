@@ -25,6 +25,7 @@ import { registerStats } from './commands/stats.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { registerWorkers } from './commands/workers.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
 import { EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
@@ -71,6 +72,7 @@ ${EXIT_CODES_HELP}`,
   registerServer(program, run);
   registerWorker(program, run);
   registerWorkers(program, run);
+  registerWebhooks(program, run);
   registerMcp(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);
