@@ -18,6 +18,8 @@ import { OutputReader } from './engine/output-reader.js';
 import { TaskOutput } from './engine/task-output.js';
 import { StagingService } from './engine/staging-service.js';
 import { TaskService } from './engine/task-service.js';
+import { WebhookService } from './engine/webhook-service.js';
+import { DeliveryLoop } from './notify/delivery-loop.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
 import { stderrLogger, type Logger } from './observability/logger.js';
@@ -111,6 +113,12 @@ export async function probeStore(config: Config): Promise<StoreProbe> {
 }
 
 export class App {
+  /** The server's URL once it listens (links in notifications when `dashboard_url` is not set). */
+  publicUrl: string | null = null;
+  readonly webhooks: WebhookService;
+  /** Sends the webhook outbox (every server and worker process runs one; see notify/delivery-loop.ts). */
+  readonly deliveries: DeliveryLoop;
+
   private constructor(
     readonly config: Config,
     readonly paths: HomePaths,
@@ -124,7 +132,16 @@ export class App {
     readonly pruning: PruneService,
     readonly output: TaskOutput,
     readonly outputReader: OutputReader,
-  ) {}
+    logger: Logger,
+  ) {
+    this.webhooks = new WebhookService(store);
+    this.deliveries = new DeliveryLoop({
+      store,
+      logger,
+      retryBaseSeconds: config.webhook_retry_base_seconds,
+      dashboardBase: () => config.dashboard_url ?? this.publicUrl,
+    });
+  }
 
   static async open(options: AppOptions): Promise<App> {
     const { config } = options;
@@ -191,6 +208,7 @@ export class App {
       pruning,
       output,
       new OutputReader(store),
+      options.logger ?? stderrLogger,
     );
   }
 
@@ -221,14 +239,16 @@ export class App {
     return storeChoice(this.config).location;
   }
 
-  /** Recovers orphaned tasks and starts claiming. */
+  /** Recovers orphaned tasks, starts claiming and sending webhook deliveries. */
   async start(): Promise<void> {
     await this.engine?.start();
+    this.deliveries.start();
   }
 
   /** Stops claiming, interrupts running attempts (requeued for later), flushes logs, closes the store. */
   async close(options: { graceMs?: number } = {}): Promise<void> {
     await this.engine?.stop(options);
+    await this.deliveries.stop();
     await this.output.closeAll();
     await this.store.close();
   }

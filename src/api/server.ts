@@ -29,6 +29,7 @@ import { orchestrationRoutes } from './routes/orchestrations.js';
 import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { workerRoutes } from './routes/workers.js';
 
 export interface ServerOptions {
@@ -163,6 +164,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
     ...workerRoutes(app),
+    ...webhookRoutes(app),
     ...maintenanceRoutes(app),
     ...dashboardRoutes(app, options.token),
     ...workflowEditorRoutes(app),

@@ -22,6 +22,14 @@ import type {
 } from '../domain/vocabulary.js';
 import type { WorkerRecord } from '../domain/workers.js';
 import type { LinkState } from '../domain/dashboard-access.js';
+import type {
+  DeliveryStatus,
+  SubscriptionKind,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../domain/webhooks.js';
 
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
@@ -302,6 +310,39 @@ export interface DashboardSessionRecord {
 
 export type EventListener = (events: TaskEvent[]) => void;
 
+/** A webhook subscription to record (already validated, its secret chosen). */
+export interface NewWebhookSubscription {
+  kind: SubscriptionKind;
+  url: string;
+  events: WebhookEventType[];
+  secret: string;
+  /** Set for a subscription the configuration owns (`config:slack`): recorded again, in place, at each start. */
+  managed_key?: string | null;
+}
+
+/** A delivery claimed for one try: the outbox row, its subscription and the event it reports. */
+export interface ClaimedDelivery {
+  delivery: WebhookDelivery;
+  subscription: WebhookSubscriptionWithSecret;
+  event: TaskEvent;
+  /** The body sent by an earlier try (so a retry sends the same), null before the first. */
+  payload: string | null;
+}
+
+/** What one try of a delivery came to. */
+export interface DeliveryAttempt {
+  id: number;
+  /** The `attempts` count the claim gave it (fencing: a stale sender does not overwrite a newer try). */
+  attempt: number;
+  status: DeliveryStatus;
+  response_code: number | null;
+  error: string | null;
+  /** For `pending`: when to try again. */
+  next_attempt_at: Date | null;
+  /** The body sent, kept for the retries. */
+  payload: string;
+}
+
 export interface Store {
   /** Applies pending numbered migrations; safe when two processes start at once. */
   migrate(): Promise<void>;
@@ -465,6 +506,31 @@ export interface Store {
 
   /** Deletes (or, dry run, counts) finished work older than a cut-off, in batches; see PruneRequest. */
   prune(request: PruneRequest): Promise<PruneResult>;
+
+  /**
+   * Webhook subscriptions. `upsertWebhook` with a `managed_key` replaces that subscription in place (the
+   * configuration's Slack and Discord URLs); `deleteWebhook` removes a subscription and its delivery log (false when
+   * unknown). The outbox rows themselves are written by every transaction that appends an event standing for a
+   * webhook type (see store/shared/outbox.ts).
+   */
+  createWebhook(subscription: NewWebhookSubscription): Promise<WebhookSubscriptionWithSecret>;
+  listWebhooks(): Promise<WebhookSubscription[]>;
+  getWebhook(id: number): Promise<WebhookSubscriptionWithSecret | undefined>;
+  deleteWebhook(id: number): Promise<boolean>;
+  /** Removes the managed subscriptions whose key is not in `keep` (a Slack URL taken out of the configuration). */
+  pruneManagedWebhooks(keep: string[]): Promise<void>;
+  /** A subscription's deliveries, newest first. */
+  listWebhookDeliveries(subscriptionId: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Takes up to `limit` pending deliveries due now, oldest due first, for one try each: their attempts count goes
+   * up and their next try moves `lease_ms` ahead (if this process dies while sending, another takes them then).
+   * PostgreSQL: `FOR UPDATE SKIP LOCKED`, so two nodes never take the same delivery.
+   */
+  claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /** Records a try (fenced by its attempt number; a delivered one stays delivered). */
+  recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** When the next pending delivery is due (null: none pending), so the loop can sleep until then. */
+  nextWebhookDue(): Promise<Date | null>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */
