@@ -20,6 +20,7 @@ import { TaskService } from './engine/task-service.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
 import { stderrLogger, type Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
 import { openStore, storeChoice, type StoreChoice } from './store/open-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -110,6 +111,8 @@ export async function probeStore(config: Config): Promise<StoreProbe> {
 }
 
 export class App {
+  private metricsRegistry: Promise<Metrics> | null = null;
+
   private constructor(
     readonly config: Config,
     readonly paths: HomePaths,
@@ -205,6 +208,14 @@ export class App {
     } finally {
       await app.close();
     }
+  }
+
+  /** The `/metrics` registry, built (and prom-client loaded) at the first scrape: an unscraped server pays nothing. */
+  metrics(): Promise<Metrics> {
+    this.metricsRegistry ??= import('./observability/metrics.js').then(
+      ({ Metrics }) => new Metrics(() => this.store.metricsSnapshot(this.config.lease_seconds * 1000)),
+    );
+    return this.metricsRegistry;
   }
 
   /** Where the store keeps its data, for people: the SQLite file, or the PostgreSQL URL with its password masked. */

@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
 import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
@@ -152,6 +153,7 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...statsRoutes(app),
     ...workerRoutes(app),
     ...maintenanceRoutes(app),
+    ...metricsRoutes(app),
   ];
   routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));
   registerRoutes(fastify, routes, authenticate);

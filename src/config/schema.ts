@@ -134,6 +134,9 @@ export const ConfigSchema = z.strictObject({
     )
     .describe("Browser origins allowed to call the API besides the server's own (others get 403)"),
   openapi_public: z.boolean().describe('Serve /openapi.json without a token'),
+  metrics_public: z
+    .boolean()
+    .describe('Serve /metrics without a token (for a Prometheus that cannot send one; it shows counts and costs)'),
   database_url: z
     .string()
     .min(1)
@@ -188,6 +191,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   database_pool_size: 10,
   allowed_origins: [],
   openapi_public: false,
+  metrics_public: false,
 };
 
 /** The environment variable of each setting: CLAUDE_WORKER_<UPPER_SNAKE>. */

@@ -21,6 +21,7 @@ import type {
 import type {
   AttemptFinish,
   AttemptStatsRow,
+  MetricsSnapshot,
   BreakerSettings,
   ClaimedTask,
   ClaimRequest,
@@ -64,6 +65,7 @@ import { createTask } from './create.js';
 import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
+import { metricsSnapshot } from './metrics.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -279,6 +281,10 @@ export class PostgresStore implements Store {
 
   attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.write((tx) => gates.attemptStats(tx, since.getTime()));
+  }
+
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.write((tx) => metricsSnapshot(tx, workerLeaseMs));
   }
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {

@@ -18,6 +18,7 @@ import type { WorkerRecord } from '../../domain/workers.js';
 import type {
   AttemptFinish,
   AttemptStatsRow,
+  MetricsSnapshot,
   BreakerSettings,
   ModelGate,
   ClaimedTask,
@@ -67,6 +68,7 @@ import { prepareRetryTask } from './retry.js';
 import { prepareSessions } from './sessions.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
+import { prepareMetrics } from './metrics.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
 import { prepareWorkers } from './workers.js';
@@ -90,6 +92,7 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    metrics: prepareMetrics(ctx),
     workers: prepareWorkers(ctx),
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
@@ -285,6 +288,10 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.ops.metrics(workerLeaseMs);
   }
 
   async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
