@@ -136,7 +136,9 @@ export const ConfigSchema = z.strictObject({
   openapi_public: z.boolean().describe('Serve /openapi.json without a token'),
   metrics_public: z
     .boolean()
-    .describe('Serve /metrics without a token (for a Prometheus that cannot send one; it shows counts and costs)'),
+    .describe(
+      'Serve /metrics without a token (for a Prometheus that cannot send one; it shows counts and costs)',
+    ),
   database_url: z
     .string()
     .min(1)
