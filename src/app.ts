@@ -21,6 +21,7 @@ import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
 import { stderrLogger, type Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import { openTracing, type Tracing } from './observability/tracing.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
 import { openStore, storeChoice, type StoreChoice } from './store/open-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
   taskLogFiles?: boolean;
   /** Where the engine reports what goes wrong (the server passes its pino file logger); default stderr. */
   logger?: Logger;
+  /** Default: OpenTelemetry when the OTEL_* variables ask for it (observability/tracing.ts), else none. */
+  tracing?: Tracing;
 }
 
 /** Which store a configuration names and where (the URL's password masked), for the edges to show. */
@@ -126,6 +129,7 @@ export class App {
     readonly pruning: PruneService,
     readonly output: TaskOutput,
     readonly outputReader: OutputReader,
+    readonly tracing: Tracing,
   ) {}
 
   static async open(options: AppOptions): Promise<App> {
@@ -145,6 +149,7 @@ export class App {
     store.onEvents((events) => {
       for (const event of events) bus.publish(event);
     });
+    const tracing = options.tracing ?? (await openTracing());
     const logFiles = new TaskLogFiles(paths.logs);
     const output = new TaskOutput(store, logFiles, options.logger ?? null);
     let engine: Engine | null = null;
@@ -153,6 +158,7 @@ export class App {
       config,
       options.taskLogFiles === false ? null : logFiles,
       () => engine?.stats().memory.admission_blocked ?? null,
+      tracing,
     );
     const orchestrations = new OrchestrationService(store, tasks);
     const staging = new StagingService(store, orchestrations, tasks);
@@ -177,6 +183,7 @@ export class App {
         logger: options.logger,
         labels: options.labels,
         version: VERSION,
+        tracing,
       });
     }
     const pruning = new PruneService(store, config.lease_seconds * 1000);
@@ -193,6 +200,7 @@ export class App {
       pruning,
       output,
       new OutputReader(store),
+      tracing,
     );
   }
 
@@ -233,5 +241,6 @@ export class App {
     await this.engine?.stop(options);
     await this.output.closeAll();
     await this.store.close();
+    await this.tracing.shutdown();
   }
 }

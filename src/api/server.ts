@@ -16,6 +16,7 @@ import { originRefusal } from './origin-guard.js';
 import { openApiRoute } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
 import { registerRoutes, type Route } from './route-table.js';
+import { traceRequests } from './request-trace.js';
 import { answerClientError, drainRequest, MAX_PARAM_LENGTH, sendRouterError } from './router-errors.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -94,6 +95,8 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     streams.closeAll();
     done();
   });
+
+  traceRequests(fastify, app.tracing);
 
   // Before everything else, on every route (and unknown paths): browser pages of other origins are refused.
   const policy = { bindHost: app.config.host, allowedOrigins: app.config.allowed_origins };
