@@ -1,42 +1,44 @@
 /**
  * The aggregate of `/metrics` over the attempts table, said once for both stores (they differ only in how they read
  * the failure class out of the JSON `error`), and the one function that turns its rows into a MetricsSnapshot.
- * One pass over `attempts` grouped by model and outcome gives the counters, both histograms' bucket counts
- * (`SUM(CASE WHEN value <= bound …)`, cumulative as Prometheus' `le` is) and their sums.
+ * One pass over `attempts` grouped by model, outcome and histogram bucket gives the counters, both histograms'
+ * bucket counts (made cumulative here, as Prometheus' `le` is) and their sums.
  */
 import { ATTEMPT_DURATION_BUCKETS, QUEUE_WAIT_BUCKETS } from '../../domain/metric-buckets.js';
 import { TASK_STATUSES } from '../../domain/vocabulary.js';
 import type { AttemptOutcomeCounts, HistogramCounts, MetricsSnapshot, StatusCounts } from '../store.js';
 
-const bucketSums = (column: string, prefix: string, bounds: readonly number[]) =>
-  bounds
-    .map((b, i) => `SUM(CASE WHEN ${column} <= ${Math.round(b * 1000)} THEN 1 ELSE 0 END) AS ${prefix}${i}`)
-    .join(',\n      ');
+/** The index of the first bucket whose bound holds the value (ms column), the number of bounds for +Inf. */
+const bucketIndex = (column: string, bounds: readonly number[]) =>
+  `CASE WHEN ${column} IS NULL THEN NULL ${bounds
+    .map((b, i) => `WHEN ${column} <= ${Math.round(b * 1000)} THEN ${i}`)
+    .join(' ')} ELSE ${bounds.length} END`;
 
 /**
- * `failureCode` reads the class of `a.error` (JSON) in the store's dialect. Running attempts form their own groups
- * (outcome NULL): they count only in the queue-wait histogram. An attempt older than the model column takes its
- * task's model.
+ * `failureCode` reads the class of `a.error` (JSON) in the store's dialect. Rows are grouped by model, outcome and
+ * the bucket each histogram puts the attempt in (one CASE per row, not one SUM per bound); the cumulative counts
+ * are added up in metricsSnapshotOf. Running attempts have outcome NULL: they count only in the queue-wait
+ * histogram. An attempt older than the model column takes its task's model.
  */
 export function attemptAggregateSql(failureCode: string): string {
   return `
-    SELECT COALESCE(a.model, (SELECT t.model FROM tasks t WHERE t.id = a.task_id)) AS model,
-      CASE WHEN a.finished_at IS NULL THEN NULL
-           WHEN a.status = 'succeeded' THEN 'succeeded'
-           ELSE COALESCE(${failureCode}, a.status) END AS outcome,
-      COUNT(*) AS n,
-      SUM(COALESCE(a.cost_usd, 0)) AS cost_usd,
-      SUM(COALESCE(a.input_tokens, 0)) AS input,
-      SUM(COALESCE(a.output_tokens, 0)) AS output,
-      SUM(COALESCE(a.cache_read_tokens, 0)) AS cache_read,
-      SUM(COALESCE(a.cache_creation_tokens, 0)) AS cache_creation,
-      SUM(COALESCE(a.duration_ms, 0)) AS duration_ms,
-      ${bucketSums('a.duration_ms', 'd', ATTEMPT_DURATION_BUCKETS)},
-      COUNT(a.queue_wait_ms) AS wait_n,
-      SUM(COALESCE(a.queue_wait_ms, 0)) AS wait_ms,
-      ${bucketSums('a.queue_wait_ms', 'w', QUEUE_WAIT_BUCKETS)}
-    FROM attempts a
-    GROUP BY 1, 2`;
+    SELECT model, outcome, d, w, COUNT(*) AS n, SUM(cost_usd) AS cost_usd, SUM(input) AS input,
+      SUM(output) AS output, SUM(cache_read) AS cache_read, SUM(cache_creation) AS cache_creation,
+      SUM(duration_ms) AS duration_ms, SUM(wait_ms) AS wait_ms
+    FROM (
+      SELECT COALESCE(a.model, (SELECT t.model FROM tasks t WHERE t.id = a.task_id)) AS model,
+        CASE WHEN a.finished_at IS NULL THEN NULL
+             WHEN a.status = 'succeeded' THEN 'succeeded'
+             ELSE COALESCE(${failureCode}, a.status) END AS outcome,
+        ${bucketIndex('a.duration_ms', ATTEMPT_DURATION_BUCKETS)} AS d,
+        ${bucketIndex('a.queue_wait_ms', QUEUE_WAIT_BUCKETS)} AS w,
+        COALESCE(a.cost_usd, 0) AS cost_usd, COALESCE(a.input_tokens, 0) AS input,
+        COALESCE(a.output_tokens, 0) AS output, COALESCE(a.cache_read_tokens, 0) AS cache_read,
+        COALESCE(a.cache_creation_tokens, 0) AS cache_creation, COALESCE(a.duration_ms, 0) AS duration_ms,
+        COALESCE(a.queue_wait_ms, 0) AS wait_ms
+      FROM attempts a
+    ) x
+    GROUP BY model, outcome, d, w`;
 }
 
 /** A row of attemptAggregateSql (numbers may arrive as strings or bigints from a driver). */
@@ -44,18 +46,18 @@ export type AttemptAggregateRow = Record<string, unknown> & { model: string; out
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-function histogram(row: AttemptAggregateRow, prefix: string, size: number, sum: number, count: number) {
-  return {
-    buckets: Array.from({ length: size }, (_, i) => num(row[`${prefix}${i}`])),
-    sum,
-    count,
-  };
-}
+const emptyHistogram = (bounds: readonly number[]): HistogramCounts => ({
+  buckets: bounds.map(() => 0),
+  sum: 0,
+  count: 0,
+});
 
-function addInto(into: HistogramCounts, more: HistogramCounts): void {
-  more.buckets.forEach((n, i) => (into.buckets[i] = (into.buckets[i] ?? 0) + n));
-  into.sum += more.sum;
-  into.count += more.count;
+/** Adds `n` values of bucket index `index` (null: no value) to a cumulative histogram. */
+function observe(h: HistogramCounts, index: unknown, n: number, sum: number): void {
+  if (index === null || index === undefined) return;
+  for (let i = Number(index); i < h.buckets.length; i++) h.buckets[i] = (h.buckets[i] ?? 0) + n;
+  h.sum += sum;
+  h.count += n;
 }
 
 export interface SnapshotParts {
@@ -70,33 +72,34 @@ export function metricsSnapshotOf(parts: SnapshotParts): MetricsSnapshot {
   for (const row of parts.statusRows) {
     if (row.status in tasks) tasks[row.status as keyof StatusCounts] = num(row.n);
   }
-  const queueWait: HistogramCounts = {
-    buckets: QUEUE_WAIT_BUCKETS.map(() => 0),
-    sum: 0,
-    count: 0,
-  };
-  const attempts: AttemptOutcomeCounts[] = [];
+  const queueWait = emptyHistogram(QUEUE_WAIT_BUCKETS);
+  const groups = new Map<string, AttemptOutcomeCounts>();
   for (const row of parts.attemptRows) {
-    addInto(
-      queueWait,
-      histogram(row, 'w', QUEUE_WAIT_BUCKETS.length, num(row.wait_ms) / 1000, num(row.wait_n)),
-    );
+    const n = num(row['n']);
+    observe(queueWait, row['w'], n, num(row['wait_ms']) / 1000);
     if (row.outcome === null) continue;
-    const count = num(row.n);
-    attempts.push({
-      model: row.model,
-      outcome: row.outcome,
-      count,
-      cost_usd: num(row.cost_usd),
-      tokens: {
-        input: num(row.input),
-        output: num(row.output),
-        cache_read: num(row.cache_read),
-        cache_creation: num(row.cache_creation),
-      },
-      duration: histogram(row, 'd', ATTEMPT_DURATION_BUCKETS.length, num(row.duration_ms) / 1000, count),
-    });
+    const key = JSON.stringify([row.model, row.outcome]);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        model: row.model,
+        outcome: row.outcome,
+        count: 0,
+        cost_usd: 0,
+        tokens: { input: 0, output: 0, cache_read: 0, cache_creation: 0 },
+        duration: emptyHistogram(ATTEMPT_DURATION_BUCKETS),
+      };
+      groups.set(key, group);
+    }
+    group.count += n;
+    group.cost_usd += num(row['cost_usd']);
+    group.tokens.input += num(row['input']);
+    group.tokens.output += num(row['output']);
+    group.tokens.cache_read += num(row['cache_read']);
+    group.tokens.cache_creation += num(row['cache_creation']);
+    observe(group.duration, row['d'] ?? ATTEMPT_DURATION_BUCKETS.length, n, num(row['duration_ms']) / 1000);
   }
+  const attempts = [...groups.values()];
   attempts.sort((a, b) => a.model.localeCompare(b.model) || a.outcome.localeCompare(b.outcome));
   return {
     tasks,
