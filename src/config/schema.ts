@@ -134,6 +134,11 @@ export const ConfigSchema = z.strictObject({
     )
     .describe("Browser origins allowed to call the API besides the server's own (others get 403)"),
   openapi_public: z.boolean().describe('Serve /openapi.json without a token'),
+  metrics_public: z
+    .boolean()
+    .describe(
+      'Serve /metrics without a token (for a Prometheus that cannot send one; it shows counts and costs)',
+    ),
   database_url: z
     .string()
     .min(1)
@@ -200,6 +205,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   openapi_public: false,
   webhook_retry_base_seconds: 10,
   dashboard_url: null,
+  metrics_public: false,
 };
 
 /** The environment variable of each setting: CLAUDE_WORKER_<UPPER_SNAKE>. */

@@ -20,6 +20,7 @@ import type {
   TaskStatus,
   Usage,
 } from '../domain/vocabulary.js';
+import type { TokenKind } from '../domain/token-kinds.js';
 import type { WorkerRecord } from '../domain/workers.js';
 import type { LinkState } from '../domain/dashboard-access.js';
 import type {
@@ -35,6 +36,8 @@ import type {
 export interface NewTask extends TaskOptions {
   log_path?: string | null;
   transcript_path?: string | null;
+  /** The W3C `traceparent` of the request that created the task: its attempts join that trace, on any node. */
+  trace_parent?: string | null;
 }
 
 /** Settings a retry changes for the next attempt (and after): each one given replaces the task's own. */
@@ -150,6 +153,8 @@ export interface ClaimedTask {
   attempt: number;
   /** Session to resume (from the previous attempt), if the attempt before was interrupted and had one. */
   resume_session_id: string | null;
+  /** The W3C `traceparent` the task was created under (its attempt's span joins that trace), or null. */
+  trace_parent: string | null;
 }
 
 /** What the worker learned from one attempt (decided by the retry policy, applied by domain/rules/attempt-ending). */
@@ -306,6 +311,39 @@ export interface DailyFailureRow {
 export interface DashboardSessionRecord {
   created_at: number;
   expires_at: number;
+}
+
+/** A histogram read from the store: cumulative counts per bucket bound (in the order of the bounds), sum and count. */
+export interface HistogramCounts {
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+/** Finished attempts of one model with one outcome (`succeeded`, else the failure class). */
+export interface AttemptOutcomeCounts {
+  model: string;
+  outcome: string;
+  count: number;
+  cost_usd: number;
+  tokens: Record<TokenKind, number>;
+  /** Duration histogram in the bounds of ATTEMPT_DURATION_BUCKETS. */
+  duration: HistogramCounts;
+}
+
+/**
+ * The figures `/metrics` serves, read from the store in one call at scrape time (aggregates computed in SQL), so
+ * every node of a PostgreSQL cluster serves the same numbers. Counters fall when `prune` deletes old attempts
+ * (Prometheus reads that as a counter reset).
+ */
+export interface MetricsSnapshot {
+  tasks: StatusCounts;
+  attempts: AttemptOutcomeCounts[];
+  /** Every claimed attempt's wait past the moment it could start, in the bounds of QUEUE_WAIT_BUCKETS. */
+  queue_wait: HistogramCounts;
+  gates: { model: string; cooldown: boolean; breaker: boolean }[];
+  /** Workers alive: not stopped and a heartbeat within the lease. */
+  workers: number;
 }
 
 export type EventListener = (events: TaskEvent[]) => void;
@@ -472,6 +510,8 @@ export interface Store {
   extendDashboardSession(idHash: string, expiresAt: number): Promise<void>;
   /** False when no such session was stored. */
   deleteDashboardSession(idHash: string): Promise<boolean>;
+  /** The figures of `/metrics`, aggregated in SQL; workers count as alive within `worker_lease_ms`. */
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot>;
 
   /**
    * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`

@@ -33,6 +33,7 @@ import type {
   ClaimedDelivery,
   DeliveryAttempt,
   NewWebhookSubscription,
+  MetricsSnapshot,
   BreakerSettings,
   ClaimedTask,
   ClaimRequest,
@@ -76,6 +77,7 @@ import { createTask } from './create.js';
 import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
+import { metricsSnapshot } from './metrics.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -329,6 +331,10 @@ export class PostgresStore implements Store {
 
   nextWebhookDue(): Promise<Date | null> {
     return this.write((tx) => webhooks.nextWebhookDue(tx));
+  }
+
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.write((tx) => metricsSnapshot(tx, workerLeaseMs));
   }
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {

@@ -18,6 +18,7 @@ import { migration009 } from './migrations/009_task_output.js';
 import { migration010 } from './migrations/010_session_entries.js';
 import { migration011 } from './migrations/011_dashboard.js';
 import { migration012 } from './migrations/012_webhooks.js';
+import { migration013 } from './migrations/013_observability.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
 
 export interface MigrationResult {

@@ -30,6 +30,7 @@ import type {
   ClaimedDelivery,
   DeliveryAttempt,
   NewWebhookSubscription,
+  MetricsSnapshot,
   BreakerSettings,
   ModelGate,
   ClaimedTask,
@@ -81,6 +82,7 @@ import { prepareDashboard } from './dashboard.js';
 import { prepareDailyStats } from './daily-stats.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
+import { prepareMetrics } from './metrics.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
 import { prepareWebhooks } from './webhooks.js';
@@ -105,6 +107,7 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    metrics: prepareMetrics(ctx),
     workers: prepareWorkers(ctx),
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
@@ -331,6 +334,10 @@ export class SqliteStore implements Store {
 
   async deleteDashboardSession(idHash: string): Promise<boolean> {
     return this.ops.dashboard.deleteSession(idHash);
+  }
+
+  async metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.ops.metrics(workerLeaseMs);
   }
 
   async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
