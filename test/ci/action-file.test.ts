@@ -4,11 +4,13 @@
  * its outputs are the ones the script writes, and no `${{ … }}` expression is pasted into a shell line (where an
  * input could inject commands); they go through `env:`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { INPUT_VARIABLES } from '../../src/ci/inputs.js';
-import { outputs } from '../../src/ci/report.js';
-import { errorReport } from '../../src/ci/report.js';
-import { actionFile } from './ci-harness.js';
+import { errorReport, outputs } from '../../src/ci/report.js';
+import { actionFile, REPO, type ActionStep } from './ci-harness.js';
 
 const EXPRESSION = /\$\{\{\s*([^}]+?)\s*\}\}/g;
 
@@ -70,5 +72,41 @@ describe('action.yml', () => {
     for (const name of written) expect(action.outputs[name]!.value).toBe(`\${{ steps.run.outputs.${name} }}`);
     const install = action.runs.steps.find((step) => step.id === 'install');
     expect(install?.run).toContain('dist/ci/run-in-ci.js');
+  });
+});
+
+describe('README "In CI" examples', () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## In CI: GitHub Actions and GitLab'));
+  const blocks = [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+    (m) => parse(m[1]!) as Record<string, unknown>,
+  );
+
+  it('the GitHub workflow uses only inputs and outputs action.yml declares', () => {
+    const action = actionFile();
+    const workflow = blocks[0] as { jobs: Record<string, { steps: ActionStep[] }> };
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    const ours = steps.filter((step) => /\/claude-worker@/.test(step.uses ?? ''));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const step of ours)
+      for (const input of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(input);
+    for (const [, output] of JSON.stringify(workflow).matchAll(/steps\.claude\.outputs\.([a-z-]+)/g))
+      expect(Object.keys(action.outputs)).toContain(output);
+  });
+
+  it('the GitLab pipeline extends the template job and sets only variables it reads', () => {
+    const template = parse(
+      readFileSync(join(REPO, 'ci/gitlab/claude-worker.gitlab-ci.yml'), 'utf8'),
+    ) as Record<string, { variables: Record<string, string> }>;
+    const known = new Set([
+      ...Object.values(INPUT_VARIABLES),
+      ...Object.keys(template['.claude-worker']!.variables),
+    ]);
+    const pipeline = blocks[1] as Record<string, { extends?: string; variables?: Record<string, string> }>;
+    const jobs = Object.values(pipeline).filter((job) => job.extends === '.claude-worker');
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs)
+      for (const name of Object.keys(job.variables ?? {}).filter((n) => n.startsWith('CW_')))
+        expect(known.has(name), name).toBe(true);
   });
 });
