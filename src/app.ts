@@ -8,6 +8,7 @@ import { VERSION } from './api/version.js';
 import type { Config } from './config/schema.js';
 import type { CopyReport } from './store/copy-to-postgres.js';
 import { homePaths, type HomePaths } from './config/paths.js';
+import { DashboardAccess } from './engine/dashboard-access.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
 import { OrchestrationService } from './engine/orchestration-service.js';
@@ -23,6 +24,8 @@ import { DeliveryLoop } from './notify/delivery-loop.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
 import { stderrLogger, type Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { openTracing, type Tracing } from './observability/tracing.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
 import { openStore, storeChoice, type StoreChoice } from './store/open-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -43,6 +46,8 @@ export interface AppOptions {
   taskLogFiles?: boolean;
   /** Where the engine reports what goes wrong (the server passes its pino file logger); default stderr. */
   logger?: Logger;
+  /** Default: OpenTelemetry when the OTEL_* variables ask for it (observability/tracing.ts), else none. */
+  tracing?: Tracing;
 }
 
 /** Which store a configuration names and where (the URL's password masked), for the edges to show. */
@@ -118,6 +123,7 @@ export class App {
   readonly webhooks: WebhookService;
   /** Sends the webhook outbox (every server and worker process runs one; see notify/delivery-loop.ts). */
   readonly deliveries: DeliveryLoop;
+  private metricsRegistry: Promise<Metrics> | null = null;
 
   private constructor(
     readonly config: Config,
@@ -132,6 +138,7 @@ export class App {
     readonly pruning: PruneService,
     readonly output: TaskOutput,
     readonly outputReader: OutputReader,
+    readonly tracing: Tracing,
     logger: Logger,
   ) {
     this.webhooks = new WebhookService(store);
@@ -160,6 +167,7 @@ export class App {
     store.onEvents((events) => {
       for (const event of events) bus.publish(event);
     });
+    const tracing = options.tracing ?? (await openTracing());
     const logFiles = new TaskLogFiles(paths.logs);
     const output = new TaskOutput(store, logFiles, options.logger ?? null);
     let engine: Engine | null = null;
@@ -168,6 +176,7 @@ export class App {
       config,
       options.taskLogFiles === false ? null : logFiles,
       () => engine?.stats().memory.admission_blocked ?? null,
+      tracing,
     );
     const orchestrations = new OrchestrationService(store, tasks);
     const staging = new StagingService(store, orchestrations, tasks);
@@ -192,6 +201,7 @@ export class App {
         logger: options.logger,
         labels: options.labels,
         version: VERSION,
+        tracing,
       });
     }
     const pruning = new PruneService(store, config.lease_seconds * 1000);
@@ -208,6 +218,7 @@ export class App {
       pruning,
       output,
       new OutputReader(store),
+      tracing,
       options.logger ?? stderrLogger,
     );
   }
@@ -224,6 +235,22 @@ export class App {
     } finally {
       await app.close();
     }
+  }
+
+  private dashboardAccess: DashboardAccess | null = null;
+
+  /** Dashboard sign-in: one-time links and browser sessions. */
+  get dashboard(): DashboardAccess {
+    this.dashboardAccess ??= new DashboardAccess(this.store);
+    return this.dashboardAccess;
+  }
+
+  /** The `/metrics` registry, built (and prom-client loaded) at the first scrape: an unscraped server pays nothing. */
+  metrics(): Promise<Metrics> {
+    this.metricsRegistry ??= import('./observability/metrics.js').then(
+      ({ Metrics }) => new Metrics(() => this.store.metricsSnapshot(this.config.lease_seconds * 1000)),
+    );
+    return this.metricsRegistry;
   }
 
   /** Where the store keeps its data, for people: the SQLite file, or the PostgreSQL URL with its password masked. */
@@ -244,5 +271,6 @@ export class App {
     await this.deliveries.stop();
     await this.output.closeAll();
     await this.store.close();
+    await this.tracing.shutdown();
   }
 }

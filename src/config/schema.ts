@@ -134,6 +134,11 @@ export const ConfigSchema = z.strictObject({
     )
     .describe("Browser origins allowed to call the API besides the server's own (others get 403)"),
   openapi_public: z.boolean().describe('Serve /openapi.json without a token'),
+  metrics_public: z
+    .boolean()
+    .describe(
+      'Serve /metrics without a token (for a Prometheus that cannot send one; it shows counts and costs)',
+    ),
   database_url: z
     .string()
     .min(1)
@@ -222,6 +227,7 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   slack_webhook_url: null,
   discord_webhook_url: null,
   dashboard_url: null,
+  metrics_public: false,
 };
 
 /** The environment variable of each setting: CLAUDE_WORKER_<UPPER_SNAKE>. */

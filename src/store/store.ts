@@ -20,7 +20,9 @@ import type {
   TaskStatus,
   Usage,
 } from '../domain/vocabulary.js';
+import type { TokenKind } from '../domain/token-kinds.js';
 import type { WorkerRecord } from '../domain/workers.js';
+import type { LinkState } from '../domain/dashboard-access.js';
 import type {
   DeliveryStatus,
   SubscriptionKind,
@@ -34,6 +36,8 @@ import type {
 export interface NewTask extends TaskOptions {
   log_path?: string | null;
   transcript_path?: string | null;
+  /** The W3C `traceparent` of the request that created the task: its attempts join that trace, on any node. */
+  trace_parent?: string | null;
 }
 
 /** Settings a retry changes for the next attempt (and after): each one given replaces the task's own. */
@@ -105,6 +109,10 @@ export interface TaskQuery {
   status?: TaskStatus[];
   tag?: string;
   orchestration_id?: number;
+  /** Exact model name. */
+  model?: string;
+  /** Case-insensitive substring of the prompt. */
+  q?: string;
   limit: number;
   /** Opaque continuation from `TaskPage.next_cursor` (tasks are listed newest first). */
   cursor?: string;
@@ -145,6 +153,8 @@ export interface ClaimedTask {
   attempt: number;
   /** Session to resume (from the previous attempt), if the attempt before was interrupted and had one. */
   resume_session_id: string | null;
+  /** The W3C `traceparent` the task was created under (its attempt's span joins that trace), or null. */
+  trace_parent: string | null;
 }
 
 /** What the worker learned from one attempt (decided by the retry policy, applied by domain/rules/attempt-ending). */
@@ -280,6 +290,61 @@ export interface PruneResult extends PruneCounts {
 }
 
 export type StatusCounts = Record<TaskStatus, number>;
+
+/** Finished tasks of one UTC day (`YYYY-MM-DD`), model and status, with their cost. */
+export interface DailyTaskRow {
+  date: string;
+  model: string;
+  status: string;
+  tasks: number;
+  cost_usd: number;
+}
+
+/** Failed attempts of one UTC day, by failure code. */
+export interface DailyFailureRow {
+  date: string;
+  code: string;
+  count: number;
+}
+
+/** A dashboard session as stored (epoch ms); the session id itself is stored only as a hash. */
+export interface DashboardSessionRecord {
+  created_at: number;
+  expires_at: number;
+}
+
+/** A histogram read from the store: cumulative counts per bucket bound (in the order of the bounds), sum and count. */
+export interface HistogramCounts {
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+/** Finished attempts of one model with one outcome (`succeeded`, else the failure class). */
+export interface AttemptOutcomeCounts {
+  model: string;
+  outcome: string;
+  count: number;
+  cost_usd: number;
+  tokens: Record<TokenKind, number>;
+  /** Duration histogram in the bounds of ATTEMPT_DURATION_BUCKETS. */
+  duration: HistogramCounts;
+}
+
+/**
+ * The figures `/metrics` serves, read from the store in one call at scrape time (aggregates computed in SQL), so
+ * every node of a PostgreSQL cluster serves the same numbers. Counters fall when `prune` deletes old attempts
+ * (Prometheus reads that as a counter reset).
+ */
+export interface MetricsSnapshot {
+  tasks: StatusCounts;
+  attempts: AttemptOutcomeCounts[];
+  /** Every claimed attempt's wait past the moment it could start, in the bounds of QUEUE_WAIT_BUCKETS. */
+  queue_wait: HistogramCounts;
+  gates: { model: string; cooldown: boolean; breaker: boolean }[];
+  /** Workers alive: not stopped and a heartbeat within the lease. */
+  workers: number;
+}
 
 export type EventListener = (events: TaskEvent[]) => void;
 
@@ -430,6 +495,23 @@ export interface Store {
   releaseProbe(model: string, workerId: string): Promise<void>;
   /** Attempts that ended since `since`, counted by hour, model and failure code. */
   attemptStats(since: Date): Promise<AttemptStatsRow[]>;
+  /** Tasks that finished since `since` by UTC day, model and status; failed attempts by UTC day and failure code. */
+  dailyStats(since: Date): Promise<{ tasks: DailyTaskRow[]; failures: DailyFailureRow[] }>;
+
+  /**
+   * Dashboard sign-in (secrets arrive hashed; times are epoch ms). `createDashboardLink` also deletes links and
+   * sessions that expired. `redeemDashboardLink` marks a valid link used, once, in one transaction, and says what
+   * the link was (domain/dashboard-access.ts `linkState`).
+   */
+  createDashboardLink(codeHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  redeemDashboardLink(codeHash: string, now: number): Promise<LinkState>;
+  createDashboardSession(idHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  getDashboardSession(idHash: string): Promise<DashboardSessionRecord | undefined>;
+  extendDashboardSession(idHash: string, expiresAt: number): Promise<void>;
+  /** False when no such session was stored. */
+  deleteDashboardSession(idHash: string): Promise<boolean>;
+  /** The figures of `/metrics`, aggregated in SQL; workers count as alive within `worker_lease_ms`. */
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot>;
 
   /**
    * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`

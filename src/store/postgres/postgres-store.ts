@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl } from '../../config/database-url.js';
 import type { WorkerRecord } from '../../domain/workers.js';
+import type { LinkState } from '../../domain/dashboard-access.js';
 import type {
   WebhookDelivery,
   WebhookSubscription,
@@ -25,10 +26,14 @@ import type {
 } from '../../domain/vocabulary.js';
 import type {
   AttemptFinish,
+  DailyFailureRow,
+  DailyTaskRow,
+  DashboardSessionRecord,
   AttemptStatsRow,
   ClaimedDelivery,
   DeliveryAttempt,
   NewWebhookSubscription,
+  MetricsSnapshot,
   BreakerSettings,
   ClaimedTask,
   ClaimRequest,
@@ -72,6 +77,7 @@ import { createTask } from './create.js';
 import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
+import { metricsSnapshot } from './metrics.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -85,6 +91,7 @@ import { retryTask } from './retry.js';
 import type { PgDatabase } from './schema.js';
 import * as webhooks from './webhooks.js';
 import * as workers from './workers.js';
+import * as dashboard from './dashboard.js';
 import { listStaged, markGroupSubmitted, stageTask } from './staging.js';
 import { PgTransactions, type PgTx } from './transactions.js';
 
@@ -326,6 +333,10 @@ export class PostgresStore implements Store {
     return this.write((tx) => webhooks.nextWebhookDue(tx));
   }
 
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.write((tx) => metricsSnapshot(tx, workerLeaseMs));
+  }
+
   listEvents(query: EventQuery): Promise<TaskEvent[]> {
     return this.read(() => this.queries.listEvents(query));
   }
@@ -357,6 +368,34 @@ export class PostgresStore implements Store {
 
   listWorkers(): Promise<WorkerRecord[]> {
     return this.write((tx) => workers.listWorkers(tx));
+  }
+
+  dailyStats(since: Date): Promise<{ tasks: DailyTaskRow[]; failures: DailyFailureRow[] }> {
+    return this.write((tx) => dashboard.dailyStats(tx, since.getTime()));
+  }
+
+  createDashboardLink(codeHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    return this.write((tx) => dashboard.createLink(tx, codeHash, createdAt, expiresAt));
+  }
+
+  redeemDashboardLink(codeHash: string, now: number): Promise<LinkState> {
+    return this.write((tx) => dashboard.redeemLink(tx, codeHash, now));
+  }
+
+  createDashboardSession(idHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    return this.write((tx) => dashboard.createSession(tx, idHash, createdAt, expiresAt));
+  }
+
+  getDashboardSession(idHash: string): Promise<DashboardSessionRecord | undefined> {
+    return this.write((tx) => dashboard.getSession(tx, idHash));
+  }
+
+  extendDashboardSession(idHash: string, expiresAt: number): Promise<void> {
+    return this.write((tx) => dashboard.extendSession(tx, idHash, expiresAt));
+  }
+
+  deleteDashboardSession(idHash: string): Promise<boolean> {
+    return this.write((tx) => dashboard.deleteSession(tx, idHash));
   }
 
   pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number> {

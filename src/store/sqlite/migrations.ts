@@ -16,7 +16,9 @@ import { migration007 } from './migrations/007_workers.js';
 import { migration008 } from './migrations/008_uncounted_attempts.js';
 import { migration009 } from './migrations/009_task_output.js';
 import { migration010 } from './migrations/010_session_entries.js';
+import { migration011 } from './migrations/011_dashboard.js';
 import { migration012 } from './migrations/012_webhooks.js';
+import { migration013 } from './migrations/013_observability.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -38,7 +40,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
   migration012,
+  migration013,
 ];
 
 export interface MigrationResult {

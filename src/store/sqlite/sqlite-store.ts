@@ -15,6 +15,7 @@ import type {
   TaskEvent,
 } from '../../domain/vocabulary.js';
 import type { WorkerRecord } from '../../domain/workers.js';
+import type { LinkState } from '../../domain/dashboard-access.js';
 import type {
   WebhookDelivery,
   WebhookSubscription,
@@ -23,9 +24,13 @@ import type {
 import type {
   AttemptFinish,
   AttemptStatsRow,
+  DailyFailureRow,
+  DailyTaskRow,
+  DashboardSessionRecord,
   ClaimedDelivery,
   DeliveryAttempt,
   NewWebhookSubscription,
+  MetricsSnapshot,
   BreakerSettings,
   ModelGate,
   ClaimedTask,
@@ -73,8 +78,11 @@ import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
 import { prepareSessions } from './sessions.js';
+import { prepareDashboard } from './dashboard.js';
+import { prepareDailyStats } from './daily-stats.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
+import { prepareMetrics } from './metrics.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
 import { prepareWebhooks } from './webhooks.js';
@@ -99,10 +107,13 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    metrics: prepareMetrics(ctx),
     workers: prepareWorkers(ctx),
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
     sessions: prepareSessions(ctx),
+    dashboard: prepareDashboard(ctx),
+    dailyStats: prepareDailyStats(ctx),
     webhooks: prepareWebhooks(ctx),
   };
 }
@@ -295,6 +306,38 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async dailyStats(since: Date): Promise<{ tasks: DailyTaskRow[]; failures: DailyFailureRow[] }> {
+    return this.ops.dailyStats(since.getTime());
+  }
+
+  async createDashboardLink(codeHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    this.ops.dashboard.createLink(codeHash, createdAt, expiresAt);
+  }
+
+  async redeemDashboardLink(codeHash: string, now: number): Promise<LinkState> {
+    return this.ops.dashboard.redeemLink(codeHash, now);
+  }
+
+  async createDashboardSession(idHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    this.ops.dashboard.createSession(idHash, createdAt, expiresAt);
+  }
+
+  async getDashboardSession(idHash: string): Promise<DashboardSessionRecord | undefined> {
+    return this.ops.dashboard.getSession(idHash);
+  }
+
+  async extendDashboardSession(idHash: string, expiresAt: number): Promise<void> {
+    this.ops.dashboard.extendSession(idHash, expiresAt);
+  }
+
+  async deleteDashboardSession(idHash: string): Promise<boolean> {
+    return this.ops.dashboard.deleteSession(idHash);
+  }
+
+  async metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.ops.metrics(workerLeaseMs);
   }
 
   async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
