@@ -19,6 +19,7 @@ import { TaskOutput } from './engine/task-output.js';
 import { StagingService } from './engine/staging-service.js';
 import { TaskService } from './engine/task-service.js';
 import { WebhookService } from './engine/webhook-service.js';
+import { recordChannels } from './notify/channels.js';
 import { DeliveryLoop } from './notify/delivery-loop.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
@@ -260,6 +261,7 @@ export class App {
   /** Recovers orphaned tasks, starts claiming and sending webhook deliveries. */
   async start(): Promise<void> {
     await this.engine?.start();
+    await recordChannels(this.store, this.config);
     this.deliveries.start();
   }
 

@@ -85,7 +85,42 @@ export function readConfigFile(path: string, kind: ConfigFileKind): ConfigFile {
       `${path}: must contain an object of settings such as {"concurrency": 2}, not ${Array.isArray(parsed.values) ? 'a list' : typeof parsed.values}.`,
     );
   }
-  return { kind, path, values: parsed.values as Record<string, unknown>, lines: parsed.lines };
+  return { kind, path, ...liftNotifySection(parsed.values as Record<string, unknown>, parsed.lines) };
+}
+
+/** Settings that may also be written under `notify:` in a file (`notify: {slack_webhook_url: …}`). */
+export const NOTIFY_SECTION_KEYS = [
+  'sound',
+  'sound_player',
+  'desktop_notify',
+  'slack_webhook_url',
+  'discord_webhook_url',
+  'webhook_retry_base_seconds',
+];
+
+/**
+ * `notify: {slack_webhook_url: …}` → `slack_webhook_url: …` (the settings are flat everywhere else: env
+ * CLAUDE_WORKER_SLACK_WEBHOOK_URL). A key under `notify` that is not a notification setting stays as `notify.<key>`,
+ * so the loader reports it as unknown with its full name.
+ */
+function liftNotifySection(
+  values: Record<string, unknown>,
+  lines: Record<string, number>,
+): { values: Record<string, unknown>; lines: Record<string, number> } {
+  const section = values['notify'];
+  if (section === undefined || section === null || typeof section !== 'object' || Array.isArray(section)) {
+    return { values, lines };
+  }
+  const lifted: Record<string, unknown> = { ...values };
+  const liftedLines: Record<string, number> = { ...lines };
+  delete lifted['notify'];
+  for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+    const name = NOTIFY_SECTION_KEYS.includes(key) ? key : `notify.${key}`;
+    lifted[name] = value;
+    const line = lines[`notify.${key}`] ?? lines['notify'];
+    if (line !== undefined) liftedLines[name] = line;
+  }
+  return { values: lifted, lines: liftedLines };
 }
 
 interface Parsed {

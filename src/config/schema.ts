@@ -154,7 +154,27 @@ export const ConfigSchema = z.strictObject({
     .number()
     .min(0)
     .max(3600)
-    .describe('First wait before a failed webhook delivery is tried again (doubles per try, full jitter, for 24 h)'),
+    .describe(
+      'First wait before a failed webhook delivery is tried again (doubles per try, full jitter, for 24 h)',
+    ),
+  slack_webhook_url: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, {
+      error: 'slack_webhook_url is an http(s) URL, such as https://hooks.slack.com/services/T…/B…/…',
+    })
+    .nullable()
+    .describe(
+      'Slack incoming webhook: task and orchestration endings are posted there (also notify.slack_webhook_url)',
+    ),
+  discord_webhook_url: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, {
+      error: 'discord_webhook_url is an http(s) URL, such as https://discord.com/api/webhooks/…',
+    })
+    .nullable()
+    .describe(
+      'Discord webhook: task and orchestration endings are posted there (also notify.discord_webhook_url)',
+    ),
   dashboard_url: z
     .string()
     .url()
@@ -204,6 +224,8 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   allowed_origins: [],
   openapi_public: false,
   webhook_retry_base_seconds: 10,
+  slack_webhook_url: null,
+  discord_webhook_url: null,
   dashboard_url: null,
   metrics_public: false,
 };

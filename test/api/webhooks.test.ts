@@ -3,8 +3,8 @@
  * and a real local HTTP receiver: a subscription gets `{type, timestamp, data}` signed the Standard Webhooks way
  * (checked here with our own HMAC, not the server's code), a 500 is retried with the same webhook-id until a 200,
  * and never sent again once acknowledged; a failure a person must fix is also task.needs_attention; an
- * orchestration's end is reported; bad input is refused in
- * our words and creates nothing.
+ * orchestration's end is reported; Slack and Discord (from the configuration) get messages in their documented
+ * shapes through the same outbox; bad input is refused in our words and creates nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServer, type RunningServer } from '../../src/serve.js';
@@ -27,6 +27,8 @@ beforeAll(async () => {
   server = await runServer(
     apiTestConfig(tempDir('cw-webhooks-home-'), {
       webhook_retry_base_seconds: 0.2,
+      slack_webhook_url: `${receiver.url}/slack`,
+      discord_webhook_url: `${receiver.url}/discord`,
       ...(database ? { database_url: database.url } : {}),
     }),
     { handleSignals: false },
@@ -142,6 +144,62 @@ describe('webhook subscriptions', () => {
       type: 'orchestration.completed',
       data: { orchestration_id: orchestration.id, name: 'two-steps', status: 'completed' },
     });
+  });
+
+  it('posts Slack {text, blocks} and Discord {content, embeds} messages for the configured channels', async () => {
+    const channels = (await client.listWebhooks()).filter((w) => w.kind !== 'webhook');
+    expect(channels.map((w) => [w.kind, w.url]).sort()).toEqual([
+      ['discord', `${receiver.url}/discord`],
+      ['slack', `${receiver.url}/slack`],
+    ]);
+    const task = await client.createTask({
+      execution_prompt: 'Summarise the changelog',
+      working_directory: workdir,
+    });
+    await waitForStatus(client, task.id, ['completed']);
+    const about = (r: { json: Record<string, unknown> }) =>
+      JSON.stringify(r.json).includes(`Task ${task.id} `);
+    const [slack] = await receiver.waitForCount(1, (r) => r.path === '/slack' && about(r));
+    const [discord] = await receiver.waitForCount(1, (r) => r.path === '/discord' && about(r));
+    // Slack: a fallback `text` and Block Kit blocks (header plain_text ≤ 150, sections mrkdwn, a context link).
+    const s = slack!.json as {
+      text: string;
+      blocks: Array<{ type: string; text: { type: string; text: string } }>;
+    };
+    expect(s.text).toMatch(new RegExp(`^Task ${task.id} completed — status: completed · duration: [\\d.]+s`));
+    expect(s.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: `Task ${task.id} completed`, emoji: true },
+    });
+    expect(s.blocks[1]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
+    expect(s.blocks[2]!.text.text).toContain('done: Summarise the changelog');
+    expect(s.blocks[3]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `<${server.url}/tasks/${task.id}|Open in the dashboard>` }],
+    });
+    expect(slack!.headers['webhook-signature']).toBeUndefined();
+    // Discord: `content` ≤ 2000 and one embed (title, description, url, integer colour, fields, ISO timestamp).
+    const d = discord!.json as {
+      content: string;
+      embeds: Array<{
+        title: string;
+        color: number;
+        timestamp: string;
+        fields: Array<{ name: string; value: unknown }>;
+      }>;
+    };
+    expect(d.content).toMatch(new RegExp(`^Task ${task.id} completed`));
+    expect(d.embeds).toHaveLength(1);
+    const embed = d.embeds[0]!;
+    expect(embed).toMatchObject({
+      title: `Task ${task.id} completed`,
+      url: `${server.url}/tasks/${task.id}`,
+      description: 'done: Summarise the changelog',
+    });
+    expect(Number.isInteger(embed.color)).toBe(true);
+    expect(Date.parse(embed.timestamp)).not.toBeNaN();
+    expect(embed.fields[0]).toEqual({ name: 'Status', value: 'completed', inline: true });
+    for (const f of embed.fields) expect(typeof f.value).toBe('string');
   });
 
   it('refuses bad input in our words, naming the valid events, and creates nothing', async () => {

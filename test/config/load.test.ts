@@ -190,3 +190,25 @@ describe('configuration errors', () => {
     expect(loadError().message).toContain('only one configuration file per folder is read');
   });
 });
+
+describe('notify settings', () => {
+  it('reads notification settings from a `notify:` section of a file; the environment overrides them', () => {
+    writeFileSync(
+      join(project, '.claude-worker.yaml'),
+      'notify:\n  slack_webhook_url: https://hooks.slack.com/services/T/B/X\n  webhook_retry_base_seconds: 30\n',
+    );
+    const { config, sources } = load();
+    expect(config.slack_webhook_url).toBe('https://hooks.slack.com/services/T/B/X');
+    expect(config.webhook_retry_base_seconds).toBe(30);
+    expect(sources.slack_webhook_url).toMatch(/project file/);
+    const overridden = load({ CLAUDE_WORKER_WEBHOOK_RETRY_BASE_SECONDS: '2' }).config;
+    expect(overridden.webhook_retry_base_seconds).toBe(2);
+  });
+
+  it('refuses an unknown key under notify with its full name, and a Slack URL that is not http(s)', () => {
+    writeFileSync(join(project, '.claude-worker.yaml'), 'notify:\n  slak_webhook_url: x\n');
+    expect(loadError().message).toMatch(/notify\.slak_webhook_url/);
+    writeFileSync(join(project, '.claude-worker.yaml'), 'notify:\n  slack_webhook_url: ftp://x\n');
+    expect(loadError().message).toMatch(/slack_webhook_url: is an http\(s\) URL.*got "ftp:\/\/x"/);
+  });
+});
