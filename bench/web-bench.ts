@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'cw-web-bench-'));
   const work = mkdtempSync(join(tmpdir(), 'cw-web-bench-work-'));
   const server = await runServer(
-    { ...DEFAULTS, home, port: 0, log_level: 'silent' },
+    { ...DEFAULTS, home, port: 0, log_level: 'silent', body_limit_bytes: 8 * 1024 * 1024 },
     { handleSignals: false, worker: false, webRoot: WEB_ROOT },
   );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -47,10 +47,13 @@ async function main(): Promise<void> {
     // depending on two of the layer before.
     const wide = Array.from({ length: 10_000 }, (_, i) => ({
       identifier: `row-${i}`,
-      execution_prompt: `Row ${i}: check the thing number ${i}`,
-      working_directory: work,
+      execution_prompt: `Row ${i}: check thing ${i}`,
     }));
-    await post(server.url, server.token, '/api/v1/orchestrations', { name: 'ten-thousand', tasks: wide });
+    await post(server.url, server.token, '/api/v1/orchestrations', {
+      name: 'ten-thousand',
+      defaults: { working_directory: work },
+      tasks: wide,
+    });
     const graph = Array.from({ length: 1000 }, (_, i) => {
       const layer = Math.floor(i / 50);
       const deps = layer === 0 ? [] : [`n${(layer - 1) * 50 + (i % 50)}`, `n${(layer - 1) * 50 + ((i * 7 + 3) % 50)}`];
@@ -80,8 +83,11 @@ async function main(): Promise<void> {
     const start = Date.now();
     await page.goto(`${server.url}/orchestrations/${big.id}`);
     await page.waitForFunction(
-      `document.querySelectorAll('[data-task-identifier]').length === 1000 && document.querySelectorAll('[data-edge]').length === ${edges}`,
-      undefined,
+      (e) => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+        return doc.querySelectorAll('[data-task-identifier]').length === 1000 && doc.querySelectorAll('[data-edge]').length === e;
+      },
+      edges,
       { timeout: 60_000, polling: 'raf' },
     );
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
