@@ -38,13 +38,21 @@ export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<Claim
   const claimed = rows.map((row): ClaimedTask => {
     const resume = RESUMABLE.has(row.previous_attempt_status ?? '') ? row.session_id : null;
     const { previous_attempt_status: _previous, ...task } = row;
-    return { task: rowToTask(task), attempt: row.attempt_count, resume_session_id: resume };
+    return {
+      task: rowToTask(task),
+      attempt: row.attempt_count,
+      resume_session_id: resume,
+      trace_parent: row.trace_parent ?? null,
+    };
   });
+  // The queue wait counts from the moment the task could start (run_after: after delays and backoff).
+  const waits = rows.map((row) => Math.max(0, tx.now - (row.run_after ?? row.created_at)));
   await tx.rows(sql`
-    INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
-    SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed
+    INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id, model, queue_wait_ms)
+    SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed, model, wait
     FROM unnest(${claimed.map((c) => c.task.id)}::bigint[], ${claimed.map((c) => c.attempt)}::int[],
-                ${claimed.map((c) => c.resume_session_id)}::text[]) AS a (task_id, number, resumed)`);
+                ${claimed.map((c) => c.resume_session_id)}::text[], ${claimed.map((c) => c.task.model)}::text[],
+                ${waits}::bigint[]) AS a (task_id, number, resumed, model, wait)`);
   for (const c of claimed) {
     tx.append({
       type: 'task_claimed',

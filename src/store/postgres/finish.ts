@@ -10,6 +10,7 @@
 import { sql } from 'kysely';
 import { decideAttemptEnding, type AttemptEnding } from '../../domain/rules/attempt-ending.js';
 import { isTerminal } from '../../domain/state-machine.js';
+import { tokenCounts } from '../../domain/token-kinds.js';
 import type { Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
@@ -60,13 +61,20 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
     UPDATE attempts a
     SET status = f.status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
         error = f.error, session_id = COALESCE(f.session_id, a.session_id),
-        num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd)
+        num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd),
+        input_tokens = f.input_tokens, output_tokens = f.output_tokens, cache_read_tokens = f.cache_read_tokens,
+        cache_creation_tokens = f.cache_creation_tokens
     FROM unnest(${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
                 ${col((h) => h.ending.attempt_status)}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::smallint[],
                 ${col((h) => Math.max(0, Math.round(h.finish.duration_ms)))}::bigint[],
                 ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.session_id)}::text[],
-                ${col((h) => h.finish.num_turns)}::int[], ${col((h) => h.finish.cost_usd)}::double precision[])
-           AS f (task_id, number, status, counted, duration_ms, error, session_id, num_turns, cost_usd)
+                ${col((h) => h.finish.num_turns)}::int[], ${col((h) => h.finish.cost_usd)}::double precision[],
+                ${col((h) => tokenCounts(h.finish.usage).input)}::bigint[],
+                ${col((h) => tokenCounts(h.finish.usage).output)}::bigint[],
+                ${col((h) => tokenCounts(h.finish.usage).cache_read)}::bigint[],
+                ${col((h) => tokenCounts(h.finish.usage).cache_creation)}::bigint[])
+           AS f (task_id, number, status, counted, duration_ms, error, session_id, num_turns, cost_usd,
+                 input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens)
     WHERE a.task_id = f.task_id AND a.number = f.number
     RETURNING a.task_id, a.cost_usd`);
   const attemptCost = new Map(attempts.map((a) => [a.task_id, a.cost_usd]));

@@ -2,11 +2,13 @@
  * Write transactions and the event record. Every write runs in one IMMEDIATE transaction (the write lock is taken
  * at BEGIN, so a transaction never fails half-way on a lock upgrade); the events it appends are collected and
  * handed to listeners only after COMMIT. A transaction that throws is rolled back and its events are never seen.
+ * An event that stands for a webhook type writes its outbox rows (webhook deliveries) in the same transaction.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import type { EventListener } from '../store.js';
 import { isoTime } from '../codec/values.js';
+import { OUTBOX_INSERT, outboxRowsFor } from '../shared/outbox.js';
 
 /** An event to append: the stored event without what the store assigns (id, time). */
 export type NewEvent = Omit<TaskEvent, 'id' | 'created_at'>;
@@ -38,6 +40,7 @@ export class EventListeners {
 
 export class Transactions {
   private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly insertOutbox: BetterSqlite3.Statement;
   private readonly immediate: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
   private collecting: TaskEvent[] | null = null;
 
@@ -48,6 +51,7 @@ export class Transactions {
     private readonly afterActivity: (() => void) | null = null,
   ) {
     this.insertEvent = db.prepare(INSERT_EVENT);
+    this.insertOutbox = db.prepare(OUTBOX_INSERT.sqlite);
     this.immediate = db.transaction((work: () => unknown) => work());
   }
 
@@ -83,6 +87,8 @@ export class Transactions {
       created_at: now,
     });
     const stored: TaskEvent = { id: Number(info.lastInsertRowid), ...event, created_at: isoTime(now) };
+    // The webhook outbox: one delivery per matching subscription, committed with the event or not at all.
+    for (const row of outboxRowsFor(stored)) this.insertOutbox.run({ ...row, now });
     this.collecting.push(stored);
     return stored;
   }
