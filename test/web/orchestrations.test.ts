@@ -29,7 +29,7 @@ async function orchestrationFinished(id: number): Promise<void> {
   );
 }
 
-describe('dashboard: orchestrations', () => {
+describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
   it('draws one node per task and one edge per dependency; a node opens its task; a failed node has Retry', async () => {
     const created = await dash.client.createOrchestration({
       name: 'diamond',

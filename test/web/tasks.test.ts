@@ -17,7 +17,7 @@ afterAll(async () => {
   await dash?.close();
 });
 
-describe('dashboard: signing in', () => {
+describe('dashboard: signing in', { timeout: 120_000 }, () => {
   it('a one-time link signs in once and leaves no code in the address bar or history; used again, it says so', async () => {
     const link = await dash.link();
     const code = /#code=(.+)$/.exec(link)?.[1];
@@ -70,7 +70,7 @@ describe('dashboard: signing in', () => {
   });
 });
 
-describe('dashboard: tasks', () => {
+describe('dashboard: tasks', { timeout: 120_000 }, () => {
   it('a new task appears in the table and turns completed without a reload; its log and transcript read', async () => {
     const { context, page } = await dash.signedIn();
     await page.getByRole('heading', { name: 'Tasks' }).waitFor();
