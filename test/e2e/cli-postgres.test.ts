@@ -7,7 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { CliHarness } from './cli-harness.js';
+
+/** The schema version this build migrates to, and every version applied on an empty database. */
+const LATEST = PG_MIGRATIONS.at(-1)!.version;
+const ALL = PG_MIGRATIONS.map((m) => m.version).join(', ');
 
 const database = `cw_e2e_${randomBytes(5).toString('hex')}`;
 const base = new URL(TEST_DATABASE_URL);
@@ -42,12 +47,12 @@ describe('claude-worker on PostgreSQL', () => {
     const [a, b] = await Promise.all([cli.run(['db', 'migrate']), cli.run(['db', 'migrate'])]);
     expect([a!.code, b!.code]).toEqual([0, 0]);
     const out = [a!.stdout, b!.stdout].sort().join('\n');
-    expect(out).toContain('applied migrations 1, 2; schema now at version 2');
-    expect(out).toContain('schema already at version 2; nothing to do');
+    expect(out).toContain(`applied migrations ${ALL}; schema now at version ${LATEST}`);
+    expect(out).toContain(`schema already at version ${LATEST}; nothing to do`);
     expect(out).toContain(`postgres://${base.username}:***@`);
     expectNoPassword(out + a!.stderr + b!.stderr);
     const rows = await adminQueryOn(database, 'SELECT version FROM migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version })));
     // No server runs yet: doctor reads the database itself.
     const doctor = await cli.run(['doctor', '--json']);
     expectNoPassword(doctor.stdout + doctor.stderr);
@@ -57,7 +62,9 @@ describe('claude-worker on PostgreSQL', () => {
     expect(checks.checks.find((c) => c.name === 'database')).toMatchObject({
       status: 'ok',
       message: expect.stringMatching(
-        /^PostgreSQL postgres:\/\/\S+:\*\*\*@\S+ answers \(schema version 2, 0 tasks\)/,
+        new RegExp(
+          `^PostgreSQL postgres://\\S+:\\*\\*\\*@\\S+ answers \\(schema version ${LATEST}, 0 tasks\\)`,
+        ),
       ),
     });
   });
@@ -77,7 +84,9 @@ describe('claude-worker on PostgreSQL', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/database_url\s+"postgres:\/\/[^"]*:\*\*\*@/);
     expect(shown.stdout).toMatch(
-      /store:\s+PostgreSQL postgres:\/\/\S+:\*\*\*@\S+ \(reachable; schema version 2, \d+ tasks\)/,
+      new RegExp(
+        `store:\\s+PostgreSQL postgres://\\S+:\\*\\*\\*@\\S+ \\(reachable; schema version ${LATEST}, \\d+ tasks\\)`,
+      ),
     );
     expectNoPassword(shown.stdout + shown.stderr);
     const json = JSON.parse((await cli.run(['config', '--json'])).stdout) as {
