@@ -35,7 +35,12 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
       name: 'diamond',
       tasks: [
         { identifier: 'plan', execution_prompt: 'Plan', working_directory: dash.workdir },
-        { identifier: 'left', execution_prompt: 'Left', working_directory: dash.workdir, depends_on: ['plan'] },
+        {
+          identifier: 'left',
+          execution_prompt: 'Left',
+          working_directory: dash.workdir,
+          depends_on: ['plan'],
+        },
         {
           identifier: 'right',
           execution_prompt: 'Right [fake:execution_error]',
@@ -64,9 +69,13 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     for (const id of ['plan', 'left', 'right', 'join']) {
       expect(await page.locator(`[data-task-identifier="${id}"]`).count()).toBe(1);
     }
-    const edges = await page.locator('[data-edge]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
+    const edges = await page
+      .locator('[data-edge]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
     expect(edges.sort()).toEqual(['left->join', 'plan->left', 'plan->right', 'right->join']);
-    await expect(page.locator('[data-task-identifier="right"]').getAttribute('data-status')).resolves.toBe('failed');
+    await expect(page.locator('[data-task-identifier="right"]').getAttribute('data-status')).resolves.toBe(
+      'failed',
+    );
     await page.locator('[data-task-identifier="join"]').getByText('all_done').waitFor();
     await screenshot(page, 'orchestration-graph');
     expect(await seriousViolations(page)).toEqual([]);
@@ -80,7 +89,9 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     // Retry the failed task from its node: it runs again (a second attempt).
     const right = created.tasks.find((t) => t.identifier === 'right')!;
     await page.locator('[data-retry-identifier="right"]').getByText('Retry').click();
-    await expect.poll(async () => (await dash.client.getTask(right.id)).attempt_count, { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(async () => (await dash.client.getTask(right.id)).attempt_count, { timeout: 30_000 })
+      .toBe(2);
 
     await page.locator('[data-task-identifier="left"]').click();
     await page.getByRole('heading', { name: /Task #\d+/ }).waitFor();
@@ -162,7 +173,9 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     const detail = await dash.client.getOrchestration(id);
     expect(detail.status).toBe('completed');
     expect(detail.tasks.find((t) => t.identifier === 'report')?.depends_on).toEqual(['fetch']);
-    await page.locator('[data-task-identifier="report"][data-status="completed"]').waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-task-identifier="report"][data-status="completed"]')
+      .waitFor({ timeout: 20_000 });
     await context.close();
   });
 
