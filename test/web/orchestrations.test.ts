@@ -100,6 +100,38 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('a large graph (240 tasks) is laid out in the layout worker and draws every node and edge', async () => {
+    // One root that waits, so the other 239 stay put while the page draws them.
+    const tasks = Array.from({ length: 240 }, (_, i) => ({
+      identifier: `t${i}`,
+      execution_prompt: i === 0 ? 'Wait [fake:hang]' : `Step ${i}`,
+      working_directory: dash.workdir,
+      depends_on:
+        i === 0
+          ? []
+          : [...new Set([`t${Math.floor((i - 1) / 2)}`, `t${Math.floor(i / 3)}`])].filter(
+              (d) => d !== `t${i}`,
+            ),
+    }));
+    const edges = tasks.flatMap((t) => t.depends_on.map((from) => `${from}->${t.identifier}`));
+    const created = await dash.client.createOrchestration({ name: 'large', tasks });
+    const { context, page } = await dash.signedIn();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(`${dash.url}/orchestrations/${created.id}`);
+    await page.locator('[data-task-identifier="t239"]').waitFor({ timeout: 100_000 });
+    expect(await page.locator('[data-task-identifier]').count()).toBe(240);
+    const drawn = await page
+      .locator('[data-edge]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
+    expect(drawn.sort()).toEqual([...edges].sort());
+    expect(refused).toEqual([]);
+    await dash.client.cancelOrchestration(created.id);
+    await context.close();
+  });
+
   it('the editor shows a problem at its line, then submits the fixed workflow', async () => {
     const { context, page } = await dash.signedIn();
     await page.getByRole('link', { name: 'Workflows' }).click();
