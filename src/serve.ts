@@ -18,6 +18,8 @@ import { registerMcpRoute } from './mcp/http.js';
 import { removeServerInfo, writeServerInfo } from './api/server-info.js';
 import { ensureToken } from './api/token.js';
 import { VERSION } from './api/version.js';
+import { LocalAlerts } from './notify/local-alerts.js';
+import { startLocalNotices } from './notify/local-notices.js';
 
 export interface RunServerOptions {
   /** Defaults to the Claude Code executor. */
@@ -83,6 +85,7 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
   });
   let port: number;
   let url: string;
+  let stopLocalNotices: () => void = () => {};
   try {
     port = await listenOnFreePort(server, config.host, config.port);
     url = localUrl(config.host, port);
@@ -96,6 +99,17 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
     });
     app.publicUrl = url;
     await app.start();
+    // A server on the person's machine (started from a terminal, or the settings say `on`) plays its own sounds.
+    stopLocalNotices = startLocalNotices(
+      app.store,
+      LocalAlerts.fromConfig(
+        config,
+        { terminal: process.stdout.isTTY === true, env: process.env },
+        { platform: process.platform, env: process.env },
+        (message, detail) => logger.warn(detail, `sound or desktop notice: ${message}`),
+      ),
+      (err) => logger.warn({ err }, 'sound or desktop notice: could not read the ended task'),
+    );
   } catch (err) {
     logger.error({ err }, 'server start failed');
     const cleanupFailed = (closeErr: unknown) =>
@@ -133,6 +147,7 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
     closing ??= (async () => {
       // The signal handlers stay until the end: a second signal during shutdown exits at once.
       const errors: unknown[] = [];
+      stopLocalNotices();
       // Running tasks get the grace period to finish while the API still answers (status, logs); the rest are
       // interrupted and requeued to resume at the next start. Then HTTP closes, then the store.
       await app.engine

@@ -20,6 +20,7 @@ import { readTokenFile } from '../api/token.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 import { ClaudeWorkerClient } from '../client/http-client.js';
 import type { HealthDetailed } from '../api/wire-schemas.js';
+import { alertChecks } from './doctor-alerts.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -48,6 +49,7 @@ export async function runChecks(context: CliContext): Promise<Check[]> {
   checks.push(await serverCheck(context, config));
   if (detail) checks.push(...gateChecks(detail));
   checks.push(mcpCheck(context));
+  checks.push(...alertChecks(context, config));
   return checks;
 }
 
@@ -217,7 +219,12 @@ async function databaseCheck(config: Config, detail: HealthDetailed | null): Pro
     const probe = await probeStore(config);
     const tasks = `${probe.tasks ?? 0} task${probe.tasks === 1 ? '' : 's'}`;
     if (probe.kind === 'sqlite') {
-      return { name: 'database', status: 'ok', message: `SQLite ${probe.location} opens (${tasks})`, fix: null };
+      return {
+        name: 'database',
+        status: 'ok',
+        message: `SQLite ${probe.location} opens (${tasks})`,
+        fix: null,
+      };
     }
     if (probe.schema_version === null) {
       return {

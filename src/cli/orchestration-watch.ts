@@ -7,6 +7,7 @@
 import type { ClaudeWorkerClient } from '../client/http-client.js';
 import type { OrchestrationDetail, ProgressEvent } from '../domain/vocabulary.js';
 import type { CliContext } from './context.js';
+import { alertOrchestrationEnd } from './end-alerts.js';
 import { EXIT } from './exit-codes.js';
 import { FollowLink, REFRESH_MS, type FollowOptions } from './follow-link.js';
 import { changeLine, endLines, headerLine, isFinished, taskDetail, treeLines } from './orchestration-view.js';
@@ -88,6 +89,7 @@ export async function followOrchestration(
     view?.finish(detail);
     for (const line of endLines(detail)) context.print(line);
   }
+  alertOrchestrationEnd(context, detail);
   return detail.status === 'completed' ? EXIT.ok : EXIT.failed;
 }
 

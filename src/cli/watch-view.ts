@@ -11,6 +11,7 @@ import { EXIT } from './exit-codes.js';
 import { FollowLink, REFRESH_MS, type FollowOptions } from './follow-link.js';
 import { truncate } from './format.js';
 import { endLines, progressLine } from './task-view.js';
+import { alertTaskEnd } from './end-alerts.js';
 
 export async function followTask(
   context: CliContext,
@@ -72,6 +73,7 @@ export async function followTask(
   view?.finish();
   if (options.json) context.json(task);
   else for (const line of endLines(task)) context.print(line);
+  alertTaskEnd(context, task);
   return task.status === 'completed' ? EXIT.ok : EXIT.failed;
 }
 

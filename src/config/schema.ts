@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { ModelName } from '../contract/task-schemas.js';
 import { PERMISSION_MODES } from '../domain/vocabulary.js';
 import { databaseUrlProblem } from './database-url.js';
+import { parseCommandLine } from '../domain/command-line.js';
+import { LOCAL_ALERT_MODES } from '../domain/local-alerts.js';
 
 export const ConfigSchema = z.strictObject({
   home: z.string().min(1).describe('Folder for the database, logs, server.json and token'),
@@ -175,6 +177,28 @@ export const ConfigSchema = z.strictObject({
     .describe(
       'Discord webhook: task and orchestration endings are posted there (also notify.discord_webhook_url)',
     ),
+  sound: z
+    .enum(LOCAL_ALERT_MODES)
+    .describe(
+      'A sound when a task or orchestration ends: on, off, or auto (on at a local terminal, off in CI); also notify.sound',
+    ),
+  sound_player: z
+    .string()
+    .refine((text) => parseCommandLine(text).ok, {
+      error: (iss) => {
+        const parsed = parseCommandLine(String(iss.input));
+        return `sound_player is a command line such as "mpv --no-video" (run without a shell, the sound file added last); ${parsed.ok ? '' : parsed.problem}`;
+      },
+    })
+    .nullable()
+    .describe(
+      "Command that plays a sound, run with the sound file's path as its last argument; null: afplay, paplay, aplay or PowerShell, the first found",
+    ),
+  desktop_notify: z
+    .enum(LOCAL_ALERT_MODES)
+    .describe(
+      'A desktop notice (notify-send, osascript) when a task or orchestration ends: on, off, or auto like sound',
+    ),
   dashboard_url: z
     .string()
     .url()
@@ -226,6 +250,9 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   webhook_retry_base_seconds: 10,
   slack_webhook_url: null,
   discord_webhook_url: null,
+  sound: 'auto',
+  sound_player: null,
+  desktop_notify: 'auto',
   dashboard_url: null,
   metrics_public: false,
 };

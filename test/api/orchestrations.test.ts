@@ -354,6 +354,7 @@ describe('orchestrations over REST', () => {
         'POST /api/v1/orchestrations',
         'GET /api/v1/orchestrations',
         'POST /api/v1/orchestrations/validate',
+        'POST /api/v1/orchestrations/validate-document',
         'GET /api/v1/orchestrations/{id}',
         'POST /api/v1/orchestrations/{id}/cancel',
         'POST /api/v1/orchestrations/{id}/tasks',

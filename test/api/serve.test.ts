@@ -183,6 +183,11 @@ describe('runServer', () => {
         'GET /api/v1/stats/daily',
         'GET /api/v1/system',
         'POST /api/v1/orchestrations/validate-document',
+        'POST /api/v1/webhooks',
+        'GET /api/v1/webhooks',
+        'DELETE /api/v1/webhooks/{id}',
+        'GET /api/v1/webhooks/{id}/deliveries',
+        'GET /metrics',
       ].sort(),
     );
     const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as {
