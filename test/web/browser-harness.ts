@@ -35,7 +35,9 @@ export async function startDashboard(): Promise<Dashboard> {
     throw new Error(`${WEB_ROOT}index.html is missing: run \`npm run build\` first (npm test does).`);
   }
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`,
+    );
   }
   const home = tempDir('cw-web-home-');
   const workdir = tempDir('cw-web-work-');
@@ -112,5 +114,11 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }

@@ -35,7 +35,12 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
       name: 'diamond',
       tasks: [
         { identifier: 'plan', execution_prompt: 'Plan', working_directory: dash.workdir },
-        { identifier: 'left', execution_prompt: 'Left', working_directory: dash.workdir, depends_on: ['plan'] },
+        {
+          identifier: 'left',
+          execution_prompt: 'Left',
+          working_directory: dash.workdir,
+          depends_on: ['plan'],
+        },
         {
           identifier: 'right',
           execution_prompt: 'Right [fake:execution_error]',
@@ -64,9 +69,13 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     for (const id of ['plan', 'left', 'right', 'join']) {
       expect(await page.locator(`[data-task-identifier="${id}"]`).count()).toBe(1);
     }
-    const edges = await page.locator('[data-edge]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
+    const edges = await page
+      .locator('[data-edge]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
     expect(edges.sort()).toEqual(['left->join', 'plan->left', 'plan->right', 'right->join']);
-    await expect(page.locator('[data-task-identifier="right"]').getAttribute('data-status')).resolves.toBe('failed');
+    await expect(page.locator('[data-task-identifier="right"]').getAttribute('data-status')).resolves.toBe(
+      'failed',
+    );
     await page.locator('[data-task-identifier="join"]').getByText('all_done').waitFor();
     await screenshot(page, 'orchestration-graph');
     expect(await seriousViolations(page)).toEqual([]);
@@ -80,12 +89,46 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     // Retry the failed task from its node: it runs again (a second attempt).
     const right = created.tasks.find((t) => t.identifier === 'right')!;
     await page.locator('[data-retry-identifier="right"]').getByText('Retry').click();
-    await expect.poll(async () => (await dash.client.getTask(right.id)).attempt_count, { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(async () => (await dash.client.getTask(right.id)).attempt_count, { timeout: 30_000 })
+      .toBe(2);
 
     await page.locator('[data-task-identifier="left"]').click();
     await page.getByRole('heading', { name: /Task #\d+/ }).waitFor();
     const left = created.tasks.find((t) => t.identifier === 'left')!;
     expect(page.url()).toContain(`/tasks/${left.id}`);
+    await context.close();
+  });
+
+  it('a large graph (240 tasks) is laid out in the layout worker and draws every node and edge', async () => {
+    // One root that waits, so the other 239 stay put while the page draws them.
+    const tasks = Array.from({ length: 240 }, (_, i) => ({
+      identifier: `t${i}`,
+      execution_prompt: i === 0 ? 'Wait [fake:hang]' : `Step ${i}`,
+      working_directory: dash.workdir,
+      depends_on:
+        i === 0
+          ? []
+          : [...new Set([`t${Math.floor((i - 1) / 2)}`, `t${Math.floor(i / 3)}`])].filter(
+              (d) => d !== `t${i}`,
+            ),
+    }));
+    const edges = tasks.flatMap((t) => t.depends_on.map((from) => `${from}->${t.identifier}`));
+    const created = await dash.client.createOrchestration({ name: 'large', tasks });
+    const { context, page } = await dash.signedIn();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(`${dash.url}/orchestrations/${created.id}`);
+    await page.locator('[data-task-identifier="t239"]').waitFor({ timeout: 100_000 });
+    expect(await page.locator('[data-task-identifier]').count()).toBe(240);
+    const drawn = await page
+      .locator('[data-edge]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
+    expect(drawn.sort()).toEqual([...edges].sort());
+    expect(refused).toEqual([]);
+    await dash.client.cancelOrchestration(created.id);
     await context.close();
   });
 
@@ -162,7 +205,9 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     const detail = await dash.client.getOrchestration(id);
     expect(detail.status).toBe('completed');
     expect(detail.tasks.find((t) => t.identifier === 'report')?.depends_on).toEqual(['fetch']);
-    await page.locator('[data-task-identifier="report"][data-status="completed"]').waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-task-identifier="report"][data-status="completed"]')
+      .waitFor({ timeout: 20_000 });
     await context.close();
   });
 

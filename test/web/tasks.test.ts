@@ -43,7 +43,10 @@ describe('dashboard: signing in', { timeout: 120_000 }, () => {
     const other = await dash.browser.newContext();
     const again = await other.newPage();
     await again.goto(link);
-    await again.getByRole('alert').filter({ hasText: /link cannot be used/ }).waitFor();
+    await again
+      .getByRole('alert')
+      .filter({ hasText: /link cannot be used/ })
+      .waitFor();
     await again.getByLabel('API token').waitFor();
     await screenshot(again, 'sign-in');
     expect(again.url()).not.toContain(code!);
@@ -99,7 +102,10 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
 
   it('Cancel stops a running task; Retry runs a failed one again', async () => {
     const { context, page } = await dash.signedIn();
-    const running = await dash.client.createTask({ execution_prompt: 'Wait [fake:hang]', working_directory: dash.workdir });
+    const running = await dash.client.createTask({
+      execution_prompt: 'Wait [fake:hang]',
+      working_directory: dash.workdir,
+    });
     await waitForStatus(dash.client, running.id, ['running'], 30_000);
     await page.goto(`${dash.url}/tasks/${running.id}`);
     await page.locator('.status', { hasText: 'running' }).first().waitFor();
@@ -116,14 +122,19 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await page.goto(`${dash.url}/tasks/${failing.id}`);
     await page.getByRole('heading', { name: /Failure/ }).waitFor();
     await page.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(async () => (await dash.client.getTask(failing.id)).attempt_count, { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(async () => (await dash.client.getTask(failing.id)).attempt_count, { timeout: 30_000 })
+      .toBe(2);
     await page.getByText('Attempt 2').first().waitFor({ timeout: 30_000 });
     await context.close();
   });
 
   it('filters the table by status and by prompt text', async () => {
     const marker = `needle-${Date.now()}`;
-    const task = await dash.client.createTask({ execution_prompt: `Find the ${marker}`, working_directory: dash.workdir });
+    const task = await dash.client.createTask({
+      execution_prompt: `Find the ${marker}`,
+      working_directory: dash.workdir,
+    });
     await waitForStatus(dash.client, task.id, ['completed'], 30_000);
     const { context, page } = await dash.signedIn();
     await page.getByLabel('Prompt contains').fill(marker);
@@ -143,7 +154,9 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Run' }).click();
     const turns = page.locator('#f-max_turns-problem');
     await expect.poll(() => turns.textContent()).toContain('max_turns must be at least 1');
-    await expect(page.locator('#f-working_directory-problem').textContent()).resolves.toContain('absolute path');
+    await expect(page.locator('#f-working_directory-problem').textContent()).resolves.toContain(
+      'absolute path',
+    );
     await screenshot(page, 'new-task');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Working directory').fill(dash.workdir);
@@ -169,7 +182,9 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Tasks' }).click();
     await page.locator('[data-task-id] a').first().click();
     await page.getByRole('heading', { name: /Task #\d+/ }).waitFor();
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(1);
+    expect(
+      await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+    ).toBeLessThanOrEqual(1);
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });

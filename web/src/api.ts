@@ -21,7 +21,16 @@ import type {
 } from '../../src/client/http-client.js';
 import type { HealthDetailed } from '../../src/api/wire-schemas.js';
 
-export type { Attempt, Orchestration, OrchestrationDetail, Task, TaskEvent, TaskStatus, TaskWithAttempts, Worker };
+export type {
+  Attempt,
+  Orchestration,
+  OrchestrationDetail,
+  Task,
+  TaskEvent,
+  TaskStatus,
+  TaskWithAttempts,
+  Worker,
+};
 export type { CreateTaskRequest, OrchestrationValidation, HealthDetailed };
 
 export const TASK_STATUS_WORDS: readonly TaskStatus[] = [
@@ -68,7 +77,13 @@ async function problemOf(response: Response): Promise<ApiError> {
   }
   const text = (key: string): string => (typeof body[key] === 'string' ? (body[key] as string) : '');
   const issues = Array.isArray(body.issues) ? (body.issues as Issue[]) : [];
-  return new ApiError(response.status, text('title') || response.statusText, text('detail'), text('code'), issues);
+  return new ApiError(
+    response.status,
+    text('title') || response.statusText,
+    text('detail'),
+    text('code'),
+    issues,
+  );
 }
 
 type Query = Record<string, string | number | boolean | undefined | null>;
@@ -104,7 +119,11 @@ export async function request(
   return response;
 }
 
-async function json<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+async function json<T>(
+  method: string,
+  path: string,
+  options: { query?: Query; body?: unknown } = {},
+): Promise<T> {
   const response = await request(method, path, options);
   return (await response.json()) as T;
 }
@@ -161,7 +180,8 @@ export const api = {
     json<Task>('POST', `/api/v1/tasks/${id}/retry`, {
       body: Object.keys(changes).length > 0 ? changes : undefined,
     }),
-  attempts: async (id: number) => (await json<{ attempts: Attempt[] }>('GET', `/api/v1/tasks/${id}/attempts`)).attempts,
+  attempts: async (id: number) =>
+    (await json<{ attempts: Attempt[] }>('GET', `/api/v1/tasks/${id}/attempts`)).attempts,
   log: async (id: number, format: 'text' | 'jsonl') =>
     (await request('GET', `/api/v1/tasks/${id}/logs`, { query: { format } })).text(),
 
@@ -171,7 +191,8 @@ export const api = {
     }),
   getOrchestration: (id: number) => json<OrchestrationDetail>('GET', `/api/v1/orchestrations/${id}`),
   cancelOrchestration: (id: number) => json<Orchestration>('POST', `/api/v1/orchestrations/${id}/cancel`),
-  createOrchestration: (document: unknown) => json<OrchestrationDetail>('POST', '/api/v1/orchestrations', { body: document }),
+  createOrchestration: (document: unknown) =>
+    json<OrchestrationDetail>('POST', '/api/v1/orchestrations', { body: document }),
   dryRun: (document: unknown) =>
     json<OrchestrationValidation>('POST', '/api/v1/orchestrations/validate', { body: document }),
   validateDocument: (document: string, format: 'yaml' | 'json') =>

@@ -113,7 +113,8 @@ function route(path: string) {
   const pathname = path.split('?')[0] ?? '/';
   let m: RegExpExecArray | null;
   if ((m = /^\/tasks\/(\d+)$/.exec(pathname))) return <TaskView id={Number(m[1])} key={m[1]} />;
-  if ((m = /^\/orchestrations\/(\d+)$/.exec(pathname))) return <OrchestrationView id={Number(m[1])} key={m[1]} />;
+  if ((m = /^\/orchestrations\/(\d+)$/.exec(pathname)))
+    return <OrchestrationView id={Number(m[1])} key={m[1]} />;
   if (pathname === '/orchestrations') return <OrchestrationsView />;
   if (pathname === '/new') return <NewTaskView />;
   if (pathname === '/workflows') return <WorkflowView />;

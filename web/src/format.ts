@@ -18,7 +18,10 @@ export function age(iso: string | null | undefined, now = Date.now()): string {
   return duration(now - Date.parse(iso));
 }
 
-export function taskDuration(task: { started_at: string | null; finished_at: string | null }, now = Date.now()): string {
+export function taskDuration(
+  task: { started_at: string | null; finished_at: string | null },
+  now = Date.now(),
+): string {
   if (!task.started_at) return '—';
   const end = task.finished_at ? Date.parse(task.finished_at) : now;
   return duration(end - Date.parse(task.started_at));

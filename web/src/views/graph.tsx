@@ -13,7 +13,8 @@ import {
   type PointerEvent,
   type WheelEvent,
 } from 'react';
-import { layoutGraph, type GraphEdge, type GraphNode, type Layout } from './graph-layout.js';
+import type { GraphEdge, GraphNode, Layout } from './graph-layout.js';
+import { EMPTY_LAYOUT, useLayout } from './use-layout.js';
 
 export interface GraphProps {
   nodes: readonly GraphNode[];
@@ -36,7 +37,8 @@ function pathOf(points: { x: number; y: number }[]): string {
 }
 
 export function Graph(props: GraphProps) {
-  const layout: Layout = useMemo(() => layoutGraph(props.nodes, props.edges), [props.nodes, props.edges]);
+  const laid = useLayout(props.nodes, props.edges);
+  const layout: Layout = laid.layout ?? EMPTY_LAYOUT;
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<View>({ x: 0, y: 0, scale: 1 });
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
@@ -106,8 +108,86 @@ export function Graph(props: GraphProps) {
     props.onOpen?.(node);
   };
 
+  // The drawing depends on the layout and the data only: panning and zooming change one transform, not 1,000 nodes.
+  const { onOpen, onRetry, selected } = props;
+  const drawing = useMemo(
+    () => (
+      <>
+        {layout.edges.map((edge) => (
+          <path
+            key={`${edge.from}->${edge.to}`}
+            data-edge={`${edge.from}->${edge.to}`}
+            className="edge"
+            d={pathOf(edge.points)}
+            markerEnd="url(#arrow)"
+          />
+        ))}
+        {layout.nodes.map((node) => {
+          const x = node.x - node.width / 2;
+          const y = node.y - node.height / 2;
+          const rule = node.trigger_rule && node.trigger_rule !== 'all_success' ? node.trigger_rule : '';
+          const delay = node.delay_seconds ? `+${node.delay_seconds}s` : '';
+          return (
+            <g key={node.identifier}>
+              <g
+                data-task-identifier={node.identifier}
+                data-status={node.status}
+                className={`node status-${node.status ?? 'draft'}${selected === node.identifier ? ' selected' : ''}`}
+                transform={`translate(${x},${y})`}
+                role="button"
+                tabIndex={0}
+                onClick={() => clicked(node)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    onOpen?.(node);
+                  }
+                }}
+              >
+                <rect width={node.width} height={node.height} rx="8" />
+                <text x="10" y="21" className="node-id">
+                  {node.identifier.length > 20 ? `${node.identifier.slice(0, 19)}…` : node.identifier}
+                </text>
+                <text x="10" y="41" className="node-status">
+                  {[node.status ?? node.label ?? '', rule, delay].filter(Boolean).join(' · ')}
+                </text>
+              </g>
+              {node.status === 'failed' && onRetry ? (
+                <g
+                  className="node-retry"
+                  role="button"
+                  tabIndex={0}
+                  aria-label="Retry"
+                  data-retry-identifier={node.identifier}
+                  transform={`translate(${x + node.width - 52},${y + node.height - 24})`}
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    onRetry?.(node);
+                  }}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter' || event.key === ' ') {
+                      event.preventDefault();
+                      event.stopPropagation();
+                      onRetry?.(node);
+                    }
+                  }}
+                >
+                  <rect width="46" height="18" rx="4" />
+                  <text x="23" y="13" textAnchor="middle">
+                    Retry
+                  </text>
+                </g>
+              ) : null}
+            </g>
+          );
+        })}
+      </>
+    ),
+    [layout, onOpen, onRetry, selected],
+  );
+
   return (
-    <div className="graph">
+    <div className="graph" aria-busy={laid.state === 'working'}>
       <div className="graph-tools" role="toolbar" aria-label="Graph view">
         <button type="button" onClick={() => zoom(1.2)} aria-label="Zoom in">
           +
@@ -119,6 +199,14 @@ export function Graph(props: GraphProps) {
           Fit
         </button>
       </div>
+      {laid.state === 'working' ? (
+        <p className="loading" role="status">
+          Laying out {props.nodes.length} tasks…
+        </p>
+      ) : null}
+      {laid.state === 'failed' ? (
+        <p className="problem">The graph could not be laid out: {laid.error}</p>
+      ) : null}
       <div
         className="graph-canvas"
         ref={box}
@@ -145,76 +233,7 @@ export function Graph(props: GraphProps) {
               <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
             </marker>
           </defs>
-          <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
-            {layout.edges.map((edge) => (
-              <path
-                key={`${edge.from}->${edge.to}`}
-                data-edge={`${edge.from}->${edge.to}`}
-                className="edge"
-                d={pathOf(edge.points)}
-                markerEnd="url(#arrow)"
-              />
-            ))}
-            {layout.nodes.map((node) => {
-              const x = node.x - node.width / 2;
-              const y = node.y - node.height / 2;
-              const rule = node.trigger_rule && node.trigger_rule !== 'all_success' ? node.trigger_rule : '';
-              const delay = node.delay_seconds ? `+${node.delay_seconds}s` : '';
-              return (
-                <g key={node.identifier}>
-                  <g
-                    data-task-identifier={node.identifier}
-                    data-status={node.status}
-                    className={`node status-${node.status ?? 'draft'}${props.selected === node.identifier ? ' selected' : ''}`}
-                    transform={`translate(${x},${y})`}
-                    role="button"
-                    tabIndex={0}
-                    onClick={() => clicked(node)}
-                    onKeyDown={(event) => {
-                      if (event.key === 'Enter' || event.key === ' ') {
-                        event.preventDefault();
-                        props.onOpen?.(node);
-                      }
-                    }}
-                  >
-                    <rect width={node.width} height={node.height} rx="8" />
-                    <text x="10" y="21" className="node-id">
-                      {node.identifier.length > 20 ? `${node.identifier.slice(0, 19)}…` : node.identifier}
-                    </text>
-                    <text x="10" y="41" className="node-status">
-                      {[node.status ?? node.label ?? '', rule, delay].filter(Boolean).join(' · ')}
-                    </text>
-                  </g>
-                  {node.status === 'failed' && props.onRetry ? (
-                    <g
-                      className="node-retry"
-                      role="button"
-                      tabIndex={0}
-                      aria-label="Retry"
-                      data-retry-identifier={node.identifier}
-                      transform={`translate(${x + node.width - 52},${y + node.height - 24})`}
-                      onClick={(event) => {
-                        event.stopPropagation();
-                        props.onRetry?.(node);
-                      }}
-                      onKeyDown={(event) => {
-                        if (event.key === 'Enter' || event.key === ' ') {
-                          event.preventDefault();
-                          event.stopPropagation();
-                          props.onRetry?.(node);
-                        }
-                      }}
-                    >
-                      <rect width="46" height="18" rx="4" />
-                      <text x="23" y="13" textAnchor="middle">
-                        Retry
-                      </text>
-                    </g>
-                  ) : null}
-                </g>
-              );
-            })}
-          </g>
+          <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>{drawing}</g>
         </svg>
       </div>
     </div>

@@ -62,7 +62,15 @@ export function requestOf(values: Values): CreateTaskRequest {
   if (text('permission_mode')) out.permission_mode = text('permission_mode');
   out.allowed_tools = list('allowed_tools');
   out.disallowed_tools = list('disallowed_tools');
-  for (const key of ['max_turns', 'max_budget_usd', 'timeout_seconds', 'priority', 'max_attempts', 'retry_base_seconds', 'retry_cap_seconds']) {
+  for (const key of [
+    'max_turns',
+    'max_budget_usd',
+    'timeout_seconds',
+    'priority',
+    'max_attempts',
+    'retry_base_seconds',
+    'retry_cap_seconds',
+  ]) {
     out[key] = number(key);
   }
   out.tags = list('tags');
@@ -130,7 +138,8 @@ export default function NewTaskView() {
       value: values[spec.name] ?? '',
       'aria-invalid': mine.length ? true : undefined,
       'aria-describedby': mine.length ? `${id}-problem` : spec.hint ? `${id}-hint` : undefined,
-      onChange: (event: { target: { value: string } }) => setValues((v) => ({ ...v, [spec.name]: event.target.value })),
+      onChange: (event: { target: { value: string } }) =>
+        setValues((v) => ({ ...v, [spec.name]: event.target.value })),
     };
     return (
       <div className={`field${spec.wide ? ' wide' : ''}`} key={spec.name}>
@@ -147,7 +156,12 @@ export default function NewTaskView() {
             ))}
           </select>
         ) : (
-          <input type="text" inputMode={spec.numeric ? 'decimal' : undefined} placeholder={spec.placeholder} {...common} />
+          <input
+            type="text"
+            inputMode={spec.numeric ? 'decimal' : undefined}
+            placeholder={spec.placeholder}
+            {...common}
+          />
         )}
         {spec.hint && !mine.length ? (
           <small id={`${id}-hint`} className="hint">
@@ -192,7 +206,13 @@ interface FieldSpec {
 
 const FIELDS: FieldSpec[] = [
   { name: 'execution_prompt', label: 'Prompt', kind: 'textarea', rows: 6, wide: true },
-  { name: 'working_directory', label: 'Working directory', wide: true, placeholder: '/home/me/project', hint: 'An absolute path on the server.' },
+  {
+    name: 'working_directory',
+    label: 'Working directory',
+    wide: true,
+    placeholder: '/home/me/project',
+    hint: 'An absolute path on the server.',
+  },
   { name: 'model', label: 'Model', placeholder: 'sonnet' },
   { name: 'permission_mode', label: 'Permission mode', kind: 'select' },
   { name: 'system_prompt', label: 'System prompt', kind: 'textarea', wide: true },

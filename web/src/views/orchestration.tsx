@@ -48,7 +48,10 @@ export default function OrchestrationView(props: { id: number }) {
     [detail],
   );
   const edges = useMemo(
-    () => (detail?.tasks ?? []).flatMap((t) => t.depends_on.map((from) => ({ from, to: t.identifier ?? String(t.id) }))),
+    () =>
+      (detail?.tasks ?? []).flatMap((t) =>
+        t.depends_on.map((from) => ({ from, to: t.identifier ?? String(t.id) })),
+      ),
     [detail],
   );
   const act = async (action: () => Promise<unknown>): Promise<void> => {
@@ -71,7 +74,11 @@ export default function OrchestrationView(props: { id: number }) {
           Orchestration #{detail.id} {detail.name ?? ''} <Status status={detail.status} />
         </h1>
         {open ? (
-          <button type="button" className="danger" onClick={() => void act(() => api.cancelOrchestration(id))}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void act(() => api.cancelOrchestration(id))}
+          >
             Cancel
           </button>
         ) : null}

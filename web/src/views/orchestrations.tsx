@@ -65,10 +65,14 @@ export default function OrchestrationsView() {
                 </Link>
                 <Status status={o.status} />
               </div>
-              <progress max={o.task_count} value={done} aria-label={`${done} of ${o.task_count} tasks finished`} />
+              <progress
+                max={o.task_count}
+                value={done}
+                aria-label={`${done} of ${o.task_count} tasks finished`}
+              />
               <p className="meta">
-                {done}/{o.task_count} finished · {o.counts.running ?? 0} running · {o.counts.failed ?? 0} failed ·{' '}
-                {money(o.cost_usd)} · {age(o.created_at)} ago
+                {done}/{o.task_count} finished · {o.counts.running ?? 0} running · {o.counts.failed ?? 0}{' '}
+                failed · {money(o.cost_usd)} · {age(o.created_at)} ago
               </p>
             </li>
           );

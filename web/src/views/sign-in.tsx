@@ -15,7 +15,9 @@ export function SignIn(props: { linkError: string | null; onSignedIn: () => void
     const input = form.elements.namedItem('token') as HTMLInputElement;
     const token = input.value.trim();
     if (!token) {
-      setError('Paste the API token (claude-worker token shows it), or open a link from `claude-worker dashboard`.');
+      setError(
+        'Paste the API token (claude-worker token shows it), or open a link from `claude-worker dashboard`.',
+      );
       return;
     }
     setBusy(true);
@@ -37,8 +39,8 @@ export function SignIn(props: { linkError: string | null; onSignedIn: () => void
       <h1>claude-worker</h1>
       {props.linkError ? (
         <p role="alert" className="problem">
-          This sign-in link cannot be used: {props.linkError} Run <code>claude-worker dashboard</code> for a new link,
-          or paste a token below.
+          This sign-in link cannot be used: {props.linkError} Run <code>claude-worker dashboard</code> for a
+          new link, or paste a token below.
         </p>
       ) : null}
       <form onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">

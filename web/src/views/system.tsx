@@ -8,7 +8,17 @@ import { api, type DailyStats, type HealthDetailed, type SystemInfo, type Worker
 import { age, money, when } from '../format.js';
 import { ErrorNote, Status } from './status.js';
 
-const PALETTE = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#64748b'];
+const PALETTE = [
+  '#2563eb',
+  '#16a34a',
+  '#dc2626',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#64748b',
+];
 const STATUS_COLOURS: Record<string, string> = {
   completed: '#16a34a',
   failed: '#dc2626',
@@ -19,7 +29,13 @@ const STATUS_COLOURS: Record<string, string> = {
   waiting: '#94a3b8',
 };
 
-type ChartSpec = { type: 'bar' | 'line'; labels: string[]; datasets: { label: string; data: number[]; color: string }[]; stacked?: boolean; money?: boolean };
+type ChartSpec = {
+  type: 'bar' | 'line';
+  labels: string[];
+  datasets: { label: string; data: number[]; color: string }[];
+  stacked?: boolean;
+  money?: boolean;
+};
 
 function ChartBox(props: { title: string; spec: ChartSpec }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -35,7 +51,12 @@ function ChartBox(props: { title: string; spec: ChartSpec }) {
         type: spec.type,
         data: {
           labels: spec.labels,
-          datasets: spec.datasets.map((d) => ({ label: d.label, data: d.data, backgroundColor: d.color, borderColor: d.color })),
+          datasets: spec.datasets.map((d) => ({
+            label: d.label,
+            data: d.data,
+            backgroundColor: d.color,
+            borderColor: d.color,
+          })),
         },
         options: {
           responsive: true,
@@ -44,7 +65,11 @@ function ChartBox(props: { title: string; spec: ChartSpec }) {
           plugins: { legend: { labels: { color: ink } } },
           scales: {
             x: { stacked: spec.stacked, ticks: { color: ink } },
-            y: { stacked: spec.stacked, beginAtZero: true, ticks: { color: ink, callback: (v) => (spec.money ? `$${String(v)}` : String(v)) } },
+            y: {
+              stacked: spec.stacked,
+              beginAtZero: true,
+              ticks: { color: ink, callback: (v) => (spec.money ? `$${String(v)}` : String(v)) },
+            },
           },
         },
       });
@@ -54,7 +79,9 @@ function ChartBox(props: { title: string; spec: ChartSpec }) {
       chart?.destroy();
     };
   }, [spec]);
-  const summary = props.spec.datasets.map((d) => `${d.label}: ${d.data.reduce((a, b) => a + b, 0).toFixed(props.spec.money ? 2 : 0)}`).join(', ');
+  const summary = props.spec.datasets
+    .map((d) => `${d.label}: ${d.data.reduce((a, b) => a + b, 0).toFixed(props.spec.money ? 2 : 0)}`)
+    .join(', ');
   return (
     <figure className="chart">
       <figcaption>{props.title}</figcaption>
@@ -75,19 +102,52 @@ function specs(daily: DailyStats): { title: string; spec: ChartSpec }[] {
   return [
     {
       title: 'Tasks per day',
-      spec: { type: 'bar', stacked: true, labels, datasets: statuses.map((s, i) => ({ label: s, color: STATUS_COLOURS[s] ?? PALETTE[i % PALETTE.length]!, data: daily.days.map((d) => d.tasks[s as keyof typeof d.tasks] ?? 0) })) },
+      spec: {
+        type: 'bar',
+        stacked: true,
+        labels,
+        datasets: statuses.map((s, i) => ({
+          label: s,
+          color: STATUS_COLOURS[s] ?? PALETTE[i % PALETTE.length]!,
+          data: daily.days.map((d) => d.tasks[s as keyof typeof d.tasks] ?? 0),
+        })),
+      },
     },
     {
       title: 'Cost per day (USD)',
-      spec: { type: 'line', money: true, labels, datasets: [{ label: 'cost', color: PALETTE[0]!, data: daily.days.map((d) => d.cost_usd) }] },
+      spec: {
+        type: 'line',
+        money: true,
+        labels,
+        datasets: [{ label: 'cost', color: PALETTE[0]!, data: daily.days.map((d) => d.cost_usd) }],
+      },
     },
     {
       title: 'Cost per model (USD)',
-      spec: { type: 'bar', stacked: true, money: true, labels, datasets: models.map((m, i) => ({ label: m, color: PALETTE[i % PALETTE.length]!, data: daily.days.map((d) => d.by_model[m]?.cost_usd ?? 0) })) },
+      spec: {
+        type: 'bar',
+        stacked: true,
+        money: true,
+        labels,
+        datasets: models.map((m, i) => ({
+          label: m,
+          color: PALETTE[i % PALETTE.length]!,
+          data: daily.days.map((d) => d.by_model[m]?.cost_usd ?? 0),
+        })),
+      },
     },
     {
       title: 'Failure classes per day',
-      spec: { type: 'bar', stacked: true, labels, datasets: classes.map((c, i) => ({ label: c, color: PALETTE[(i + 2) % PALETTE.length]!, data: daily.days.map((d) => d.failure_classes[c] ?? 0) })) },
+      spec: {
+        type: 'bar',
+        stacked: true,
+        labels,
+        datasets: classes.map((c, i) => ({
+          label: c,
+          color: PALETTE[(i + 2) % PALETTE.length]!,
+          data: daily.days.map((d) => d.failure_classes[c] ?? 0),
+        })),
+      },
     },
   ];
 }
@@ -110,14 +170,11 @@ export default function SystemView() {
       setErrors([...problems]);
     };
     api.daily(days).then(setDaily, note('Daily statistics'));
-    api.system().then(
-      (system) => {
-        setHealth(system.health);
-        setWorkers(system.workers);
-        setFailures(system.failure_classes);
-      },
-      note('System'),
-    );
+    api.system().then((system) => {
+      setHealth(system.health);
+      setWorkers(system.workers);
+      setFailures(system.failure_classes);
+    }, note('System'));
   }, [days]);
 
   return (
@@ -144,7 +201,9 @@ export default function SystemView() {
               <dt>Memory admission</dt>
               <dd>
                 {health.admission.blocked ? `blocked: ${health.admission.blocked}` : 'open'}
-                {health.admission.available_memory_mb !== null ? ` (${health.admission.available_memory_mb} MB free)` : ''}
+                {health.admission.available_memory_mb !== null
+                  ? ` (${health.admission.available_memory_mb} MB free)`
+                  : ''}
               </dd>
               <dt>Tasks</dt>
               <dd>
@@ -159,13 +218,17 @@ export default function SystemView() {
         </section>
         <section aria-labelledby="gates-title" className="card">
           <h2 id="gates-title">Model gates</h2>
-          {health && health.models.length === 0 ? <p className="empty">No cool-down or breaker: every model is open.</p> : null}
+          {health && health.models.length === 0 ? (
+            <p className="empty">No cool-down or breaker: every model is open.</p>
+          ) : null}
           <ul className="plain">
             {health?.models.map((m) => (
               <li key={m.model}>
                 <strong>{m.model}</strong>: breaker {m.breaker_state}
                 {m.breaker_open_until ? `, lifts ${when(m.breaker_open_until)}` : ''}
-                {m.cooldown_until ? `; cooling down until ${when(m.cooldown_until)} (${m.cooldown_reason ?? ''})` : ''}
+                {m.cooldown_until
+                  ? `; cooling down until ${when(m.cooldown_until)} (${m.cooldown_reason ?? ''})`
+                  : ''}
                 {m.consecutive_failures ? `; ${m.consecutive_failures} failures in a row` : ''}
               </li>
             ))}
@@ -237,7 +300,9 @@ export default function SystemView() {
             ))}
           </div>
         ) : null}
-        {daily ? <p className="meta">Total cost: {money(daily.days.reduce((a, d) => a + d.cost_usd, 0))}</p> : null}
+        {daily ? (
+          <p className="meta">Total cost: {money(daily.days.reduce((a, d) => a + d.cost_usd, 0))}</p>
+        ) : null}
       </section>
     </section>
   );

@@ -25,7 +25,11 @@ export default function TaskView(props: { id: number }) {
 
   const refresh = useCallback(async () => {
     try {
-      const [fresh, text, jsonl] = await Promise.all([api.getTask(id), api.log(id, 'text'), api.log(id, 'jsonl')]);
+      const [fresh, text, jsonl] = await Promise.all([
+        api.getTask(id),
+        api.log(id, 'text'),
+        api.log(id, 'jsonl'),
+      ]);
       setTask(fresh);
       setLog(text);
       setTranscript(jsonl);
@@ -44,7 +48,8 @@ export default function TaskView(props: { id: number }) {
 
   useLive((event) => {
     if (event.task_id !== id) return;
-    if (event.type === 'task_progress') setLog((old) => (old.endsWith(event.line + '\n') ? old : `${old}${event.line}\n`));
+    if (event.type === 'task_progress')
+      setLog((old) => (old.endsWith(event.line + '\n') ? old : `${old}${event.line}\n`));
     // Progress comes fast; read the whole record, log and transcript at most twice a second.
     if (pending.current) return;
     pending.current = setTimeout(() => {
@@ -93,7 +98,10 @@ export default function TaskView(props: { id: number }) {
       {task.status_reason ? <p className="reason">{task.status_reason}</p> : null}
       {task.orchestration_id !== null ? (
         <p>
-          Part of <Link href={`/orchestrations/${task.orchestration_id}`}>orchestration #{task.orchestration_id}</Link>
+          Part of{' '}
+          <Link href={`/orchestrations/${task.orchestration_id}`}>
+            orchestration #{task.orchestration_id}
+          </Link>
           {task.identifier ? ` as ${task.identifier}` : ''}
         </p>
       ) : null}
@@ -153,7 +161,11 @@ export default function TaskView(props: { id: number }) {
         <section aria-labelledby="failure-title" className="failure">
           <h2 id="failure-title">Failure: {task.error.code}</h2>
           <p>{task.error.message}</p>
-          {task.error.exit_meaning ? <p>Exit code {task.error.exit_code}: {task.error.exit_meaning}</p> : null}
+          {task.error.exit_meaning ? (
+            <p>
+              Exit code {task.error.exit_code}: {task.error.exit_meaning}
+            </p>
+          ) : null}
           <p className="suggestion">{task.error.suggestion}</p>
         </section>
       ) : null}
@@ -167,8 +179,8 @@ export default function TaskView(props: { id: number }) {
                 Attempt {attempt.number}: {attempt.status}
               </strong>{' '}
               <span>
-                {when(attempt.started_at)} · {duration(attempt.duration_ms)} · {money(attempt.cost_usd)} · worker{' '}
-                {attempt.worker_id}
+                {when(attempt.started_at)} · {duration(attempt.duration_ms)} · {money(attempt.cost_usd)} ·
+                worker {attempt.worker_id}
               </span>
               {attempt.error ? (
                 <div className="attempt-error">
@@ -190,7 +202,12 @@ export default function TaskView(props: { id: number }) {
           <button type="button" role="tab" aria-selected={tab === 'log'} onClick={() => setTab('log')}>
             Log
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'transcript'} onClick={() => setTab('transcript')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'transcript'}
+            onClick={() => setTab('transcript')}
+          >
             Transcript
           </button>
         </div>

@@ -174,12 +174,24 @@ export function TasksView() {
           <span role="columnheader">Id</span>
           <span role="columnheader">Prompt</span>
           <span role="columnheader">Status</span>
-          <span role="columnheader" className="opt">Model</span>
-          <span role="columnheader" className="opt">Directory</span>
-          <span role="columnheader" className="opt">Attempts</span>
-          <span role="columnheader" className="opt">Cost</span>
-          <span role="columnheader" className="opt">Duration</span>
-          <span role="columnheader" className="opt">Age</span>
+          <span role="columnheader" className="opt">
+            Model
+          </span>
+          <span role="columnheader" className="opt">
+            Directory
+          </span>
+          <span role="columnheader" className="opt">
+            Attempts
+          </span>
+          <span role="columnheader" className="opt">
+            Cost
+          </span>
+          <span role="columnheader" className="opt">
+            Duration
+          </span>
+          <span role="columnheader" className="opt">
+            Age
+          </span>
         </div>
         <div className="rows" ref={scroller} data-testid="task-rows">
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
@@ -192,7 +204,14 @@ export function TasksView() {
                   role="row"
                   aria-rowindex={item.index + 2}
                   data-task-id={task.id}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${item.start}px)`,
+                  }}
                 >
                   <span role="cell">
                     <Link href={`/tasks/${task.id}`}>#{task.id}</Link>
@@ -203,16 +222,24 @@ export function TasksView() {
                   <span role="cell">
                     <Status status={task.status} />
                   </span>
-                  <span role="cell" className="opt">{task.model}</span>
+                  <span role="cell" className="opt">
+                    {task.model}
+                  </span>
                   <span role="cell" className="opt mono" title={task.working_directory}>
                     {task.working_directory}
                   </span>
                   <span role="cell" className="opt">
                     {task.attempt_count}/{task.max_attempts}
                   </span>
-                  <span role="cell" className="opt">{money(task.cost_usd)}</span>
-                  <span role="cell" className="opt">{taskDuration(task, now)}</span>
-                  <span role="cell" className="opt">{age(task.created_at, now)}</span>
+                  <span role="cell" className="opt">
+                    {money(task.cost_usd)}
+                  </span>
+                  <span role="cell" className="opt">
+                    {taskDuration(task, now)}
+                  </span>
+                  <span role="cell" className="opt">
+                    {age(task.created_at, now)}
+                  </span>
                 </div>
               );
             })}

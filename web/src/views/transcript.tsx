@@ -24,7 +24,11 @@ function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part) => (typeof part === 'object' && part && 'text' in part ? String((part as Block).text) : JSON.stringify(part)))
+      .map((part) =>
+        typeof part === 'object' && part && 'text' in part
+          ? String((part as Block).text)
+          : JSON.stringify(part),
+      )
       .join('\n');
   }
   return content === undefined ? '' : JSON.stringify(content, null, 2);
@@ -35,7 +39,12 @@ export function parseTranscript(jsonl: string): Entry[] {
   const tools = new Map<string, Extract<Entry, { kind: 'tool' }>>();
   for (const line of jsonl.split('\n')) {
     if (!line.trim()) continue;
-    let record: { type?: string; message?: { content?: unknown; role?: string }; result?: string; subtype?: string };
+    let record: {
+      type?: string;
+      message?: { content?: unknown; role?: string };
+      result?: string;
+      subtype?: string;
+    };
     try {
       record = JSON.parse(line) as typeof record;
     } catch {
@@ -54,9 +63,17 @@ export function parseTranscript(jsonl: string): Entry[] {
     }
     if (!Array.isArray(content)) continue;
     for (const block of content as Block[]) {
-      if (block.type === 'text' && block.text) entries.push({ kind: 'text', role: record.type, text: block.text });
+      if (block.type === 'text' && block.text)
+        entries.push({ kind: 'text', role: record.type, text: block.text });
       else if (block.type === 'tool_use') {
-        const entry = { kind: 'tool' as const, name: block.name ?? 'tool', input: block.input, output: null, error: false, id: block.id ?? '' };
+        const entry = {
+          kind: 'tool' as const,
+          name: block.name ?? 'tool',
+          input: block.input,
+          output: null,
+          error: false,
+          id: block.id ?? '',
+        };
         tools.set(entry.id, entry);
         entries.push(entry);
       } else if (block.type === 'tool_result') {

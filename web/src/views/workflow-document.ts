@@ -52,7 +52,12 @@ export function parseText(text: string, format: Format): Parsed {
     const pos = first.linePos?.[0];
     return {
       ok: false,
-      problem: { line: pos?.line ?? null, column: pos?.col ?? null, path: '', message: `not valid YAML: ${first.message.split('\n')[0]}` },
+      problem: {
+        line: pos?.line ?? null,
+        column: pos?.col ?? null,
+        path: '',
+        message: `not valid YAML: ${first.message.split('\n')[0]}`,
+      },
     };
   }
   return { ok: true, value: parse(text) as unknown };
@@ -63,7 +68,8 @@ export function draftOf(value: unknown): Draft | null {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
   const tasks = (value as { tasks?: unknown }).tasks;
   if (!Array.isArray(tasks)) return null;
-  if (!tasks.every((t) => t && typeof t === 'object' && typeof (t as DraftTask).identifier === 'string')) return null;
+  if (!tasks.every((t) => t && typeof t === 'object' && typeof (t as DraftTask).identifier === 'string'))
+    return null;
   return value as Draft;
 }
 
@@ -83,7 +89,10 @@ function tidy(task: DraftTask): DraftTask {
 }
 
 /** The graph a document draws (before the server has looked at it): a node per task, an edge per dependency. */
-export function graphOf(value: unknown): { nodes: { identifier: string; label: string; trigger_rule?: string; delay_seconds?: number }[]; edges: { from: string; to: string }[] } {
+export function graphOf(value: unknown): {
+  nodes: { identifier: string; label: string; trigger_rule?: string; delay_seconds?: number }[];
+  edges: { from: string; to: string }[];
+} {
   const draft = draftOf(value);
   if (!draft) return { nodes: [], edges: [] };
   const ids = new Set(draft.tasks.map((t) => t.identifier));
@@ -95,7 +104,9 @@ export function graphOf(value: unknown): { nodes: { identifier: string; label: s
       delay_seconds: typeof t.initial_delay === 'number' ? t.initial_delay : undefined,
     })),
     edges: draft.tasks.flatMap((t) =>
-      (Array.isArray(t.depends_on) ? t.depends_on : []).filter((d) => ids.has(d)).map((from) => ({ from, to: t.identifier })),
+      (Array.isArray(t.depends_on) ? t.depends_on : [])
+        .filter((d) => ids.has(d))
+        .map((from) => ({ from, to: t.identifier })),
     ),
   };
 }

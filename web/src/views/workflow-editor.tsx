@@ -8,7 +8,16 @@ import { api, ApiError, type DocumentProblem } from '../api.js';
 import { navigate } from '../router.js';
 import { Graph } from './graph.js';
 import { ErrorNote } from './status.js';
-import { draftOf, graphOf, parseText, STARTER, textOf, type Draft, type DraftTask, type Format } from './workflow-document.js';
+import {
+  draftOf,
+  graphOf,
+  parseText,
+  STARTER,
+  textOf,
+  type Draft,
+  type DraftTask,
+  type Format,
+} from './workflow-document.js';
 
 const TRIGGER_RULES = ['all_success', 'all_done', 'one_success', 'one_failed', 'all_failed', 'none_failed'];
 
@@ -18,7 +27,10 @@ export default function WorkflowEditor() {
   const [mode, setMode] = useState<'text' | 'builder'>('text');
   const [problems, setProblems] = useState<DocumentProblem[]>([]);
   const [checked, setChecked] = useState<'checking' | 'valid' | 'invalid' | 'idle'>('idle');
-  const [serverGraph, setServerGraph] = useState<{ nodes: { identifier: string }[]; edges: { from: string; to: string }[] } | null>(null);
+  const [serverGraph, setServerGraph] = useState<{
+    nodes: { identifier: string }[];
+    edges: { from: string; to: string }[];
+  } | null>(null);
   const [plan, setPlan] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -43,7 +55,10 @@ export default function WorkflowEditor() {
           setProblems(check.problems);
           setChecked(check.valid ? 'valid' : 'invalid');
           if (check.graph) {
-            setServerGraph({ nodes: check.graph.tasks.map((t) => ({ identifier: t.identifier })), edges: check.graph.edges });
+            setServerGraph({
+              nodes: check.graph.tasks.map((t) => ({ identifier: t.identifier })),
+              edges: check.graph.edges,
+            });
           }
         },
         async (err: unknown) => {
@@ -71,7 +86,14 @@ export default function WorkflowEditor() {
             setProblems(
               issues.length
                 ? issues.map((i) => ({ line: null, column: null, path: i.path, message: i.message }))
-                : [{ line: null, column: null, path: '', message: dry instanceof Error ? dry.message : String(dry) }],
+                : [
+                    {
+                      line: null,
+                      column: null,
+                      path: '',
+                      message: dry instanceof Error ? dry.message : String(dry),
+                    },
+                  ],
             );
             setChecked('invalid');
           }
@@ -139,7 +161,8 @@ export default function WorkflowEditor() {
 
   const lineCount = text.split('\n').length;
   const problemLines = new Map<number, string>();
-  for (const p of problems) if (p.line !== null && !problemLines.has(p.line)) problemLines.set(p.line, p.message);
+  for (const p of problems)
+    if (p.line !== null && !problemLines.has(p.line)) problemLines.set(p.line, p.message);
 
   return (
     <section aria-labelledby="wf-title" className="workflow-editor">
@@ -159,13 +182,22 @@ export default function WorkflowEditor() {
           <button type="button" role="tab" aria-selected={mode === 'text'} onClick={() => setMode('text')}>
             Text
           </button>
-          <button type="button" role="tab" aria-selected={mode === 'builder'} onClick={() => setMode('builder')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'builder'}
+            onClick={() => setMode('builder')}
+          >
             Visual builder
           </button>
         </div>
         <label>
           Format{' '}
-          <select value={format} onChange={(event) => changeFormat(event.target.value as Format)} aria-label="Format">
+          <select
+            value={format}
+            onChange={(event) => changeFormat(event.target.value as Format)}
+            aria-label="Format"
+          >
             <option value="yaml">YAML</option>
             <option value="json">JSON</option>
           </select>
@@ -187,7 +219,11 @@ export default function WorkflowEditor() {
             <div className="code-editor">
               <div className="gutter" ref={gutter} aria-hidden="true">
                 {Array.from({ length: lineCount }, (_, i) => (
-                  <div key={i} className={problemLines.has(i + 1) ? 'has-problem' : undefined} title={problemLines.get(i + 1)}>
+                  <div
+                    key={i}
+                    className={problemLines.has(i + 1) ? 'has-problem' : undefined}
+                    title={problemLines.get(i + 1)}
+                  >
                     {i + 1}
                   </div>
                 ))}
@@ -209,7 +245,14 @@ export default function WorkflowEditor() {
             <ul className="problems" aria-label="Problems">
               {problems.map((p, i) => (
                 <li key={i} data-problem-line={p.line ?? ''}>
-                  <button type="button" className="link" onClick={() => { setMode('text'); setTimeout(() => goToLine(p.line)); }}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      setMode('text');
+                      setTimeout(() => goToLine(p.line));
+                    }}
+                  >
                     {p.line !== null ? `Line ${p.line}` : 'Document'}
                     {p.column !== null && p.line !== null ? `:${p.column}` : ''}
                   </button>{' '}
@@ -279,10 +322,19 @@ function nextIdentifier(draft: Draft): string {
   return `task-${n}`;
 }
 
-function Builder(props: { draft: Draft | null; onChange: (draft: Draft) => void; selected: string | null; onSelect: (id: string | null) => void }) {
+function Builder(props: {
+  draft: Draft | null;
+  onChange: (draft: Draft) => void;
+  selected: string | null;
+  onSelect: (id: string | null) => void;
+}) {
   const { draft, onChange } = props;
   if (!draft) {
-    return <p className="problem">The builder needs a document with a list of tasks: fix the text first (see the problems).</p>;
+    return (
+      <p className="problem">
+        The builder needs a document with a list of tasks: fix the text first (see the problems).
+      </p>
+    );
   }
   const update = (index: number, patch: Partial<DraftTask>): void => {
     const old = draft.tasks[index]!;
@@ -292,7 +344,10 @@ function Builder(props: { draft: Draft | null; onChange: (draft: Draft) => void;
       tasks: draft.tasks.map((t, i) => {
         if (i === index) return { ...t, ...patch };
         if (renamed && t.depends_on?.includes(old.identifier)) {
-          return { ...t, depends_on: t.depends_on.map((d) => (d === old.identifier ? patch.identifier! : d)) };
+          return {
+            ...t,
+            depends_on: t.depends_on.map((d) => (d === old.identifier ? patch.identifier! : d)),
+          };
         }
         return t;
       }),
@@ -302,7 +357,14 @@ function Builder(props: { draft: Draft | null; onChange: (draft: Draft) => void;
     const last = draft.tasks[draft.tasks.length - 1];
     onChange({
       ...draft,
-      tasks: [...draft.tasks, { identifier: nextIdentifier(draft), execution_prompt: '', working_directory: last?.working_directory ?? '' }],
+      tasks: [
+        ...draft.tasks,
+        {
+          identifier: nextIdentifier(draft),
+          execution_prompt: '',
+          working_directory: last?.working_directory ?? '',
+        },
+      ],
     });
   };
   const remove = (index: number): void => {
@@ -311,39 +373,64 @@ function Builder(props: { draft: Draft | null; onChange: (draft: Draft) => void;
       ...draft,
       tasks: draft.tasks
         .filter((_, i) => i !== index)
-        .map((t) => (t.depends_on?.includes(gone) ? { ...t, depends_on: t.depends_on.filter((d) => d !== gone) } : t)),
+        .map((t) =>
+          t.depends_on?.includes(gone) ? { ...t, depends_on: t.depends_on.filter((d) => d !== gone) } : t,
+        ),
     });
   };
   return (
     <div className="builder">
       <label className="field">
         Name
-        <input value={draft.name ?? ''} onChange={(event) => onChange({ ...draft, name: event.target.value || undefined })} />
+        <input
+          value={draft.name ?? ''}
+          onChange={(event) => onChange({ ...draft, name: event.target.value || undefined })}
+        />
       </label>
       <ol className="builder-tasks">
         {draft.tasks.map((task, index) => (
-          <li key={index} className={`builder-task${props.selected === task.identifier ? ' selected' : ''}`} data-builder-task={index}>
+          <li
+            key={index}
+            className={`builder-task${props.selected === task.identifier ? ' selected' : ''}`}
+            data-builder-task={index}
+          >
             <fieldset>
               <legend>Task {index + 1}</legend>
               <label>
                 Identifier
-                <input value={task.identifier} onChange={(event) => update(index, { identifier: event.target.value })} />
+                <input
+                  value={task.identifier}
+                  onChange={(event) => update(index, { identifier: event.target.value })}
+                />
               </label>
               <label className="wide">
                 Prompt
-                <textarea rows={2} value={task.execution_prompt ?? ''} onChange={(event) => update(index, { execution_prompt: event.target.value })} />
+                <textarea
+                  rows={2}
+                  value={task.execution_prompt ?? ''}
+                  onChange={(event) => update(index, { execution_prompt: event.target.value })}
+                />
               </label>
               <label className="wide">
                 Working directory
-                <input value={task.working_directory ?? ''} onChange={(event) => update(index, { working_directory: event.target.value })} />
+                <input
+                  value={task.working_directory ?? ''}
+                  onChange={(event) => update(index, { working_directory: event.target.value })}
+                />
               </label>
               <label>
                 Model
-                <input value={task.model ?? ''} onChange={(event) => update(index, { model: event.target.value || undefined })} />
+                <input
+                  value={task.model ?? ''}
+                  onChange={(event) => update(index, { model: event.target.value || undefined })}
+                />
               </label>
               <label>
                 Trigger rule
-                <select value={task.trigger_rule ?? ''} onChange={(event) => update(index, { trigger_rule: event.target.value || undefined })}>
+                <select
+                  value={task.trigger_rule ?? ''}
+                  onChange={(event) => update(index, { trigger_rule: event.target.value || undefined })}
+                >
                   <option value="">all_success (default)</option>
                   {TRIGGER_RULES.slice(1).map((r) => (
                     <option key={r} value={r}>
@@ -359,7 +446,10 @@ function Builder(props: { draft: Draft | null; onChange: (draft: Draft) => void;
                   value={task.initial_delay === undefined ? '' : String(task.initial_delay)}
                   onChange={(event) => {
                     const raw = event.target.value.trim();
-                    update(index, { initial_delay: raw === '' ? undefined : Number.isFinite(Number(raw)) ? Number(raw) : raw });
+                    update(index, {
+                      initial_delay:
+                        raw === '' ? undefined : Number.isFinite(Number(raw)) ? Number(raw) : raw,
+                    });
                   }}
                 />
               </label>
