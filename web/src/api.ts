@@ -3,14 +3,15 @@
  * src/domain, the CLI client's request types); only types cross into the bundle. The session cookie authenticates
  * every call (same origin, so the browser sends it and the Origin header the server checks).
  */
-import type {
-  Attempt,
-  Orchestration,
-  OrchestrationDetail,
-  Task,
-  TaskEvent,
-  TaskStatus,
-  Worker,
+import {
+  TASK_STATUSES,
+  type Attempt,
+  type Orchestration,
+  type OrchestrationDetail,
+  type Task,
+  type TaskEvent,
+  type TaskStatus,
+  type Worker,
 } from '../../src/domain/vocabulary.js';
 import type {
   CreateTaskRequest,
@@ -33,15 +34,8 @@ export type {
 };
 export type { CreateTaskRequest, OrchestrationValidation, HealthDetailed };
 
-export const TASK_STATUS_WORDS: readonly TaskStatus[] = [
-  'waiting',
-  'queued',
-  'running',
-  'completed',
-  'failed',
-  'cancelled',
-  'skipped',
-];
+/** Every task status, in lifecycle order (the domain's own list). */
+export const TASK_STATUS_WORDS: readonly TaskStatus[] = TASK_STATUSES;
 
 /** One problem of a rejected request, at its field (`path` like `max_turns` or `tasks.1.depends_on`). */
 export interface Issue {

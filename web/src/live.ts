@@ -5,18 +5,11 @@
  * last stored event seen, so no transition is missed.
  */
 import { useEffect, useRef } from 'react';
-import { EVENT_TYPES } from '../../src/domain/vocabulary.js';
+import { EVENT_TYPES, type ProgressEvent } from '../../src/domain/vocabulary.js';
 import type { TaskEvent } from './api.js';
 
-export interface ProgressLine {
-  type: 'task_progress';
-  task_id: number;
-  attempt: number;
-  line: string;
-  num_turns: number | null;
-  cost_usd: number | null;
-  at: string;
-}
+/** A live, unstored progress line of a running attempt (the domain's ProgressEvent). */
+export type ProgressLine = ProgressEvent;
 export type LiveMessage = TaskEvent | ProgressLine;
 type Listener = (event: LiveMessage) => void;
 
