@@ -109,9 +109,7 @@ async function claimUncapped(tx: PgTx, request: ClaimRequest): Promise<ClaimedRo
     )
     SELECT claimed.*, capped.capped_exist FROM capped LEFT JOIN claimed ON true`);
   if (rows[0]?.capped_exist) return null;
-  return rows
-    .filter((row) => row.id !== null)
-    .map(({ capped_exist: _capped, ...row }) => row as ClaimedRow);
+  return rows.filter((row) => row.id !== null).map(({ capped_exist: _capped, ...row }) => row as ClaimedRow);
 }
 
 /** The conditions for task `t` to be claimable by this request (status, time, cancel, models, gates, labels). */

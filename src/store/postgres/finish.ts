@@ -99,9 +99,7 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
     SELECT updated.*, ended.cost_usd AS attempt_cost_usd
     FROM updated LEFT JOIN ended ON ended.task_id = updated.id`);
   const attemptCost = new Map(rows.map((r) => [r.id, r.attempt_cost_usd]));
-  const byId = new Map(
-    rows.map(({ attempt_cost_usd: _cost, ...row }): [number, TaskRow] => [row.id, row]),
-  );
+  const byId = new Map(rows.map(({ attempt_cost_usd: _cost, ...row }): [number, TaskRow] => [row.id, row]));
 
   const finished: TaskRow[] = [];
   const ended: {

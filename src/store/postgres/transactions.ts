@@ -100,9 +100,8 @@ export class PgTransactions {
         ORDER BY ord
         RETURNING id)
       SELECT inserted.id FROM inserted
-      CROSS JOIN (SELECT pg_notify(${this.hub.channel}, (SELECT max(id) FROM inserted)::text)) AS notified`.execute(
-      tx.trx,
-    );
+      CROSS JOIN (SELECT pg_notify(${this.hub.channel}, ${`${this.hub.origin}:`}::text || (SELECT max(id) FROM inserted)::text))
+        AS notified`.execute(tx.trx);
     const ids = result.rows.map((r) => r.id).sort((a, b) => a - b);
     const stored = tx.events.map(({ event, at }, i): TaskEvent => ({
       id: ids[i]!,
