@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * - `src/domain` imports nothing outside domain (no package, no other folder);
  * - only the composition root (`src/app.ts`, the library entry `src/index.ts`) and `src/store` itself reach a store
  *   implementation (`store/sqlite`, `store/postgres`) or the row codecs (`store/codec`);
- * - the edges (`api`, `mcp`, `cli`, `client`) never import `src/store/**`, except types from the `Store` interface
+ * - the edges (`api`, `mcp`, `cli`, `client`, `ci`) never import `src/store/**`, except types from the `Store` interface
  *   file `store/store.ts` (the records it names: pages, staged tasks, model gates);
  * - `api` and `mcp` do not import each other (the server process `src/serve.ts` mounts /mcp on the REST server).
  */
@@ -54,7 +54,7 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['src/cli/**/*.ts', 'src/client/**/*.ts'],
+    files: ['src/cli/**/*.ts', 'src/client/**/*.ts', 'src/ci/**/*.ts'],
     rules: restrict(storeImplementations, storeInterfaceValues),
   },
   {

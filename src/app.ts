@@ -8,6 +8,7 @@ import { VERSION } from './api/version.js';
 import type { Config } from './config/schema.js';
 import type { CopyReport } from './store/copy-to-postgres.js';
 import { homePaths, type HomePaths } from './config/paths.js';
+import { DashboardAccess } from './engine/dashboard-access.js';
 import { EventBus } from './engine/event-bus.js';
 import { Engine } from './engine/engine.js';
 import { OrchestrationService } from './engine/orchestration-service.js';
@@ -205,6 +206,14 @@ export class App {
     } finally {
       await app.close();
     }
+  }
+
+  private dashboardAccess: DashboardAccess | null = null;
+
+  /** Dashboard sign-in: one-time links and browser sessions. */
+  get dashboard(): DashboardAccess {
+    this.dashboardAccess ??= new DashboardAccess(this.store);
+    return this.dashboardAccess;
   }
 
   /** Where the store keeps its data, for people: the SQLite file, or the PostgreSQL URL with its password masked. */

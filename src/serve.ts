@@ -26,6 +26,8 @@ export interface RunServerOptions {
   handleSignals?: boolean;
   /** Run a worker in this process (default true); false: an API node (`server run --no-worker`). */
   worker?: boolean;
+  /** The built dashboard to serve at `/` (default dist/web); tests pass a fixture folder. */
+  webRoot?: string;
 }
 
 export interface RunningServer {
@@ -75,6 +77,7 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
   const server = buildServer(app, {
     token,
     logger,
+    webRoot: options.webRoot,
     // MCP over Streamable HTTP at /mcp, behind the same token (src/mcp/http.ts).
     mounts: [(fastify, authenticate) => registerMcpRoute(fastify, app, authenticate, logger)],
   });

@@ -10,15 +10,19 @@ import type { Logger } from 'pino';
 import type { App } from '../app.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
 import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
-import { bearerMatches, unauthorized } from './auth.js';
+import { authenticator } from './request-auth.js';
+import { defaultWebRoot, isDashboardPath, serveWeb } from './web-files.js';
 import { LiveStreams } from './live-streams.js';
 import { originRefusal } from './origin-guard.js';
 import { openApiRoute } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
 import { registerRoutes, type Route } from './route-table.js';
 import { answerClientError, drainRequest, MAX_PARAM_LENGTH, sendRouterError } from './router-errors.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
-import { healthRoutes } from './routes/health.js';
+import { detailedHealth, healthRoutes } from './routes/health.js';
+import { systemRoutes } from './routes/system.js';
+import { workflowEditorRoutes } from './routes/workflow-editor.js';
 import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
@@ -38,6 +42,8 @@ export interface ServerOptions {
   followIntervalMs?: number;
   /** More endpoints from outside the REST API (the MCP endpoint), registered behind the same token check. */
   mounts?: ServerMount[];
+  /** The built dashboard to serve at `/` (default dist/web beside the built server); tests pass a fixture. */
+  webRoot?: string;
 }
 
 /** Registers routes of another part on the server (e.g. `/mcp`), given the bearer-token check to put before them. */
@@ -106,11 +112,14 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     else done();
   });
 
-  const authenticate: onRequestHookHandler = (request, _reply, done) => {
-    const header = request.headers.authorization;
-    if (bearerMatches(header, options.token)) done();
-    else done(unauthorized(header, app.paths.token));
-  };
+  // The bearer token, or a dashboard session cookie (changes by cookie only from this server's own pages).
+  const authenticate: onRequestHookHandler = authenticator({
+    token: options.token,
+    tokenPath: app.paths.token,
+    allowedOrigins: app.config.allowed_origins,
+    dashboard: app.dashboard,
+  });
+  const webRoot = options.webRoot ?? defaultWebRoot();
 
   fastify.setErrorHandler(async (err, request, reply) => {
     const { problem, internal } = toProblem(
@@ -132,6 +141,9 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
 
   fastify.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
+    if ((request.method === 'GET' || request.method === 'HEAD') && isDashboardPath(path)) {
+      return serveWeb(request, reply, webRoot);
+    }
     const problem = problemOf(
       new ClaudeWorkerError(
         'not_found',
@@ -152,6 +164,9 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...statsRoutes(app),
     ...workerRoutes(app),
     ...maintenanceRoutes(app),
+    ...dashboardRoutes(app, options.token),
+    ...workflowEditorRoutes(app),
+    ...systemRoutes(app, async () => ({ ...(await detailedHealth(app, streams, startedAt)) })),
   ];
   routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));
   registerRoutes(fastify, routes, authenticate);

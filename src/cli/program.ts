@@ -9,6 +9,7 @@ import { isClaudeWorkerError } from '../domain/errors.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerCancelOrchestration } from './commands/cancel-orchestration.js';
 import { registerConfig } from './commands/config.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerList } from './commands/list.js';
@@ -71,6 +72,7 @@ ${EXIT_CODES_HELP}`,
   registerServer(program, run);
   registerWorker(program, run);
   registerWorkers(program, run);
+  registerDashboard(program, run);
   registerMcp(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);

@@ -27,6 +27,13 @@ import { ClaudeWorkerError } from '../domain/errors.js';
 import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
 import { connectionError, responseError, streamBrokenError, timeoutError } from './errors.js';
 import { SseParser } from './sse-parser.js';
+import type {
+  DailyStats,
+  DashboardLink,
+  DocumentValidation,
+  SystemView,
+  ValidateDocumentInput,
+} from '../contract/dashboard-schemas.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -50,6 +57,11 @@ export interface ListTasksOptions {
   status?: TaskStatus | readonly TaskStatus[];
   tag?: string;
   orchestration_id?: number;
+  /** Same as orchestration_id (the dashboard's name for the filter). */
+  orchestration?: number;
+  model?: string;
+  /** Case-insensitive text in the prompt. */
+  q?: string;
   limit?: number;
   cursor?: string;
 }
@@ -269,6 +281,25 @@ export class ClaudeWorkerClient {
   }
 
   /** Deletes (or, dry run, counts) finished work older than an age. */
+  /** A one-time sign-in link for the dashboard (`claude-worker dashboard`). */
+  createDashboardLink(): Promise<DashboardLink> {
+    return this.json('POST', '/api/v1/dashboard/links');
+  }
+
+  dailyStats(days?: number): Promise<DailyStats> {
+    return this.json('GET', '/api/v1/stats/daily', { query: { days } });
+  }
+
+  /** Validates workflow text for the editor: problems with their line and column, and the graph read so far. */
+  validateDocument(input: ValidateDocumentInput): Promise<DocumentValidation> {
+    return this.json('POST', '/api/v1/orchestrations/validate-document', { body: input });
+  }
+
+  /** What the dashboard's System view shows: health, workers, failure classes. */
+  system(): Promise<SystemView> {
+    return this.json('GET', '/api/v1/system');
+  }
+
   prune(options: PruneOptions): Promise<PruneReport> {
     return this.json('POST', '/api/v1/prune', { body: options });
   }

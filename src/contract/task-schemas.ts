@@ -148,10 +148,23 @@ const statusList = z
   .pipe(z.array(z.enum(TASK_STATUSES, { error: choiceError('status', TASK_STATUSES) })));
 
 /** Query of `GET /api/v1/tasks` (and `claude-worker list`). Newest first; `cursor` continues a page. */
+/** `q`: text to find in prompts (case-insensitive); a search of a few words, not a document. */
+const PromptSearch = z
+  .string()
+  .min(1, 'q is the text to find in prompts; leave it out to list every task')
+  .max(200, 'q is at most 200 characters; search for a shorter part of the prompt');
+
 export const ListTasksQuery = z.strictObject({
   status: statusList.optional(),
   tag: TaskTag.optional(),
   orchestration_id: idText('orchestration_id').optional(),
+  /** The dashboard's name for orchestration_id; give one of the two (the task service checks they agree). */
+  orchestration: idText('orchestration').optional(),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9._:[\]@/-]{1,100}$/, 'model is a model name such as "opus" or "claude-sonnet-4-5"')
+    .optional(),
+  q: PromptSearch.optional(),
   limit: queryInt('limit', 1, 500).default(50),
   cursor: z.string().regex(/^\d+$/, 'cursor is the next_cursor of a previous page').optional(),
 });

@@ -98,7 +98,26 @@ export class TaskService {
   }
 
   async listTasks(query: ListTasksQuery): Promise<TaskPage> {
-    const page = await this.store.listTasks(query);
+    const { orchestration, ...rest } = query;
+    if (
+      orchestration !== undefined &&
+      rest.orchestration_id !== undefined &&
+      orchestration !== rest.orchestration_id
+    ) {
+      throw ClaudeWorkerError.validation(
+        [
+          {
+            path: 'orchestration',
+            message: 'orchestration and orchestration_id name different orchestrations; give one of them',
+          },
+        ],
+        'The query',
+      );
+    }
+    const page = await this.store.listTasks({
+      ...rest,
+      orchestration_id: rest.orchestration_id ?? orchestration,
+    });
     return { ...page, tasks: await this.explain(page.tasks) };
   }
 

@@ -21,6 +21,7 @@ import type {
   Usage,
 } from '../domain/vocabulary.js';
 import type { WorkerRecord } from '../domain/workers.js';
+import type { LinkState } from '../domain/dashboard-access.js';
 
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
@@ -97,6 +98,10 @@ export interface TaskQuery {
   status?: TaskStatus[];
   tag?: string;
   orchestration_id?: number;
+  /** Exact model name. */
+  model?: string;
+  /** Case-insensitive substring of the prompt. */
+  q?: string;
   limit: number;
   /** Opaque continuation from `TaskPage.next_cursor` (tasks are listed newest first). */
   cursor?: string;
@@ -273,6 +278,28 @@ export interface PruneResult extends PruneCounts {
 
 export type StatusCounts = Record<TaskStatus, number>;
 
+/** Finished tasks of one UTC day (`YYYY-MM-DD`), model and status, with their cost. */
+export interface DailyTaskRow {
+  date: string;
+  model: string;
+  status: string;
+  tasks: number;
+  cost_usd: number;
+}
+
+/** Failed attempts of one UTC day, by failure code. */
+export interface DailyFailureRow {
+  date: string;
+  code: string;
+  count: number;
+}
+
+/** A dashboard session as stored (epoch ms); the session id itself is stored only as a hash. */
+export interface DashboardSessionRecord {
+  created_at: number;
+  expires_at: number;
+}
+
 export type EventListener = (events: TaskEvent[]) => void;
 
 export interface Store {
@@ -389,6 +416,21 @@ export interface Store {
   releaseProbe(model: string, workerId: string): Promise<void>;
   /** Attempts that ended since `since`, counted by hour, model and failure code. */
   attemptStats(since: Date): Promise<AttemptStatsRow[]>;
+  /** Tasks that finished since `since` by UTC day, model and status; failed attempts by UTC day and failure code. */
+  dailyStats(since: Date): Promise<{ tasks: DailyTaskRow[]; failures: DailyFailureRow[] }>;
+
+  /**
+   * Dashboard sign-in (secrets arrive hashed; times are epoch ms). `createDashboardLink` also deletes links and
+   * sessions that expired. `redeemDashboardLink` marks a valid link used, once, in one transaction, and says what
+   * the link was (domain/dashboard-access.ts `linkState`).
+   */
+  createDashboardLink(codeHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  redeemDashboardLink(codeHash: string, now: number): Promise<LinkState>;
+  createDashboardSession(idHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  getDashboardSession(idHash: string): Promise<DashboardSessionRecord | undefined>;
+  extendDashboardSession(idHash: string, expiresAt: number): Promise<void>;
+  /** False when no such session was stored. */
+  deleteDashboardSession(idHash: string): Promise<boolean>;
 
   /**
    * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`

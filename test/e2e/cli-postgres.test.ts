@@ -42,12 +42,12 @@ describe('claude-worker on PostgreSQL', () => {
     const [a, b] = await Promise.all([cli.run(['db', 'migrate']), cli.run(['db', 'migrate'])]);
     expect([a!.code, b!.code]).toEqual([0, 0]);
     const out = [a!.stdout, b!.stdout].sort().join('\n');
-    expect(out).toContain('applied migration 1; schema now at version 1');
-    expect(out).toContain('schema already at version 1; nothing to do');
+    expect(out).toContain('applied migrations 1, 2; schema now at version 2');
+    expect(out).toContain('schema already at version 2; nothing to do');
     expect(out).toContain(`postgres://${base.username}:***@`);
     expectNoPassword(out + a!.stderr + b!.stderr);
-    const rows = await adminQueryOn(database, 'SELECT version FROM migrations');
-    expect(rows).toEqual([{ version: 1 }]);
+    const rows = await adminQueryOn(database, 'SELECT version FROM migrations ORDER BY version');
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     // No server runs yet: doctor reads the database itself.
     const doctor = await cli.run(['doctor', '--json']);
     expectNoPassword(doctor.stdout + doctor.stderr);
@@ -57,7 +57,7 @@ describe('claude-worker on PostgreSQL', () => {
     expect(checks.checks.find((c) => c.name === 'database')).toMatchObject({
       status: 'ok',
       message: expect.stringMatching(
-        /^PostgreSQL postgres:\/\/\S+:\*\*\*@\S+ answers \(schema version 1, 0 tasks\)/,
+        /^PostgreSQL postgres:\/\/\S+:\*\*\*@\S+ answers \(schema version 2, 0 tasks\)/,
       ),
     });
   });
@@ -77,7 +77,7 @@ describe('claude-worker on PostgreSQL', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/database_url\s+"postgres:\/\/[^"]*:\*\*\*@/);
     expect(shown.stdout).toMatch(
-      /store:\s+PostgreSQL postgres:\/\/\S+:\*\*\*@\S+ \(reachable; schema version 1, \d+ tasks\)/,
+      /store:\s+PostgreSQL postgres:\/\/\S+:\*\*\*@\S+ \(reachable; schema version 2, \d+ tasks\)/,
     );
     expectNoPassword(shown.stdout + shown.stderr);
     const json = JSON.parse((await cli.run(['config', '--json'])).stdout) as {

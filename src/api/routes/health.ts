@@ -28,6 +28,32 @@ function workerStatus(app: App): HealthDetailed['worker'] {
   };
 }
 
+/** What `/health/detailed` answers (the System view reads it through `/api/v1/system` too). */
+export async function detailedHealth(
+  app: App,
+  streams: LiveStreams,
+  startedAt: Date,
+): Promise<HealthDetailed> {
+  const memory = app.engine?.stats().memory;
+  return {
+    status: 'ok',
+    version: VERSION,
+    pid: process.pid,
+    started_at: startedAt.toISOString(),
+    uptime_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    home: app.paths.home,
+    database: app.storeLocation,
+    counts: await app.store.countByStatus(),
+    worker: workerStatus(app),
+    admission: {
+      available_memory_mb: memory?.available_mb ?? null,
+      blocked: memory?.admission_blocked ?? null,
+    },
+    models: await app.store.listModelGates(),
+    live_streams: streams.open,
+  };
+}
+
 export function healthRoutes(app: App, streams: LiveStreams, startedAt: Date): Route[] {
   const health = (): Health => ({ status: 'ok', version: VERSION, pid: process.pid });
   return [
@@ -47,24 +73,7 @@ export function healthRoutes(app: App, streams: LiveStreams, startedAt: Date): R
       auth: true,
       summary: 'Status of the server, its worker and its database',
       responses: { 200: { description: 'Details', schema: HealthDetailedSchema } },
-      handler: async (): Promise<HealthDetailed> => {
-        const memory = app.engine?.stats().memory;
-        return {
-          ...health(),
-          started_at: startedAt.toISOString(),
-          uptime_seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-          home: app.paths.home,
-          database: app.storeLocation,
-          counts: await app.store.countByStatus(),
-          worker: workerStatus(app),
-          admission: {
-            available_memory_mb: memory?.available_mb ?? null,
-            blocked: memory?.admission_blocked ?? null,
-          },
-          models: await app.store.listModelGates(),
-          live_streams: streams.open,
-        };
-      },
+      handler: () => detailedHealth(app, streams, startedAt),
     }),
   ];
 }

@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl } from '../../config/database-url.js';
 import type { WorkerRecord } from '../../domain/workers.js';
+import type { LinkState } from '../../domain/dashboard-access.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type {
   Actor,
@@ -20,6 +21,9 @@ import type {
 } from '../../domain/vocabulary.js';
 import type {
   AttemptFinish,
+  DailyFailureRow,
+  DailyTaskRow,
+  DashboardSessionRecord,
   AttemptStatsRow,
   BreakerSettings,
   ClaimedTask,
@@ -76,6 +80,7 @@ import { recoverTasks } from './recovery.js';
 import { retryTask } from './retry.js';
 import type { PgDatabase } from './schema.js';
 import * as workers from './workers.js';
+import * as dashboard from './dashboard.js';
 import { listStaged, markGroupSubmitted, stageTask } from './staging.js';
 import { PgTransactions, type PgTx } from './transactions.js';
 
@@ -312,6 +317,34 @@ export class PostgresStore implements Store {
 
   listWorkers(): Promise<WorkerRecord[]> {
     return this.write((tx) => workers.listWorkers(tx));
+  }
+
+  dailyStats(since: Date): Promise<{ tasks: DailyTaskRow[]; failures: DailyFailureRow[] }> {
+    return this.write((tx) => dashboard.dailyStats(tx, since.getTime()));
+  }
+
+  createDashboardLink(codeHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    return this.write((tx) => dashboard.createLink(tx, codeHash, createdAt, expiresAt));
+  }
+
+  redeemDashboardLink(codeHash: string, now: number): Promise<LinkState> {
+    return this.write((tx) => dashboard.redeemLink(tx, codeHash, now));
+  }
+
+  createDashboardSession(idHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    return this.write((tx) => dashboard.createSession(tx, idHash, createdAt, expiresAt));
+  }
+
+  getDashboardSession(idHash: string): Promise<DashboardSessionRecord | undefined> {
+    return this.write((tx) => dashboard.getSession(tx, idHash));
+  }
+
+  extendDashboardSession(idHash: string, expiresAt: number): Promise<void> {
+    return this.write((tx) => dashboard.extendSession(tx, idHash, expiresAt));
+  }
+
+  deleteDashboardSession(idHash: string): Promise<boolean> {
+    return this.write((tx) => dashboard.deleteSession(tx, idHash));
   }
 
   pruneWorkers(goneBefore: Date, dryRun: boolean): Promise<number> {

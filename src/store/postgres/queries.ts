@@ -10,6 +10,11 @@ import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import type { EventQuery, StatusCounts, TaskPage, TaskQuery } from '../store.js';
 import type { AttemptRow, EventRow, PgDatabase, TaskRow } from './schema.js';
 
+/** `%text%` for ILIKE, with the pattern characters of `text` escaped (backslash is PostgreSQL's default escape). */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export class PgQueries {
   constructor(private readonly db: Kysely<PgDatabase>) {}
 
@@ -27,6 +32,8 @@ export class PgQueries {
     if (query.status && query.status.length > 0) where.push(sql`status = ANY(${query.status}::text[])`);
     if (query.tag !== undefined) where.push(sql`tags::jsonb @> jsonb_build_array(${query.tag}::text)`);
     if (query.orchestration_id !== undefined) where.push(sql`orchestration_id = ${query.orchestration_id}`);
+    if (query.model !== undefined) where.push(sql`model = ${query.model}`);
+    if (query.q !== undefined) where.push(sql`execution_prompt ILIKE ${likePattern(query.q)}`);
     if (query.cursor !== undefined) where.push(sql`id < ${parseCursor(query.cursor)}`);
     const rows = await this.rows(sql<TaskRow>`
       SELECT * FROM tasks WHERE ${sql.join(where, sql` AND `)} ORDER BY id DESC LIMIT ${query.limit + 1}`);

@@ -16,6 +16,7 @@ import { migration007 } from './migrations/007_workers.js';
 import { migration008 } from './migrations/008_uncounted_attempts.js';
 import { migration009 } from './migrations/009_task_output.js';
 import { migration010 } from './migrations/010_session_entries.js';
+import { migration011 } from './migrations/011_dashboard.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
 
 export interface MigrationResult {

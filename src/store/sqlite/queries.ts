@@ -19,6 +19,11 @@ export interface Queries {
   nextRunAfter(): Date | null;
 }
 
+/** `%text%` for LIKE, with the pattern characters of `text` escaped by a backslash. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export function prepareQueries(ctx: StoreContext): Queries {
   const k = ctx.sql.builder;
   const nextRunAfter = ctx.db.prepare<[number], { at: number | null }>(
@@ -44,6 +49,11 @@ export function prepareQueries(ctx: StoreContext): Queries {
         );
       }
       if (query.orchestration_id !== undefined) q = q.where('orchestration_id', '=', query.orchestration_id);
+      if (query.model !== undefined) q = q.where('model', '=', query.model);
+      if (query.q !== undefined) {
+        // LIKE folds ASCII case in SQLite; % _ and \ in the text are matched literally.
+        q = q.where(sql<boolean>`execution_prompt LIKE ${likePattern(query.q)} ESCAPE '\\'`);
+      }
       if (query.cursor !== undefined) q = q.where('id', '<', parseCursor(query.cursor));
       const rows = ctx.sql.all(q);
       const page = rows.slice(0, query.limit);

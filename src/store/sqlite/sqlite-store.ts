@@ -15,7 +15,11 @@ import type {
   TaskEvent,
 } from '../../domain/vocabulary.js';
 import type { WorkerRecord } from '../../domain/workers.js';
+import type { LinkState } from '../../domain/dashboard-access.js';
 import type {
+  DailyFailureRow,
+  DailyTaskRow,
+  DashboardSessionRecord,
   AttemptFinish,
   AttemptStatsRow,
   BreakerSettings,
@@ -65,6 +69,8 @@ import { prepareQueries } from './queries.js';
 import { prepareRecoverTasks } from './recovery.js';
 import { prepareRetryTask } from './retry.js';
 import { prepareSessions } from './sessions.js';
+import { prepareDashboard } from './dashboard.js';
+import { prepareDailyStats } from './daily-stats.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareStaging } from './staging.js';
@@ -94,6 +100,8 @@ function prepareOperations(ctx: StoreContext) {
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
     sessions: prepareSessions(ctx),
+    dashboard: prepareDashboard(ctx),
+    dailyStats: prepareDailyStats(ctx),
   };
 }
 
@@ -285,6 +293,34 @@ export class SqliteStore implements Store {
 
   async attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.ops.gates.attemptStats(since.getTime());
+  }
+
+  async dailyStats(since: Date): Promise<{ tasks: DailyTaskRow[]; failures: DailyFailureRow[] }> {
+    return this.ops.dailyStats(since.getTime());
+  }
+
+  async createDashboardLink(codeHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    this.ops.dashboard.createLink(codeHash, createdAt, expiresAt);
+  }
+
+  async redeemDashboardLink(codeHash: string, now: number): Promise<LinkState> {
+    return this.ops.dashboard.redeemLink(codeHash, now);
+  }
+
+  async createDashboardSession(idHash: string, createdAt: number, expiresAt: number): Promise<void> {
+    this.ops.dashboard.createSession(idHash, createdAt, expiresAt);
+  }
+
+  async getDashboardSession(idHash: string): Promise<DashboardSessionRecord | undefined> {
+    return this.ops.dashboard.getSession(idHash);
+  }
+
+  async extendDashboardSession(idHash: string, expiresAt: number): Promise<void> {
+    this.ops.dashboard.extendSession(idHash, expiresAt);
+  }
+
+  async deleteDashboardSession(idHash: string): Promise<boolean> {
+    return this.ops.dashboard.deleteSession(idHash);
   }
 
   async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
