@@ -18,9 +18,13 @@ import { OutputReader } from './engine/output-reader.js';
 import { TaskOutput } from './engine/task-output.js';
 import { StagingService } from './engine/staging-service.js';
 import { TaskService } from './engine/task-service.js';
+import { WebhookService } from './engine/webhook-service.js';
+import { DeliveryLoop } from './notify/delivery-loop.js';
 import { ClaudeExecutor } from './executor/claude-executor.js';
 import type { Executor } from './executor/executor.js';
 import { stderrLogger, type Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { openTracing, type Tracing } from './observability/tracing.js';
 import { TaskLogFiles } from './observability/task-log-files.js';
 import { openStore, storeChoice, type StoreChoice } from './store/open-store.js';
 import type { PostgresStore } from './store/postgres/postgres-store.js';
@@ -41,6 +45,8 @@ export interface AppOptions {
   taskLogFiles?: boolean;
   /** Where the engine reports what goes wrong (the server passes its pino file logger); default stderr. */
   logger?: Logger;
+  /** Default: OpenTelemetry when the OTEL_* variables ask for it (observability/tracing.ts), else none. */
+  tracing?: Tracing;
 }
 
 /** Which store a configuration names and where (the URL's password masked), for the edges to show. */
@@ -111,6 +117,13 @@ export async function probeStore(config: Config): Promise<StoreProbe> {
 }
 
 export class App {
+  /** The server's URL once it listens (links in notifications when `dashboard_url` is not set). */
+  publicUrl: string | null = null;
+  readonly webhooks: WebhookService;
+  /** Sends the webhook outbox (every server and worker process runs one; see notify/delivery-loop.ts). */
+  readonly deliveries: DeliveryLoop;
+  private metricsRegistry: Promise<Metrics> | null = null;
+
   private constructor(
     readonly config: Config,
     readonly paths: HomePaths,
@@ -124,7 +137,17 @@ export class App {
     readonly pruning: PruneService,
     readonly output: TaskOutput,
     readonly outputReader: OutputReader,
-  ) {}
+    readonly tracing: Tracing,
+    logger: Logger,
+  ) {
+    this.webhooks = new WebhookService(store);
+    this.deliveries = new DeliveryLoop({
+      store,
+      logger,
+      retryBaseSeconds: config.webhook_retry_base_seconds,
+      dashboardBase: () => config.dashboard_url ?? this.publicUrl,
+    });
+  }
 
   static async open(options: AppOptions): Promise<App> {
     const { config } = options;
@@ -143,6 +166,7 @@ export class App {
     store.onEvents((events) => {
       for (const event of events) bus.publish(event);
     });
+    const tracing = options.tracing ?? (await openTracing());
     const logFiles = new TaskLogFiles(paths.logs);
     const output = new TaskOutput(store, logFiles, options.logger ?? null);
     let engine: Engine | null = null;
@@ -151,6 +175,7 @@ export class App {
       config,
       options.taskLogFiles === false ? null : logFiles,
       () => engine?.stats().memory.admission_blocked ?? null,
+      tracing,
     );
     const orchestrations = new OrchestrationService(store, tasks);
     const staging = new StagingService(store, orchestrations, tasks);
@@ -175,6 +200,7 @@ export class App {
         logger: options.logger,
         labels: options.labels,
         version: VERSION,
+        tracing,
       });
     }
     const pruning = new PruneService(store, config.lease_seconds * 1000);
@@ -191,6 +217,8 @@ export class App {
       pruning,
       output,
       new OutputReader(store),
+      tracing,
+      options.logger ?? stderrLogger,
     );
   }
 
@@ -216,20 +244,31 @@ export class App {
     return this.dashboardAccess;
   }
 
+  /** The `/metrics` registry, built (and prom-client loaded) at the first scrape: an unscraped server pays nothing. */
+  metrics(): Promise<Metrics> {
+    this.metricsRegistry ??= import('./observability/metrics.js').then(
+      ({ Metrics }) => new Metrics(() => this.store.metricsSnapshot(this.config.lease_seconds * 1000)),
+    );
+    return this.metricsRegistry;
+  }
+
   /** Where the store keeps its data, for people: the SQLite file, or the PostgreSQL URL with its password masked. */
   get storeLocation(): string {
     return storeChoice(this.config).location;
   }
 
-  /** Recovers orphaned tasks and starts claiming. */
+  /** Recovers orphaned tasks, starts claiming and sending webhook deliveries. */
   async start(): Promise<void> {
     await this.engine?.start();
+    this.deliveries.start();
   }
 
   /** Stops claiming, interrupts running attempts (requeued for later), flushes logs, closes the store. */
   async close(options: { graceMs?: number } = {}): Promise<void> {
     await this.engine?.stop(options);
+    await this.deliveries.stop();
     await this.output.closeAll();
     await this.store.close();
+    await this.tracing.shutdown();
   }
 }

@@ -94,6 +94,7 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
       started_at: new Date().toISOString(),
       version: VERSION,
     });
+    app.publicUrl = url;
     await app.start();
   } catch (err) {
     logger.error({ err }, 'server start failed');

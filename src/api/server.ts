@@ -17,6 +17,7 @@ import { originRefusal } from './origin-guard.js';
 import { openApiRoute } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemOf, toProblem } from './problem.js';
 import { registerRoutes, type Route } from './route-table.js';
+import { traceRequests } from './request-trace.js';
 import { answerClientError, drainRequest, MAX_PARAM_LENGTH, sendRouterError } from './router-errors.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
@@ -25,10 +26,12 @@ import { systemRoutes } from './routes/system.js';
 import { workflowEditorRoutes } from './routes/workflow-editor.js';
 import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { orchestrationRoutes } from './routes/orchestrations.js';
 import { stagedGroupRoutes } from './routes/staged-groups.js';
 import { statsRoutes } from './routes/stats.js';
 import { taskRoutes } from './routes/tasks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { workerRoutes } from './routes/workers.js';
 
 export interface ServerOptions {
@@ -100,6 +103,8 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     done();
   });
 
+  traceRequests(fastify, app.tracing);
+
   // Before everything else, on every route (and unknown paths): browser pages of other origins are refused.
   const policy = { bindHost: app.config.host, allowedOrigins: app.config.allowed_origins };
   fastify.addHook('onRequest', (request, _reply, done) => {
@@ -163,10 +168,12 @@ export function buildServer(app: App, options: ServerOptions): FastifyInstance {
     ...eventRoutes(app, streams, options.heartbeatMs ?? 15_000),
     ...statsRoutes(app),
     ...workerRoutes(app),
+    ...webhookRoutes(app),
     ...maintenanceRoutes(app),
     ...dashboardRoutes(app, options.token),
     ...workflowEditorRoutes(app),
     ...systemRoutes(app, async () => ({ ...(await detailedHealth(app, streams, startedAt)) })),
+    ...metricsRoutes(app),
   ];
   routes.push(openApiRoute(() => routes, { public: app.config.openapi_public }));
   registerRoutes(fastify, routes, authenticate);

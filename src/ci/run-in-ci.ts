@@ -66,6 +66,9 @@ async function main(): Promise<number> {
     print: (line) => process.stdout.write(`${redact(line, job.secrets)}\n`),
   };
   if (platform === 'github') for (const line of maskCommands(job.secrets)) process.stdout.write(`${line}\n`);
+  // Later steps of the job (`claude-worker logs 12`, another claude-worker step) use the same home and store.
+  if (platform === 'github' && !env['CLAUDE_WORKER_HOME'] && env['GITHUB_ENV'])
+    appendTo(env['GITHUB_ENV'], `CLAUDE_WORKER_HOME=${home}\n`);
 
   let work: CiWork;
   try {

@@ -26,6 +26,7 @@ import { registerStats } from './commands/stats.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { registerWorkers } from './commands/workers.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
 import { EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
@@ -73,6 +74,7 @@ ${EXIT_CODES_HELP}`,
   registerWorker(program, run);
   registerWorkers(program, run);
   registerDashboard(program, run);
+  registerWebhooks(program, run);
   registerMcp(program, run);
   registerDoctor(program, run);
   registerConfig(program, run);

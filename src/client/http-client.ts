@@ -24,6 +24,11 @@ import type {
 import type { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import type {
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../domain/webhooks.js';
 import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
 import { connectionError, responseError, streamBrokenError, timeoutError } from './errors.js';
 import { SseParser } from './sse-parser.js';
@@ -278,6 +283,29 @@ export class ClaudeWorkerClient {
   /** Every worker node, alive or gone (`GET /api/v1/workers`). */
   async listWorkers(): Promise<Worker[]> {
     return (await this.json<{ workers: Worker[] }>('GET', '/api/v1/workers')).workers;
+  }
+
+  /** Subscribes a URL to webhook events; the answer holds the secret (shown only now). */
+  createWebhook(input: {
+    url: string;
+    events: string[];
+    secret?: string;
+  }): Promise<WebhookSubscriptionWithSecret> {
+    return this.json('POST', '/api/v1/webhooks', { body: input });
+  }
+
+  async listWebhooks(): Promise<WebhookSubscription[]> {
+    return (await this.json<{ webhooks: WebhookSubscription[] }>('GET', '/api/v1/webhooks')).webhooks;
+  }
+
+  async removeWebhook(id: number): Promise<void> {
+    await this.request('DELETE', `/api/v1/webhooks/${id}`);
+  }
+
+  /** A subscription's delivery log, newest first. */
+  async webhookDeliveries(id: number, limit?: number): Promise<WebhookDelivery[]> {
+    const path = `/api/v1/webhooks/${id}/deliveries`;
+    return (await this.json<{ deliveries: WebhookDelivery[] }>('GET', path, { query: { limit } })).deliveries;
   }
 
   /** Deletes (or, dry run, counts) finished work older than an age. */

@@ -134,6 +134,11 @@ export const ConfigSchema = z.strictObject({
     )
     .describe("Browser origins allowed to call the API besides the server's own (others get 403)"),
   openapi_public: z.boolean().describe('Serve /openapi.json without a token'),
+  metrics_public: z
+    .boolean()
+    .describe(
+      'Serve /metrics without a token (for a Prometheus that cannot send one; it shows counts and costs)',
+    ),
   database_url: z
     .string()
     .min(1)
@@ -145,6 +150,16 @@ export const ConfigSchema = z.strictObject({
       'PostgreSQL shared by every node (postgres://user@host/db); null keeps the SQLite file in <home>',
     ),
   database_pool_size: z.int().min(1).max(200).describe('Connections each process keeps open to PostgreSQL'),
+  webhook_retry_base_seconds: z
+    .number()
+    .min(0)
+    .max(3600)
+    .describe('First wait before a failed webhook delivery is tried again (doubles per try, full jitter, for 24 h)'),
+  dashboard_url: z
+    .string()
+    .url()
+    .nullable()
+    .describe("Base of the links in notifications (webhooks, Slack, Discord); null: the server's own URL"),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigKey = keyof Config;
@@ -188,6 +203,9 @@ export const DEFAULTS: Omit<Config, 'home'> = {
   database_pool_size: 10,
   allowed_origins: [],
   openapi_public: false,
+  webhook_retry_base_seconds: 10,
+  dashboard_url: null,
+  metrics_public: false,
 };
 
 /** The environment variable of each setting: CLAUDE_WORKER_<UPPER_SNAKE>. */

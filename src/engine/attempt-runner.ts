@@ -8,6 +8,8 @@ import { failureForAbort } from '../domain/failure-codes.js';
 import type { Failure, Task } from '../domain/vocabulary.js';
 import type { AbortReason, ExecutionOutcome, Executor } from '../executor/executor.js';
 import type { Logger } from '../observability/logger.js';
+import type { Tracing } from '../observability/tracing.js';
+import { tokenCounts } from '../domain/token-kinds.js';
 import type { AttemptOutcome, ClaimedTask, Store } from '../store/store.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import type { TaskOutput } from './task-output.js';
@@ -38,6 +40,7 @@ export interface AttemptDeps {
   retry: RetrySettings;
   timeoutMs: number;
   logger: Logger;
+  tracing: Tracing;
   /** The attempt's outcome is recorded (or given up on): its slot is free. */
   onDone: (attempt: RunningAttempt) => void;
 }
@@ -64,6 +67,17 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
   const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortReason), deps.timeoutMs);
   const recorder = new AttemptRecorder(task, attempt, deps.store, deps.bus, deps.output);
   recorder.started(deps.workerId, resume_session_id);
+  // The attempt's span: in the trace stored on the task (the caller's, or the task's own), on whichever node runs it.
+  const span = deps.tracing.startAttempt({
+    task_id: task.id,
+    attempt,
+    model: task.model,
+    orchestration_id: task.orchestration_id,
+    identifier: task.identifier,
+    worker_id: deps.workerId,
+    trace_parent: claimed.trace_parent,
+  });
+  const ids = { task_id: task.id, attempt, trace_id: span.trace_id };
 
   let outcome: ExecutionOutcome;
   try {
@@ -71,23 +85,21 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
       task,
       attempt,
       resume_session_id,
+      trace_parent: span.traceparent,
       signal: controller.signal,
-      onMessage: (message) => recorder.message(message),
+      onMessage: (message) => {
+        recorder.message(message);
+        span.message(message.raw);
+      },
       onSpawn: (child) => {
         running.pid = child.pid;
         deps.store.recordChild(task.id, attempt, child).catch((err: unknown) => {
-          deps.logger.warn(
-            { task_id: task.id, err: String(err) },
-            'could not record the Claude Code process',
-          );
+          deps.logger.warn({ ...ids, err: String(err) }, 'could not record the Claude Code process');
         });
       },
     });
   } catch (err) {
-    deps.logger.error(
-      { task_id: task.id, err: String(err) },
-      'executor threw; recording the attempt as failed',
-    );
+    deps.logger.error({ ...ids, err: String(err) }, 'executor threw; recording the attempt as failed');
     outcome = { ok: false, failure: unexpectedFailure(err), result: null };
   } finally {
     clearTimeout(timeout);
@@ -110,6 +122,20 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
   });
   const decision = exhausted(decided, task.id, attempt - task.uncounted_attempts, task.max_attempts);
   const result = outcome.result;
+  const tokens = tokenCounts(result?.usage ?? null);
+  span.end({
+    outcome: failure === null ? 'succeeded' : failure.code,
+    failure_class: failure?.code ?? null,
+    exit_code: failure?.exit_code ?? null,
+    cost_usd: result?.cost_usd ?? null,
+    num_turns: result?.num_turns ?? null,
+    input_tokens: tokens.input,
+    output_tokens: tokens.output,
+  });
+  deps.logger.info(
+    { ...ids, outcome: failure?.code ?? 'succeeded', duration_ms: durationMs, decision: decision.kind },
+    'attempt ended',
+  );
   await recorder.flush();
   try {
     const stored = await deps.finisher.submit({
@@ -131,7 +157,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
   } catch (err) {
     // The store kept refusing the write. The lease expires and recovery requeues the task: not lost, not hidden.
     deps.logger.error(
-      { task_id: task.id, err: String(err) },
+      { ...ids, err: String(err) },
       'could not record the attempt outcome; recovery will requeue it',
     );
     recorder.finished(
@@ -144,7 +170,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
     // The outcome is committed: free the slot now and let the log files flush and close behind it (their last
     // lines are already queued; the app closes every stream on shutdown).
     recorder.close().catch((err: unknown) => {
-      deps.logger.warn({ task_id: task.id, err: String(err) }, 'could not close the task log files');
+      deps.logger.warn({ ...ids, err: String(err) }, 'could not close the task log files');
     });
   }
 }

@@ -39,6 +39,7 @@ export async function dailyStats(store: Store, days: number, now = new Date()): 
     model.cost_usd += row.cost_usd;
   }
   for (const row of rows.failures) {
+    if (row.code === 'cancelled') continue; // asked for, not a failure
     const day = byDate.get(row.date);
     if (day) day.failure_classes[row.code] = (day.failure_classes[row.code] ?? 0) + row.count;
   }

@@ -8,6 +8,7 @@
  * timer waits for the earliest delayed task. Heartbeats renew leases, deliver cancels from other processes and
  * recover tasks whose worker disappeared.
  */
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executor/executor.js';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   labels?: string[];
   /** The version recorded in the workers table (the composition root passes the package version). */
   version?: string;
+  /** Spans per attempt and tool call (default none: the caller's context still reaches Claude Code). */
+  tracing?: Tracing;
 }
 
 export interface EngineStats {
@@ -283,6 +286,7 @@ export class Engine {
       retry: this.retry,
       timeoutMs: attemptTimeoutSeconds(claimed.task, options.config) * 1000,
       logger: this.logger,
+      tracing: options.tracing ?? NO_TRACING,
       onDone: (ended) => {
         // The same task may already run again (requeued and re-claimed in the batch that recorded this attempt).
         if (this.running.get(ended.task.id) === ended) this.running.delete(ended.task.id);

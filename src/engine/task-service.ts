@@ -3,6 +3,7 @@
  * checks what a schema cannot (the working directory exists and is readable, lies under an allowed root), then
  * calls the store. Handlers validate with the shared zod schemas and call this; no business rules live in handlers.
  */
+import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { CreateTaskInput, ListTasksQuery, RetryTaskInput } from '../contract/task-schemas.js';
@@ -27,9 +28,18 @@ export class TaskService {
     private readonly logFiles: TaskLogFiles | null,
     /** Why new tasks cannot start on this node now (memory admission), or null. */
     private readonly admissionBlocked: () => string | null = () => null,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {}
 
-  async createTask(input: CreateTaskInput | unknown, actor: Actor): Promise<Task> {
+  /**
+   * `traceParent`: the W3C context of the request that asked (its span when tracing is on); the task keeps it, or,
+   * with tracing on and none given, a trace of its own, so all its attempts share one trace.
+   */
+  async createTask(
+    input: CreateTaskInput | unknown,
+    actor: Actor,
+    traceParent: string | null = null,
+  ): Promise<Task> {
     const parsed = parseOrThrow(CreateTaskSchema, input, 'The task');
     // A task with runs_on labels runs on the labelled workers' machines: its folder need not exist here.
     await this.checkWorkingDirectory(
@@ -37,7 +47,10 @@ export class TaskService {
       'working_directory',
       (parsed.runs_on ?? []).length > 0,
     );
-    return this.store.createTask(this.withDefaults(parsed), actor);
+    return this.store.createTask(
+      { ...this.withDefaults(parsed), trace_parent: this.tracing.taskContext(traceParent) },
+      actor,
+    );
   }
 
   /** Applies configured defaults and names the log files. Shared with orchestrations. */

@@ -173,7 +173,15 @@ export class ClaudeExecutor implements Executor {
       // on the SDK's default, which has changed between SDK versions.
       settingSources: ['user', 'project', 'local'],
       abortController: controller,
-      env: buildChildEnv(process.env, this.options.childEnvOverrides ?? {}, task.env),
+      env: buildChildEnv(
+        process.env,
+        {
+          ...this.options.childEnvOverrides,
+          // The attempt's trace context (W3C), as OpenTelemetry's environment carrier names it.
+          ...(request.trace_parent ? { TRACEPARENT: request.trace_parent } : {}),
+        },
+        task.env,
+      ),
       // We start the child ourselves (claude-process.ts): in its own process group, guarded to die with the server,
       // and reported at once (pid for memory sampling and orphan stopping); so stderr is ours to collect too.
       spawnClaudeCodeProcess: (spawnOptions) => {

@@ -13,6 +13,8 @@ export interface ExecutionRequest {
   attempt: number;
   /** Resume this Claude session instead of starting a new one. */
   resume_session_id: string | null;
+  /** The W3C trace context Claude Code runs in (its TRACEPARENT), so its own telemetry joins the trace. */
+  trace_parent?: string | null;
   /** Aborted by the engine; `signal.reason` is an AbortReason. */
   signal: AbortSignal;
   /** Called for every message from Claude Code, in order. */

@@ -26,6 +26,8 @@ const TABLES: ReadonlyArray<{ name: string; identity: string | null }> = [
   { name: 'model_gates', identity: null },
   { name: 'task_output', identity: 'id' },
   { name: 'session_entries', identity: 'id' },
+  { name: 'webhook_subscriptions', identity: 'id' },
+  { name: 'webhook_deliveries', identity: 'id' },
 ];
 
 /** PostgreSQL takes at most 65,535 parameters per statement. */

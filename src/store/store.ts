@@ -20,13 +20,24 @@ import type {
   TaskStatus,
   Usage,
 } from '../domain/vocabulary.js';
+import type { TokenKind } from '../domain/token-kinds.js';
 import type { WorkerRecord } from '../domain/workers.js';
 import type { LinkState } from '../domain/dashboard-access.js';
+import type {
+  DeliveryStatus,
+  SubscriptionKind,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../domain/webhooks.js';
 
 /** A fully-resolved task to insert (defaults already applied). `{id}` in the log paths is replaced by the new id. */
 export interface NewTask extends TaskOptions {
   log_path?: string | null;
   transcript_path?: string | null;
+  /** The W3C `traceparent` of the request that created the task: its attempts join that trace, on any node. */
+  trace_parent?: string | null;
 }
 
 /** Settings a retry changes for the next attempt (and after): each one given replaces the task's own. */
@@ -142,6 +153,8 @@ export interface ClaimedTask {
   attempt: number;
   /** Session to resume (from the previous attempt), if the attempt before was interrupted and had one. */
   resume_session_id: string | null;
+  /** The W3C `traceparent` the task was created under (its attempt's span joins that trace), or null. */
+  trace_parent: string | null;
 }
 
 /** What the worker learned from one attempt (decided by the retry policy, applied by domain/rules/attempt-ending). */
@@ -300,7 +313,73 @@ export interface DashboardSessionRecord {
   expires_at: number;
 }
 
+/** A histogram read from the store: cumulative counts per bucket bound (in the order of the bounds), sum and count. */
+export interface HistogramCounts {
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+/** Finished attempts of one model with one outcome (`succeeded`, else the failure class). */
+export interface AttemptOutcomeCounts {
+  model: string;
+  outcome: string;
+  count: number;
+  cost_usd: number;
+  tokens: Record<TokenKind, number>;
+  /** Duration histogram in the bounds of ATTEMPT_DURATION_BUCKETS. */
+  duration: HistogramCounts;
+}
+
+/**
+ * The figures `/metrics` serves, read from the store in one call at scrape time (aggregates computed in SQL), so
+ * every node of a PostgreSQL cluster serves the same numbers. Counters fall when `prune` deletes old attempts
+ * (Prometheus reads that as a counter reset).
+ */
+export interface MetricsSnapshot {
+  tasks: StatusCounts;
+  attempts: AttemptOutcomeCounts[];
+  /** Every claimed attempt's wait past the moment it could start, in the bounds of QUEUE_WAIT_BUCKETS. */
+  queue_wait: HistogramCounts;
+  gates: { model: string; cooldown: boolean; breaker: boolean }[];
+  /** Workers alive: not stopped and a heartbeat within the lease. */
+  workers: number;
+}
+
 export type EventListener = (events: TaskEvent[]) => void;
+
+/** A webhook subscription to record (already validated, its secret chosen). */
+export interface NewWebhookSubscription {
+  kind: SubscriptionKind;
+  url: string;
+  events: WebhookEventType[];
+  secret: string;
+  /** Set for a subscription the configuration owns (`config:slack`): recorded again, in place, at each start. */
+  managed_key?: string | null;
+}
+
+/** A delivery claimed for one try: the outbox row, its subscription and the event it reports. */
+export interface ClaimedDelivery {
+  delivery: WebhookDelivery;
+  subscription: WebhookSubscriptionWithSecret;
+  event: TaskEvent;
+  /** The body sent by an earlier try (so a retry sends the same), null before the first. */
+  payload: string | null;
+}
+
+/** What one try of a delivery came to. */
+export interface DeliveryAttempt {
+  id: number;
+  /** The `attempts` count the claim gave it (fencing: a stale sender does not overwrite a newer try). */
+  attempt: number;
+  status: DeliveryStatus;
+  response_code: number | null;
+  error: string | null;
+  /** For `pending`: when to try again. */
+  next_attempt_at: Date | null;
+  /** The body sent, kept for the retries. */
+  payload: string;
+}
 
 export interface Store {
   /** Applies pending numbered migrations; safe when two processes start at once. */
@@ -431,6 +510,8 @@ export interface Store {
   extendDashboardSession(idHash: string, expiresAt: number): Promise<void>;
   /** False when no such session was stored. */
   deleteDashboardSession(idHash: string): Promise<boolean>;
+  /** The figures of `/metrics`, aggregated in SQL; workers count as alive within `worker_lease_ms`. */
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot>;
 
   /**
    * Worker nodes. `registerWorker` records (or re-records) a worker at start, heartbeat now; `heartbeatWorker`
@@ -465,6 +546,31 @@ export interface Store {
 
   /** Deletes (or, dry run, counts) finished work older than a cut-off, in batches; see PruneRequest. */
   prune(request: PruneRequest): Promise<PruneResult>;
+
+  /**
+   * Webhook subscriptions. `upsertWebhook` with a `managed_key` replaces that subscription in place (the
+   * configuration's Slack and Discord URLs); `deleteWebhook` removes a subscription and its delivery log (false when
+   * unknown). The outbox rows themselves are written by every transaction that appends an event standing for a
+   * webhook type (see store/shared/outbox.ts).
+   */
+  createWebhook(subscription: NewWebhookSubscription): Promise<WebhookSubscriptionWithSecret>;
+  listWebhooks(): Promise<WebhookSubscription[]>;
+  getWebhook(id: number): Promise<WebhookSubscriptionWithSecret | undefined>;
+  deleteWebhook(id: number): Promise<boolean>;
+  /** Removes the managed subscriptions whose key is not in `keep` (a Slack URL taken out of the configuration). */
+  pruneManagedWebhooks(keep: string[]): Promise<void>;
+  /** A subscription's deliveries, newest first. */
+  listWebhookDeliveries(subscriptionId: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Takes up to `limit` pending deliveries due now, oldest due first, for one try each: their attempts count goes
+   * up and their next try moves `lease_ms` ahead (if this process dies while sending, another takes them then).
+   * PostgreSQL: `FOR UPDATE SKIP LOCKED`, so two nodes never take the same delivery.
+   */
+  claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /** Records a try (fenced by its attempt number; a delivered one stays delivered). */
+  recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** When the next pending delivery is due (null: none pending), so the loop can sleep until then. */
+  nextWebhookDue(): Promise<Date | null>;
 
   listEvents(query: EventQuery): Promise<TaskEvent[]>;
   /** Called after every commit that appended events, with those events, in order. */

@@ -176,6 +176,13 @@ describe('runServer', () => {
         'POST /api/v1/staged-groups/{group}/tasks',
         'GET /api/v1/staged-groups/{group}',
         'POST /api/v1/staged-groups/{group}/submit',
+        'POST /api/v1/dashboard/links',
+        'POST /api/v1/session',
+        'GET /api/v1/session',
+        'DELETE /api/v1/session',
+        'GET /api/v1/stats/daily',
+        'GET /api/v1/system',
+        'POST /api/v1/orchestrations/validate-document',
       ].sort(),
     );
     const create = doc.paths['/api/v1/tasks']?.['post'] as unknown as {

@@ -19,11 +19,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: { webRoot?: string } = {},
+): Promise<TestServer> {
   const home = tempDir('cw-api-home-');
   const workdir = tempDir('cw-api-work-');
   const config = apiTestConfig(home, overrides);
-  const server = await runServer(config, { handleSignals: false });
+  const server = await runServer(config, { handleSignals: false, webRoot: options.webRoot });
   const client = new ClaudeWorkerClient({ url: server.url, token: server.token });
   return {
     server,

@@ -58,6 +58,7 @@ export class CiRunner {
   readonly runnerTemp: string;
   readonly summaryFile: string;
   readonly outputFile: string;
+  readonly envFile: string;
   /** The stand-in appends one JSON line per start here. */
   readonly record: string;
   readonly env: Record<string, string>;
@@ -70,11 +71,13 @@ export class CiRunner {
     this.runnerTemp = join(this.root, 'runner-temp');
     this.summaryFile = join(this.runnerTemp, '_runner_file_commands', 'step_summary');
     this.outputFile = join(this.runnerTemp, '_runner_file_commands', 'set_output');
+    this.envFile = join(this.runnerTemp, '_runner_file_commands', 'set_env');
     this.record = join(this.root, 'starts.jsonl');
     for (const dir of [this.workspace, join(this.runnerTemp, '_runner_file_commands')])
       mkdirSync(dir, { recursive: true });
     writeFileSync(this.summaryFile, '');
     writeFileSync(this.outputFile, '');
+    writeFileSync(this.envFile, '');
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(
         (entry): entry is [string, string] =>
@@ -100,6 +103,7 @@ export class CiRunner {
       GITHUB_ACTION_PATH: REPO,
       GITHUB_STEP_SUMMARY: this.summaryFile,
       GITHUB_OUTPUT: this.outputFile,
+      GITHUB_ENV: this.envFile,
       RUNNER_TEMP: this.runnerTemp,
     };
   }

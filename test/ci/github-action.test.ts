@@ -6,11 +6,11 @@
  * environment never reach the summary, the outputs, the report files or the job log (except the ::add-mask::
  * commands that hide them).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatCost } from '../../src/cli/format.js';
-import { CiRunner } from './ci-harness.js';
+import { CiRunner, REPO } from './ci-harness.js';
 
 const STEP_TIMEOUT = 180_000;
 
@@ -23,7 +23,7 @@ describe('GitHub Action: the step in a simulated runner', () => {
     async () => {
       runner = new CiRunner('gh-pass');
       const step = await runner.runStep('run', {
-        prompt: 'Summarise the repository [fake:slow steps=3 delay_ms=300]',
+        prompt: 'Summarise the repository [fake:slow steps=4 delay_ms=2000]',
         model: 'haiku',
         'max-turns': '20',
         tags: 'ci,nightly',
@@ -34,7 +34,8 @@ describe('GitHub Action: the step in a simulated runner', () => {
       const id = Number(outputs['task-id']);
       expect(id).toBeGreaterThan(0);
       expect(outputs['orchestration-id']).toBe('');
-      // The live view of `watch`, streamed: progress lines while it ran, then the end line and the result.
+      // The live view of `watch`, streamed: progress lines while it ran (8 s: seen even on a loaded machine), then
+      // the end line and the result.
       expect(step.log).toMatch(new RegExp(`Task ${id} running`));
       expect(step.log).toMatch(new RegExp(`Task ${id} completed in`));
       expect(step.log).not.toContain('::error');
@@ -56,12 +57,26 @@ describe('GitHub Action: the step in a simulated runner', () => {
       expect(row, summary).toBeDefined();
       const cells = row!.split(' | ');
       expect(cells[1]).toContain('completed');
-      expect(cells[2]).toMatch(/^\d+s$/);
+      expect(cells[2]).toMatch(/^(\d+s|\d+m \d{2}s)$/);
       expect(cells[3]).toBe(formatCost(Number(outputs['cost-usd'])));
       expect(Number(outputs['cost-usd'])).toBeGreaterThan(0);
       expect(cells[4]).toBe('1');
       expect(cells[5]).toContain(result.split('\n')[0]!.slice(0, 40));
       expect(readFileSync(outputs['summary-path']!, 'utf8')).toBe(summary);
+
+      // Later steps find the same store: `claude-worker status <id>` there shows this task.
+      const home = /^CLAUDE_WORKER_HOME=(.+)$/m.exec(readFileSync(runner.envFile, 'utf8'))?.[1];
+      expect(home?.startsWith(runner.runnerTemp)).toBe(true);
+      const bin = join(runner.runnerTemp, 'claude-worker-bin'); // what the install step puts on the PATH
+      mkdirSync(bin);
+      symlinkSync(join(REPO, 'dist/cli/main.js'), join(bin, 'claude-worker'));
+      const later = await runner.shell(`claude-worker status ${id} --json; claude-worker server stop`, {
+        PATH: `${bin}:${process.env['PATH']}`,
+        CLAUDE_WORKER_HOME: home!,
+        CLAUDE_WORKER_PORT: '0',
+      });
+      expect(later.code, later.log).toBe(0);
+      expect(later.log).toContain('"status": "completed"');
     },
     STEP_TIMEOUT,
   );

@@ -67,7 +67,7 @@ describe('PostgresStore on a shared database', () => {
       code: 'config',
       message: expect.stringMatching(
         new RegExp(
-          `newer claude-worker \\(schema version 999; this version knows up to ${PG_MIGRATIONS.length}\\)`,
+          `newer claude-worker \\(schema version 999; this version knows up to ${Math.max(...PG_MIGRATIONS.map((m) => m.version))}\\)`,
         ),
       ),
     });

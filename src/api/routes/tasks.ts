@@ -2,6 +2,7 @@
  * Task routes: create, list, get (with attempts), cancel, retry, attempts and stored events of one task.
  * Handlers validate with the shared schemas, call the task service and shape the output; nothing more.
  */
+import { requestTraceparent } from '../request-trace.js';
 import {
   AttemptListSchema,
   EventListSchema,
@@ -39,8 +40,8 @@ export function taskRoutes(app: App): Route[] {
         201: { description: 'The new task (queued); Location names it', schema: TaskSchema },
         400: problem('Invalid task: every problem is listed in `issues`'),
       },
-      handler: async ({ body, actor, reply }) => {
-        const task = await app.tasks.createTask(body, actor);
+      handler: async ({ body, actor, reply, request }) => {
+        const task = await app.tasks.createTask(body, actor, requestTraceparent(request));
         reply.code(201).header('location', `/api/v1/tasks/${task.id}`);
         return task;
       },

@@ -150,12 +150,15 @@ export const TASK_OPTION_COLUMNS = [
   'log_path',
   'transcript_path',
   'runs_on',
+  'trace_parent',
 ] as const;
 
 /** What a new task is inserted with besides its options (`{id}` in the log paths is the new id). */
 export interface NewTaskOptions extends TaskOptions {
   log_path?: string | null;
   transcript_path?: string | null;
+  /** The W3C traceparent of the request that created it (its attempts join that trace). */
+  trace_parent?: string | null;
 }
 
 /** The values of TASK_OPTION_COLUMNS for a new task (JSON as text: SQLite TEXT and PostgreSQL jsonb both take it). */
@@ -180,6 +183,7 @@ export function taskOptionValues(task: NewTaskOptions, prompt: string = task.exe
     task.log_path ?? null,
     task.transcript_path ?? null,
     labelsOrNull(task.runs_on),
+    task.trace_parent ?? null,
   ];
 }
 

@@ -38,17 +38,25 @@ export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<Claim
       SET ${claimSet(tx, request)}
       WHERE id = ANY(${ids}::bigint[]) AND status = 'queued'
       RETURNING *, ${previousAttemptStatus}`);
+    // The queue wait counts from the moment the task could start (run_after: after delays and backoff).
     await tx.rows(sql`
-      INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
-      SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed
+      INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id, model, queue_wait_ms)
+      SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed, model, wait
       FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.attempt_count)}::int[],
-                  ${rows.map(resumeOf)}::text[]) AS a (task_id, number, resumed)`);
+                  ${rows.map(resumeOf)}::text[], ${rows.map((r) => r.model)}::text[],
+                  ${rows.map((r) => Math.max(0, tx.now - (r.run_after ?? r.created_at)))}::bigint[])
+        AS a (task_id, number, resumed, model, wait)`);
   }
   if (rows.length === 0) return [];
   rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
   const claimed = rows.map((row): ClaimedTask => {
     const { previous_attempt_status: _previous, ...task } = row;
-    return { task: rowToTask(task), attempt: row.attempt_count, resume_session_id: resumeOf(row) };
+    return {
+      task: rowToTask(task),
+      attempt: row.attempt_count,
+      resume_session_id: resumeOf(row),
+      trace_parent: row.trace_parent ?? null,
+    };
   });
   for (const c of claimed) {
     tx.append({
@@ -102,9 +110,10 @@ async function claimUncapped(tx: PgTx, request: ClaimRequest): Promise<ClaimedRo
       WHERE id IN (SELECT id FROM picked) AND status = 'queued'
       RETURNING *, ${previousAttemptStatus}
     ), started AS (
-      INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
+      INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id, model, queue_wait_ms)
       SELECT id, attempt_count, 'running', ${request.worker_id}, ${tx.now},
-             CASE WHEN previous_attempt_status = ANY(${[...RESUMABLE]}::text[]) THEN session_id END
+             CASE WHEN previous_attempt_status = ANY(${[...RESUMABLE]}::text[]) THEN session_id END, model,
+             GREATEST(0, ${tx.now}::bigint - COALESCE(run_after, created_at))
       FROM claimed
     )
     SELECT claimed.*, capped.capped_exist FROM capped LEFT JOIN claimed ON true`);

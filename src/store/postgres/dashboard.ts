@@ -57,8 +57,10 @@ export async function deleteSession(tx: PgTx, idHash: string): Promise<boolean> 
   return rows.length > 0;
 }
 
+/** The UTC day of an epoch-ms column, grouped as a whole number (cheap) and formatted once per group. */
+const DAY_NUMBER = (column: string) => sql.raw(`(${column} / 86400000)`);
 const UTC_DAY = (column: string) =>
-  sql.raw(`to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`);
+  sql.raw(`to_char(to_timestamp((${column} / 86400000) * 86400) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`);
 
 /** Finished tasks by UTC day, model and status with their cost; failed attempts by UTC day and failure code. */
 export async function dailyStats(
@@ -69,11 +71,11 @@ export async function dailyStats(
     SELECT ${UTC_DAY('finished_at')} AS date, model, status, count(*)::int AS tasks,
            COALESCE(sum(cost_usd), 0)::float8 AS cost_usd
     FROM tasks WHERE finished_at >= ${since} AND finished_at IS NOT NULL
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+    GROUP BY ${DAY_NUMBER('finished_at')}, model, status ORDER BY 1, 2, 3`);
   const failures = await tx.rows(sql<DailyFailureRow>`
     SELECT ${UTC_DAY('finished_at')} AS date, COALESCE(error::jsonb ->> 'code', 'unknown') AS code,
            count(*)::int AS count
     FROM attempts WHERE finished_at >= ${since} AND error IS NOT NULL
-    GROUP BY 1, 2 ORDER BY 1, 2`);
+    GROUP BY ${DAY_NUMBER('finished_at')}, 2 ORDER BY 1, 2`);
   return { tasks, failures };
 }

@@ -10,6 +10,7 @@
 import { sql } from 'kysely';
 import { decideAttemptEnding, type AttemptEnding } from '../../domain/rules/attempt-ending.js';
 import { isTerminal } from '../../domain/state-machine.js';
+import { tokenCounts } from '../../domain/token-kinds.js';
 import type { Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
@@ -69,14 +70,20 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
         ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.result)}::text[],
         ${col((h) => h.finish.session_id)}::text[], ${col((h) => h.finish.num_turns)}::int[],
         ${col((h) => h.finish.cost_usd)}::double precision[], ${col((h) => jsonOrNull(h.finish.usage))}::text[],
-        ${col((h) => h.ending.interruptions)}::int[])
+        ${col((h) => h.ending.interruptions)}::int[], ${col((h) => tokenCounts(h.finish.usage).input)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).output)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).cache_read)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).cache_creation)}::bigint[])
         AS f (id, attempt, worker_id, status, attempt_status, counted, duration_ms, run_after, error, result,
-              session_id, num_turns, cost_usd, usage, interruptions)
+              session_id, num_turns, cost_usd, usage, interruptions, input_tokens, output_tokens, cache_read_tokens,
+              cache_creation_tokens)
     ), ended AS (
       UPDATE attempts a
       SET status = f.attempt_status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
           error = f.error, session_id = COALESCE(f.session_id, a.session_id),
-          num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd)
+          num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd),
+          input_tokens = f.input_tokens, output_tokens = f.output_tokens, cache_read_tokens = f.cache_read_tokens,
+          cache_creation_tokens = f.cache_creation_tokens
       FROM f
       WHERE a.task_id = f.id AND a.number = f.attempt
       RETURNING a.task_id, a.cost_usd

@@ -8,6 +8,8 @@ import { sql, type Kysely } from 'kysely';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import { migration001 } from './migrations/001_initial.js';
 import { migration002 } from './migrations/002_dashboard.js';
+import { migration003 } from './migrations/003_webhooks.js';
+import { migration004 } from './migrations/004_observability.js';
 import type { PgDatabase } from './schema.js';
 
 export interface PgMigration {
@@ -17,7 +19,7 @@ export interface PgMigration {
 }
 
 /** In order; a new migration is appended here with the next number. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [migration001, migration002];
+export const PG_MIGRATIONS: readonly PgMigration[] = [migration001, migration002, migration003, migration004];
 
 export interface MigrationResult {
   /** Versions applied by this call (empty: the schema was up to date). */

@@ -10,6 +10,11 @@ import type pg from 'pg';
 import { maskDatabaseUrl } from '../../config/database-url.js';
 import type { WorkerRecord } from '../../domain/workers.js';
 import type { LinkState } from '../../domain/dashboard-access.js';
+import type {
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../../domain/webhooks.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type {
   Actor,
@@ -25,6 +30,10 @@ import type {
   DailyTaskRow,
   DashboardSessionRecord,
   AttemptStatsRow,
+  ClaimedDelivery,
+  DeliveryAttempt,
+  NewWebhookSubscription,
+  MetricsSnapshot,
   BreakerSettings,
   ClaimedTask,
   ClaimRequest,
@@ -68,6 +77,7 @@ import { createTask } from './create.js';
 import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
+import { metricsSnapshot } from './metrics.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -79,6 +89,7 @@ import { prune } from './prune.js';
 import { recoverTasks } from './recovery.js';
 import { retryTask } from './retry.js';
 import type { PgDatabase } from './schema.js';
+import * as webhooks from './webhooks.js';
 import * as workers from './workers.js';
 import * as dashboard from './dashboard.js';
 import { listStaged, markGroupSubmitted, stageTask } from './staging.js';
@@ -284,6 +295,46 @@ export class PostgresStore implements Store {
 
   attemptStats(since: Date): Promise<AttemptStatsRow[]> {
     return this.write((tx) => gates.attemptStats(tx, since.getTime()));
+  }
+
+  createWebhook(subscription: NewWebhookSubscription): Promise<WebhookSubscriptionWithSecret> {
+    return this.write((tx) => webhooks.createWebhook(tx, subscription));
+  }
+
+  listWebhooks(): Promise<WebhookSubscription[]> {
+    return this.write((tx) => webhooks.listWebhooks(tx));
+  }
+
+  getWebhook(id: number): Promise<WebhookSubscriptionWithSecret | undefined> {
+    return this.write((tx) => webhooks.getWebhook(tx, id));
+  }
+
+  deleteWebhook(id: number): Promise<boolean> {
+    return this.write((tx) => webhooks.deleteWebhook(tx, id));
+  }
+
+  pruneManagedWebhooks(keep: string[]): Promise<void> {
+    return this.write((tx) => webhooks.pruneManagedWebhooks(tx, keep));
+  }
+
+  listWebhookDeliveries(subscriptionId: number, limit: number): Promise<WebhookDelivery[]> {
+    return this.write((tx) => webhooks.listWebhookDeliveries(tx, subscriptionId, limit));
+  }
+
+  claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return this.write((tx) => webhooks.claimWebhookDeliveries(tx, limit, leaseMs));
+  }
+
+  recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
+    return this.write((tx) => webhooks.recordWebhookAttempt(tx, attempt));
+  }
+
+  nextWebhookDue(): Promise<Date | null> {
+    return this.write((tx) => webhooks.nextWebhookDue(tx));
+  }
+
+  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.write((tx) => metricsSnapshot(tx, workerLeaseMs));
   }
 
   listEvents(query: EventQuery): Promise<TaskEvent[]> {

@@ -25,6 +25,7 @@ const TYPES: Record<(typeof TASK_OPTION_COLUMNS)[number], string> = {
   log_path: 'text',
   transcript_path: 'text',
   runs_on: 'text',
+  trace_parent: 'text',
 };
 
 export const OPTION_COLUMNS = sql.raw(TASK_OPTION_COLUMNS.join(', '));

@@ -4,11 +4,13 @@
  * with `pg_notify` in the same transaction so other nodes hear of them exactly when they are committed. After the
  * commit the events go to this process's listeners at once (the event hub tells its tail they are delivered).
  * A transaction that PostgreSQL aborts for a deadlock or a serialization failure is run again from the start
- * (its events were never committed, nobody saw them).
+ * (its events were never committed, nobody saw them). Events that stand for a webhook type write their outbox rows
+ * (webhook deliveries) in the same transaction, in one statement.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import { isoTime } from '../codec/values.js';
+import { outboxRowsFor } from '../shared/outbox.js';
 import type { EventHub } from './event-hub.js';
 import type { PgDatabase } from './schema.js';
 
@@ -108,8 +110,26 @@ export class PgTransactions {
       ...event,
       created_at: isoTime(at),
     }));
+    await writeOutbox(tx, stored);
     // Before COMMIT: the tail of this process must not deliver these a second time.
     this.hub.claim(stored);
     return stored;
   }
+}
+
+/** One pending delivery per (event, webhook type, matching subscription), in one INSERT … SELECT. */
+async function writeOutbox(tx: Tx, stored: TaskEvent[]): Promise<void> {
+  const rows = stored.flatMap(outboxRowsFor);
+  if (rows.length === 0) return;
+  const column = <V>(pick: (r: (typeof rows)[number]) => V) => rows.map(pick);
+  await sql`
+    INSERT INTO webhook_deliveries (subscription_id, event_id, type, task_id, orchestration_id, status, attempts,
+                                    next_attempt_at, created_at)
+    SELECT s.id, o.event_id, o.type, o.task_id, o.orchestration_id, 'pending', 0, ${tx.now}::bigint,
+           ${tx.now}::bigint
+    FROM unnest(${column((r) => r.event_id)}::bigint[], ${column((r) => r.type)}::text[],
+                ${column((r) => r.quoted)}::text[], ${column((r) => r.task_id)}::bigint[],
+                ${column((r) => r.orchestration_id)}::bigint[])
+      AS o (event_id, type, quoted, task_id, orchestration_id)
+    JOIN webhook_subscriptions s ON strpos(s.events, o.quoted) > 0`.execute(tx.trx);
 }

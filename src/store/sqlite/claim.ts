@@ -56,8 +56,8 @@ const CLAIM_IDS = `${START}
 const RESUMABLE = new Set(['interrupted', 'timeout', 'process_crashed']);
 
 const INSERT_ATTEMPT = `
-  INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id)
-  VALUES (?, ?, 'running', ?, ?, ?)`;
+  INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id, model, queue_wait_ms)
+  VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`;
 
 type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
 
@@ -91,7 +91,9 @@ export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) =>
       return rows.map((row): ClaimedTask => {
         const attempt = row.attempt_count;
         const resume = RESUMABLE.has(row.previous_attempt_status ?? '') ? row.session_id : null;
-        insertAttempt.run(row.id, attempt, request.worker_id, now, resume);
+        // The queue wait counts from the moment the task could start (run_after: after delays and backoff).
+        const wait = Math.max(0, now - (row.run_after ?? row.created_at));
+        insertAttempt.run(row.id, attempt, request.worker_id, now, resume, row.model, wait);
         ctx.tx.append(
           {
             type: 'task_claimed',
@@ -108,7 +110,7 @@ export function prepareClaimTasks(ctx: StoreContext): (request: ClaimRequest) =>
           now,
         );
         const task: Task = taskFromRow(row);
-        return { task, attempt, resume_session_id: resume };
+        return { task, attempt, resume_session_id: resume, trace_parent: row.trace_parent ?? null };
       });
     });
   };

@@ -15,6 +15,18 @@ import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { jsonOrNull } from '../codec/values.js';
 import { taskFromRow } from '../codec/task-codec.js';
+import { tokenCounts } from '../../domain/token-kinds.js';
+import type { Usage } from '../../domain/vocabulary.js';
+
+function tokenColumns(usage: Usage | null): Record<string, number | null> {
+  const t = tokenCounts(usage);
+  return {
+    input_tokens: t.input,
+    output_tokens: t.output,
+    cache_read_tokens: t.cache_read,
+    cache_creation_tokens: t.cache_creation,
+  };
+}
 
 const FENCE =
   'SELECT status, worker_id, attempt_count, cancel_requested, interruptions FROM tasks WHERE id = ?';
@@ -23,7 +35,9 @@ const END_ATTEMPT = `
   UPDATE attempts
   SET status = @status, finished_at = @now, duration_ms = @duration_ms, error = @error,
       session_id = COALESCE(@session_id, session_id), num_turns = COALESCE(@num_turns, num_turns),
-      cost_usd = COALESCE(@cost_usd, cost_usd), counted = @counted
+      cost_usd = COALESCE(@cost_usd, cost_usd), counted = @counted,
+      input_tokens = @input_tokens, output_tokens = @output_tokens, cache_read_tokens = @cache_read_tokens,
+      cache_creation_tokens = @cache_creation_tokens
   WHERE task_id = @task_id AND number = @attempt
   RETURNING cost_usd`;
 
@@ -93,6 +107,7 @@ export function prepareFinishAttempts(
           duration_ms: Math.max(0, Math.round(finish.duration_ms)),
           cost_usd: finish.cost_usd,
           counted: ending.counted ? 1 : 0,
+          ...tokenColumns(finish.usage),
         });
         const row = endTask.get({
           ...shared,

@@ -17,6 +17,8 @@ import { migration008 } from './migrations/008_uncounted_attempts.js';
 import { migration009 } from './migrations/009_task_output.js';
 import { migration010 } from './migrations/010_session_entries.js';
 import { migration011 } from './migrations/011_dashboard.js';
+import { migration012 } from './migrations/012_webhooks.js';
+import { migration013 } from './migrations/013_observability.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -39,6 +41,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
+  migration013,
 ];
 
 export interface MigrationResult {

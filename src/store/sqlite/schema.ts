@@ -68,6 +68,8 @@ export interface TasksTable {
   uncounted_attempts: Generated<number>;
   /** Migration 8: attempts in a row interrupted by a stopped worker (reset by any other ending). */
   interruptions: Generated<number>;
+  /** Migration 13: the W3C traceparent of the request that created the task, or NULL. */
+  trace_parent: string | null;
 }
 
 export interface AttemptsTable {
@@ -90,6 +92,15 @@ export interface AttemptsTable {
   orphan_stopped_at: number | null;
   /** Migration 8: 0 when the attempt does not count against max_attempts. */
   counted: Generated<number>;
+  /** Migration 13: the model the attempt ran with (NULL for attempts older than the migration). */
+  model: string | null;
+  /** Migration 13: ms between the moment the task could start (run_after) and its claim. */
+  queue_wait_ms: number | null;
+  /** Migration 13: tokens the attempt used, by kind (NULL: not reported). */
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_creation_tokens: number | null;
 }
 
 export interface EventsTable {

@@ -17,11 +17,20 @@ import type {
 import type { WorkerRecord } from '../../domain/workers.js';
 import type { LinkState } from '../../domain/dashboard-access.js';
 import type {
+  WebhookDelivery,
+  WebhookSubscription,
+  WebhookSubscriptionWithSecret,
+} from '../../domain/webhooks.js';
+import type {
+  AttemptFinish,
+  AttemptStatsRow,
   DailyFailureRow,
   DailyTaskRow,
   DashboardSessionRecord,
-  AttemptFinish,
-  AttemptStatsRow,
+  ClaimedDelivery,
+  DeliveryAttempt,
+  NewWebhookSubscription,
+  MetricsSnapshot,
   BreakerSettings,
   ModelGate,
   ClaimedTask,
@@ -73,8 +82,10 @@ import { prepareDashboard } from './dashboard.js';
 import { prepareDailyStats } from './daily-stats.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
+import { prepareMetrics } from './metrics.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
+import { prepareWebhooks } from './webhooks.js';
 import { prepareWorkers } from './workers.js';
 
 type Operations = ReturnType<typeof prepareOperations>;
@@ -96,12 +107,14 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
+    metrics: prepareMetrics(ctx),
     workers: prepareWorkers(ctx),
     prune: preparePrune(ctx),
     output: prepareOutput(ctx),
     sessions: prepareSessions(ctx),
     dashboard: prepareDashboard(ctx),
     dailyStats: prepareDailyStats(ctx),
+    webhooks: prepareWebhooks(ctx),
   };
 }
 
@@ -323,6 +336,10 @@ export class SqliteStore implements Store {
     return this.ops.dashboard.deleteSession(idHash);
   }
 
+  async metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    return this.ops.metrics(workerLeaseMs);
+  }
+
   async registerWorker(worker: NewWorker): Promise<WorkerRecord> {
     return this.ops.workers.register(worker);
   }
@@ -365,6 +382,42 @@ export class SqliteStore implements Store {
 
   async prune(request: PruneRequest): Promise<PruneResult> {
     return this.ops.prune(request);
+  }
+
+  async createWebhook(subscription: NewWebhookSubscription): Promise<WebhookSubscriptionWithSecret> {
+    return this.ops.webhooks.create(subscription);
+  }
+
+  async listWebhooks(): Promise<WebhookSubscription[]> {
+    return this.ops.webhooks.list();
+  }
+
+  async getWebhook(id: number): Promise<WebhookSubscriptionWithSecret | undefined> {
+    return this.ops.webhooks.get(id);
+  }
+
+  async deleteWebhook(id: number): Promise<boolean> {
+    return this.ops.webhooks.delete(id);
+  }
+
+  async pruneManagedWebhooks(keep: string[]): Promise<void> {
+    this.ops.webhooks.pruneManaged(keep);
+  }
+
+  async listWebhookDeliveries(subscriptionId: number, limit: number): Promise<WebhookDelivery[]> {
+    return this.ops.webhooks.deliveries(subscriptionId, limit);
+  }
+
+  async claimWebhookDeliveries(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return this.ops.webhooks.claim(limit, leaseMs);
+  }
+
+  async recordWebhookAttempt(attempt: DeliveryAttempt): Promise<void> {
+    this.ops.webhooks.record(attempt);
+  }
+
+  async nextWebhookDue(): Promise<Date | null> {
+    return this.ops.webhooks.nextDue();
   }
 
   async listEvents(query: EventQuery): Promise<TaskEvent[]> {

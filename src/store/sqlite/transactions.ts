@@ -3,11 +3,13 @@
  * at BEGIN, so a transaction never fails half-way on a lock upgrade); the events it appends are inserted together
  * just before COMMIT (multi-row INSERTs, ids in append order) and handed to listeners only after COMMIT. A
  * transaction that throws is rolled back and its events are never seen.
+ * An event that stands for a webhook type writes its outbox rows (webhook deliveries) in the same transaction.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import type { EventListener } from '../store.js';
 import { isoTime } from '../codec/values.js';
+import { OUTBOX_INSERT, outboxRowsFor } from '../shared/outbox.js';
 
 /** An event to append: the stored event without what the store assigns (id, time). */
 export type NewEvent = Omit<TaskEvent, 'id' | 'created_at'>;
@@ -49,6 +51,7 @@ export class EventListeners {
 
 export class Transactions {
   private readonly inserts = new Map<number, BetterSqlite3.Statement<unknown[], number>>();
+  private readonly insertOutbox: BetterSqlite3.Statement;
   private readonly immediate: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
   private collecting: Pending[] | null = null;
 
@@ -60,6 +63,7 @@ export class Transactions {
     /** Called after a commit that recorded events, i.e. real activity (starts the checkpoint thread). */
     private readonly afterActivity: (() => void) | null = null,
   ) {
+    this.insertOutbox = db.prepare(OUTBOX_INSERT.sqlite);
     this.immediate = db.transaction((work: () => unknown) => work());
     this.db = db;
   }
@@ -119,7 +123,12 @@ export class Transactions {
       const ids = this.statement(chunk.length)
         .all(...params)
         .sort((a, b) => a - b);
-      chunk.forEach(({ event, at }, i) => stored.push({ id: ids[i]!, ...event, created_at: isoTime(at) }));
+      chunk.forEach(({ event, at }, i) => {
+        const one: TaskEvent = { id: ids[i]!, ...event, created_at: isoTime(at) };
+        // The webhook outbox: one delivery per matching subscription, committed with the event or not at all.
+        for (const row of outboxRowsFor(one)) this.insertOutbox.run({ ...row, now: at });
+        stored.push(one);
+      });
     }
     return stored;
   }

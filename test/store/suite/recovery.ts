@@ -100,7 +100,7 @@ export function describeRecovery(h: StoreHandle): void {
       ]);
       // The sixth attempt fails for a reason of its own: it is the first counted one, so one retry is left.
       const [requeued] = await h.store.finishAttempts([
-        finishOf({ task, attempt: 6, resume_session_id: null }, 'w-dead-6', {
+        finishOf({ task, attempt: 6, resume_session_id: null, trace_parent: null }, 'w-dead-6', {
           kind: 'requeued',
           failure: failure('process_crashed'),
           run_after: new Date(),

@@ -1,0 +1,35 @@
+/**
+ * metricsSnapshot in SQLite: the figures of `/metrics` in one read (a snapshot under WAL): tasks per status (the
+ * `tasks_status` index), one grouped pass over attempts (store/shared/metrics-sql.ts), the model gates that hold now,
+ * and the workers alive.
+ */
+import type { MetricsSnapshot } from '../store.js';
+import { attemptAggregateSql, metricsSnapshotOf, type AttemptAggregateRow } from '../shared/metrics-sql.js';
+import type { StoreContext } from './context.js';
+
+export function prepareMetrics(ctx: StoreContext): (workerLeaseMs: number) => MetricsSnapshot {
+  const { db } = ctx;
+  const statuses = db.prepare<[], { status: string; n: number }>(
+    'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status',
+  );
+  const attempts = db.prepare<[], AttemptAggregateRow>(
+    attemptAggregateSql("json_extract(a.error, '$.code')"),
+  );
+  const gates = db.prepare<[number], { model: string; cooldown: number; breaker: number }>(
+    `SELECT model, (COALESCE(cooldown_until, 0) > ?) AS cooldown, breaker_open AS breaker FROM model_gates
+     ORDER BY model`,
+  );
+  const workers = db.prepare<[number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM workers WHERE stopped_at IS NULL AND last_heartbeat_at >= ?',
+  );
+  const read = db.transaction((leaseMs: number) => {
+    const now = Date.now();
+    return metricsSnapshotOf({
+      statusRows: statuses.all(),
+      attemptRows: attempts.all(),
+      gateRows: gates.all(now),
+      workers: workers.get(now - leaseMs)?.n ?? 0,
+    });
+  });
+  return (leaseMs) => read.deferred(leaseMs);
+}
