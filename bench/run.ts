@@ -4,6 +4,7 @@
  *   --store postgres   the same benchmarks on PostgreSQL (CLAUDE_WORKER_BENCH_DATABASE_URL, a schema per run)
  *   --quick            smaller sizes
  *   --scale [N]        only the scale benchmark: latencies on an empty store and with N finished tasks (1,000,000)
+ *   --only PART        only one part: throughput, throughput1, latency, dag or rss
  */
 import { benchDag } from './dag-bench.js';
 import { benchLatency, benchThroughput } from './engine-bench.js';
@@ -29,11 +30,14 @@ if (scaleAt >= 0) {
   results.push(...(await benchScale(Number.isInteger(n) && n > 0 ? n : 1_000_000)));
 } else {
   const pg = benchStore.kind === 'postgres';
-  results.push(await benchThroughput(quick ? 5_000 : pg ? 10_000 : 30_000, 8));
-  results.push(await benchThroughput(quick ? 2_000 : 10_000, 1));
-  results.push(...(await benchLatency(quick ? 300 : 2_000)));
-  results.push(...(await benchDag(quick ? 20 : 100, quick ? 50 : 100)));
-  if (!pg) results.push(...(await benchDag(quick ? 20 : 100, quick ? 50 : 100, true)));
-  if (!pg) results.push(await benchIdleServerRss());
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : null;
+  const runs = (part: string) => only === null || only === part;
+  if (runs('throughput')) results.push(await benchThroughput(quick ? 5_000 : pg ? 10_000 : 30_000, 8));
+  if (runs('throughput1')) results.push(await benchThroughput(quick ? 2_000 : 10_000, 1));
+  if (runs('latency')) results.push(...(await benchLatency(quick ? 300 : 2_000)));
+  if (runs('dag')) results.push(...(await benchDag(quick ? 20 : 100, quick ? 50 : 100)));
+  if (!pg && runs('dag')) results.push(...(await benchDag(quick ? 20 : 100, quick ? 50 : 100, true)));
+  if (!pg && runs('rss')) results.push(await benchIdleServerRss());
 }
 printResults(results.map((r) => ({ ...r, name: `[${benchStore.kind}] ${r.name}` })));

@@ -207,5 +207,6 @@ describe('SqliteStore on a file', () => {
     const claims = (await store.listEvents({ limit: 10_000 })).filter((e) => e.type === 'task_claimed');
     expect(claims).toHaveLength(ids.length);
     for (const id of ids) expect((await store.listAttempts(id)).map((a) => a.status)).toEqual(['succeeded']);
-  });
+    // Three child processes on a loaded machine: generous.
+  }, 180_000);
 });

@@ -2,12 +2,13 @@
  * Listeners of committed events, whichever node committed them. This process's own events are handed over right
  * after their COMMIT (transactions.ts). Events committed by other nodes arrive through the tail: a dedicated
  * connection LISTENs on the schema's channel (each committing transaction `pg_notify`s it), and every notification
- * — or a slow poll, as a net — reads the events table past the highest id seen, in id order.
+ * from another node — or a slow poll, as a net — reads the events table past the highest id seen, in id order.
  * Ids are taken before commit, so a smaller id can become visible after a bigger one: ids skipped over are kept in
  * a small window and read again for a while (`GAP_WAIT_MS`), so a late commit is delivered, not lost. An id that
  * never shows up belonged to a transaction that rolled back.
  * The tail runs only while someone listens and the store is migrated.
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
@@ -27,6 +28,11 @@ const MAX_MISSING = 10_000;
 
 export class EventHub {
   readonly channel: string;
+  /**
+   * Marks this hub's notifications (`origin:last id`): its own tail ignores them, since its own events are handed
+   * over directly; it reads on other nodes' notifications and on its poll.
+   */
+  readonly origin = randomUUID();
   private readonly listeners = new Set<EventListener>();
   /** Ids of events this process appended, committed or about to be: the tail skips them. */
   private readonly own = new Set<number>();
@@ -150,7 +156,9 @@ class EventTail {
     };
     client.on('error', retry);
     client.on('end', retry);
-    client.on('notification', () => this.schedule(0));
+    client.on('notification', (message) => {
+      if (!message.payload?.startsWith(`${this.hub.origin}:`)) this.schedule(0);
+    });
     try {
       await client.connect();
       await client.query(`LISTEN "${this.hub.channel}"`);

@@ -3,7 +3,7 @@
  * the tasks (their rows, in id order), then the task rows; each finish is fenced — the task must still be
  * `running` under that worker and attempt, checked under the lock and again by the UPDATE's own WHERE — and skipped
  * without a trace when someone else owns the task now. What an outcome means is the shared rule
- * (domain/rules/attempt-ending.ts). The attempts and the tasks of the whole batch are written by one statement each;
+ * (domain/rules/attempt-ending.ts). The attempts and the tasks of the whole batch are written by one statement;
  * the orchestrations' costs, budgets, dependents and ends are resolved in the same transaction, under their row
  * locks (the costs first: at the budget, the tasks not started are skipped before any dependent is queued).
  */
@@ -57,51 +57,56 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
   if (held.length === 0) return [];
   const col = <V>(pick: (h: Held) => V) => held.map(pick);
 
-  const attempts = await tx.rows(sql<{ task_id: number; cost_usd: number | null }>`
-    UPDATE attempts a
-    SET status = f.status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
-        error = f.error, session_id = COALESCE(f.session_id, a.session_id),
-        num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd),
-        input_tokens = f.input_tokens, output_tokens = f.output_tokens, cache_read_tokens = f.cache_read_tokens,
-        cache_creation_tokens = f.cache_creation_tokens
-    FROM unnest(${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
-                ${col((h) => h.ending.attempt_status)}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::smallint[],
-                ${col((h) => Math.max(0, Math.round(h.finish.duration_ms)))}::bigint[],
-                ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.session_id)}::text[],
-                ${col((h) => h.finish.num_turns)}::int[], ${col((h) => h.finish.cost_usd)}::double precision[],
-                ${col((h) => tokenCounts(h.finish.usage).input)}::bigint[],
-                ${col((h) => tokenCounts(h.finish.usage).output)}::bigint[],
-                ${col((h) => tokenCounts(h.finish.usage).cache_read)}::bigint[],
-                ${col((h) => tokenCounts(h.finish.usage).cache_creation)}::bigint[])
-           AS f (task_id, number, status, counted, duration_ms, error, session_id, num_turns, cost_usd,
-                 input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens)
-    WHERE a.task_id = f.task_id AND a.number = f.number
-    RETURNING a.task_id, a.cost_usd`);
-  const attemptCost = new Map(attempts.map((a) => [a.task_id, a.cost_usd]));
-
-  // The task's cost is the sum over its attempts (the one just ended included); turns and usage are the last's.
-  const rows = await tx.rows(sql<TaskRow>`
-    UPDATE tasks t
-    SET status = f.status, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
-        finished_at = CASE WHEN f.status = 'queued' THEN NULL ELSE ${tx.now}::bigint END,
-        run_after = COALESCE(f.run_after, t.run_after), error = f.error, result = COALESCE(f.result, t.result),
-        session_id = COALESCE(f.session_id, t.session_id), num_turns = COALESCE(f.num_turns, t.num_turns),
-        usage = COALESCE(f.usage, t.usage), uncounted_attempts = t.uncounted_attempts + 1 - f.counted,
-        interruptions = f.interruptions,
-        cost_usd = (SELECT CASE WHEN count(a.cost_usd) = 0 THEN NULL ELSE sum(a.cost_usd) END
-                    FROM attempts a WHERE a.task_id = t.id)
-    FROM unnest(${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
-                ${col((h) => h.finish.worker_id)}::text[], ${col((h) => h.ending.status)}::text[],
-                ${col((h) => h.ending.run_after?.getTime() ?? null)}::bigint[],
-                ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.result)}::text[],
-                ${col((h) => h.finish.session_id)}::text[], ${col((h) => h.finish.num_turns)}::int[],
-                ${col((h) => jsonOrNull(h.finish.usage))}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::int[],
-                ${col((h) => h.ending.interruptions)}::int[])
-           AS f (id, attempt, worker_id, status, run_after, error, result, session_id, num_turns, usage, counted,
-                 interruptions)
-    WHERE t.id = f.id AND t.attempt_count = f.attempt AND t.worker_id = f.worker_id AND t.status = 'running'
-    RETURNING t.*`);
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  // One statement for the attempts and the tasks. The task's cost is the sum over its attempts, the one just ended
+  // with its new cost (the statement's snapshot does not see the attempt update); turns and usage are the last's.
+  const rows = await tx.rows(sql<TaskRow & { attempt_cost_usd: number | null }>`
+    WITH f AS (
+      SELECT * FROM unnest(
+        ${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
+        ${col((h) => h.finish.worker_id)}::text[], ${col((h) => h.ending.status)}::text[],
+        ${col((h) => h.ending.attempt_status)}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::smallint[],
+        ${col((h) => Math.max(0, Math.round(h.finish.duration_ms)))}::bigint[],
+        ${col((h) => h.ending.run_after?.getTime() ?? null)}::bigint[],
+        ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.result)}::text[],
+        ${col((h) => h.finish.session_id)}::text[], ${col((h) => h.finish.num_turns)}::int[],
+        ${col((h) => h.finish.cost_usd)}::double precision[], ${col((h) => jsonOrNull(h.finish.usage))}::text[],
+        ${col((h) => h.ending.interruptions)}::int[], ${col((h) => tokenCounts(h.finish.usage).input)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).output)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).cache_read)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).cache_creation)}::bigint[])
+        AS f (id, attempt, worker_id, status, attempt_status, counted, duration_ms, run_after, error, result,
+              session_id, num_turns, cost_usd, usage, interruptions, input_tokens, output_tokens, cache_read_tokens,
+              cache_creation_tokens)
+    ), ended AS (
+      UPDATE attempts a
+      SET status = f.attempt_status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
+          error = f.error, session_id = COALESCE(f.session_id, a.session_id),
+          num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd),
+          input_tokens = f.input_tokens, output_tokens = f.output_tokens, cache_read_tokens = f.cache_read_tokens,
+          cache_creation_tokens = f.cache_creation_tokens
+      FROM f
+      WHERE a.task_id = f.id AND a.number = f.attempt
+      RETURNING a.task_id, a.cost_usd
+    ), updated AS (
+      UPDATE tasks t
+      SET status = f.status, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
+          finished_at = CASE WHEN f.status = 'queued' THEN NULL ELSE ${tx.now}::bigint END,
+          run_after = COALESCE(f.run_after, t.run_after), error = f.error, result = COALESCE(f.result, t.result),
+          session_id = COALESCE(f.session_id, t.session_id), num_turns = COALESCE(f.num_turns, t.num_turns),
+          usage = COALESCE(f.usage, t.usage), uncounted_attempts = t.uncounted_attempts + 1 - f.counted,
+          interruptions = f.interruptions,
+          cost_usd = (SELECT CASE WHEN count(c.cost) = 0 THEN NULL ELSE sum(c.cost) END
+                      FROM (SELECT CASE WHEN a.number = f.attempt THEN COALESCE(f.cost_usd, a.cost_usd)
+                                        ELSE a.cost_usd END AS cost
+                            FROM attempts a WHERE a.task_id = t.id) AS c)
+      FROM f
+      WHERE t.id = f.id AND t.attempt_count = f.attempt AND t.worker_id = f.worker_id AND t.status = 'running'
+      RETURNING t.*
+    )
+    SELECT updated.*, ended.cost_usd AS attempt_cost_usd
+    FROM updated LEFT JOIN ended ON ended.task_id = updated.id`);
+  const attemptCost = new Map(rows.map((r) => [r.id, r.attempt_cost_usd]));
+  const byId = new Map(rows.map(({ attempt_cost_usd: _cost, ...row }): [number, TaskRow] => [row.id, row]));
 
   const finished: TaskRow[] = [];
   const ended: {

@@ -4,7 +4,6 @@
  * wait for each other in a circle, and an orchestration's end and budget are decided by one transaction at a time.
  */
 import { sql } from 'kysely';
-import { lockOrchestrations } from './orchestrations/statements.js';
 import type { TaskRow } from './schema.js';
 import type { PgTx } from './transactions.js';
 
@@ -12,14 +11,18 @@ import type { PgTx } from './transactions.js';
 export async function lockTasks(tx: PgTx, ids: number[]): Promise<Map<number, TaskRow>> {
   const unique = [...new Set(ids)].sort((a, b) => a - b);
   if (unique.length === 0) return new Map();
-  // An orchestration id never changes on a task, so reading it without a lock is safe.
-  const owners = await tx.rows(sql<{ orchestration_id: number | null }>`
-    SELECT DISTINCT orchestration_id FROM tasks WHERE id = ANY(${unique}::bigint[])`);
-  await lockOrchestrations(
-    tx,
-    owners.map((o) => o.orchestration_id),
-  );
+  // One statement: the orchestration rows are locked by an InitPlan the task scan evaluates before its first row,
+  // so before any task row is locked (an orchestration id never changes on a task: reading it unlocked is safe).
   const rows = await tx.rows(sql<TaskRow>`
-    SELECT * FROM tasks WHERE id = ANY(${unique}::bigint[]) ORDER BY id FOR UPDATE`);
+    WITH owners AS (
+      SELECT o.id FROM orchestrations o
+      WHERE o.id IN (SELECT orchestration_id FROM tasks WHERE id = ANY(${unique}::bigint[]))
+      ORDER BY o.id
+      FOR UPDATE OF o
+    )
+    SELECT t.* FROM tasks t
+    WHERE t.id = ANY(${unique}::bigint[]) AND (SELECT count(*) FROM owners) >= 0
+    ORDER BY t.id
+    FOR UPDATE OF t`);
   return new Map(rows.map((row) => [row.id, row]));
 }

@@ -81,24 +81,29 @@ export class PgTransactions {
     }
   }
 
-  /** Inserts the transaction's events in one statement (ids in append order) and notifies other nodes. */
+  /** Inserts the transaction's events and notifies other nodes, in one statement (ids in append order). */
   private async flush(tx: Tx): Promise<TaskEvent[]> {
     if (tx.events.length === 0) return [];
     const column = <V>(pick: (e: NewEvent, at: number) => V) =>
       tx.events.map(({ event, at }) => pick(event, at));
+    // One round trip: the rows, and the notification naming the last id (delivered at COMMIT, not before).
     const result = await sql<{ id: number }>`
-      INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
-                          created_at)
-      SELECT type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data, created_at
-      FROM unnest(${column((e) => e.type)}::text[], ${column((e) => e.task_id)}::bigint[],
-                  ${column((e) => e.orchestration_id)}::bigint[], ${column((e) => e.from_status)}::text[],
-                  ${column((e) => e.to_status)}::text[], ${column((e) => e.actor)}::text[],
-                  ${column((e) => e.correlation_id)}::text[], ${column((e) => JSON.stringify(e.data))}::text[],
-                  ${column((_e, at) => at)}::bigint[])
-        WITH ORDINALITY AS e (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
-                              created_at, ord)
-      ORDER BY ord
-      RETURNING id`.execute(tx.trx);
+      WITH inserted AS (
+        INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
+                            created_at)
+        SELECT type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data, created_at
+        FROM unnest(${column((e) => e.type)}::text[], ${column((e) => e.task_id)}::bigint[],
+                    ${column((e) => e.orchestration_id)}::bigint[], ${column((e) => e.from_status)}::text[],
+                    ${column((e) => e.to_status)}::text[], ${column((e) => e.actor)}::text[],
+                    ${column((e) => e.correlation_id)}::text[], ${column((e) => JSON.stringify(e.data))}::text[],
+                    ${column((_e, at) => at)}::bigint[])
+          WITH ORDINALITY AS e (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
+                                created_at, ord)
+        ORDER BY ord
+        RETURNING id)
+      SELECT inserted.id FROM inserted
+      CROSS JOIN (SELECT pg_notify(${this.hub.channel}, ${`${this.hub.origin}:`}::text || (SELECT max(id) FROM inserted)::text))
+        AS notified`.execute(tx.trx);
     const ids = result.rows.map((r) => r.id).sort((a, b) => a - b);
     const stored = tx.events.map(({ event, at }, i): TaskEvent => ({
       id: ids[i]!,
@@ -108,7 +113,6 @@ export class PgTransactions {
     await writeOutbox(tx, stored);
     // Before COMMIT: the tail of this process must not deliver these a second time.
     this.hub.claim(stored);
-    await sql`SELECT pg_notify(${this.hub.channel}, ${String(ids.at(-1))})`.execute(tx.trx);
     return stored;
   }
 }

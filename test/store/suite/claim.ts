@@ -11,9 +11,11 @@ import {
   finishOf,
   ms,
   newTask,
+  sleep,
   startTask,
   type StoreHandle,
 } from './helpers.js';
+import { node } from './orchestrations-helpers.js';
 
 export function describeClaims(h: StoreHandle): void {
   describe('claimTasks', () => {
@@ -65,6 +67,44 @@ export function describeClaims(h: StoreHandle): void {
         actor: 'worker:worker-a',
         data: { attempt: 1, worker_id: 'worker-a' },
       });
+    });
+
+    it('gives every attempt its model and queue wait, and the claimed task its trace parent, with or without a capped orchestration', async () => {
+      const trace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const plain = await h.store.createTask(newTask({ model: 'opus', trace_parent: trace }), CLI);
+      await sleep(60);
+      // No orchestration limits its parallelism: the one-statement claim.
+      const first = await claimOne(h.store);
+      expect(first.task.id).toBe(plain.id);
+      expect(first.trace_parent).toBe(trace);
+
+      // A capped orchestration exists: the claim goes through the capacity path.
+      await h.store.createOrchestration(
+        { name: 'capped', max_parallel: 1, budget_usd: null },
+        [node('only', [], { model: 'haiku', trace_parent: trace })],
+        CLI,
+      );
+      await sleep(60);
+      const second = await claimOne(h.store);
+      expect(second.task.model).toBe('haiku');
+      expect(second.trace_parent).toBe(trace);
+
+      const usage = { input_tokens: 100, output_tokens: 20 };
+      await h.store.finishAttempts([
+        finishOf(first, 'w1', { kind: 'completed' }, { usage }),
+        finishOf(second, 'w1', { kind: 'completed' }, { usage }),
+      ]);
+      const metrics = await h.store.metricsSnapshot(LONG_LEASE_MS);
+      expect(
+        metrics.attempts.map((a) => [a.model, a.outcome, a.count, a.tokens.input, a.tokens.output]),
+      ).toEqual([
+        ['haiku', 'succeeded', 1, 100, 20],
+        ['opus', 'succeeded', 1, 100, 20],
+      ]);
+      // Both waited at least the pause before their claim, not more than the whole test.
+      expect(metrics.queue_wait.count).toBe(2);
+      expect(metrics.queue_wait.sum).toBeGreaterThanOrEqual(0.1);
+      expect(metrics.queue_wait.sum).toBeLessThan(60);
     });
 
     it('claims nothing with limit 0', async () => {
