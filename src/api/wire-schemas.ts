@@ -173,6 +173,7 @@ export const OrchestrationValidationSchema = z.object({
     name: z.string().nullable(),
     max_parallel: z.number().nullable(),
     budget_usd: z.number().nullable(),
+    notify: z.record(z.string(), z.unknown()).nullable(),
     tasks: z.array(
       z.object({
         index: z.number(),

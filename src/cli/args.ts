@@ -4,6 +4,8 @@
  * error (exit 2) with commander's "option '--x <n>' argument 'y' is invalid" framing.
  */
 import { InvalidArgumentError } from 'commander';
+import { didYouMean } from '../domain/did-you-mean.js';
+import { NOTIFY_CHANNELS } from '../domain/vocabulary.js';
 import { idTextProblem } from '../contract/numbers.js';
 import { DURATION_FORMS, parseDurationSeconds } from '../domain/durations.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
@@ -84,4 +86,36 @@ export function collectTools(text: string, previous: string[] = []): string[] {
   }
   tools.push(current.trim());
   return [...previous, ...tools.filter((tool) => tool !== '')];
+}
+
+/**
+ * `--notify slack=off,sound=on` (repeatable): each people-facing channel on or off for this task; `--notify off`
+ * (or `on`) sets all four. Values are checked by the server, with the same message as every other edge.
+ */
+export function collectNotify(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const settings = { ...previous };
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const index = part.indexOf('=');
+    if (index < 0) {
+      if (part !== 'on' && part !== 'off') {
+        throw new InvalidArgumentError(
+          `expected CHANNEL=on|off (channels: ${NOTIFY_CHANNELS.join(', ')}) or on/off for all, e.g. --notify slack=off,sound=on.`,
+        );
+      }
+      for (const channel of NOTIFY_CHANNELS) settings[channel] = part;
+      continue;
+    }
+    const channel = part.slice(0, index).trim();
+    if (!(NOTIFY_CHANNELS as readonly string[]).includes(channel)) {
+      const guess = didYouMean(channel, NOTIFY_CHANNELS);
+      throw new InvalidArgumentError(
+        `"${channel}" is not a notify channel${guess ? `; did you mean "${guess}"?` : ''} (channels: ${NOTIFY_CHANNELS.join(', ')}).`,
+      );
+    }
+    settings[channel] = part.slice(index + 1).trim();
+  }
+  return settings;
 }

@@ -2,6 +2,7 @@
  * How a task reads to a person: the line printed when it is queued, the one-line progress of `watch`, the end
  * summary (result, or error with its suggestion), the `status` details and the `list` row. Pure text; no I/O.
  */
+import { describeNotify } from '../domain/notify-options.js';
 import type { TaskWithAttempts } from '../client/http-client.js';
 import type { Attempt, Task } from '../domain/vocabulary.js';
 import {
@@ -127,6 +128,8 @@ export function statusLines(task: TaskWithAttempts, now: number = Date.now()): s
   lines.push(field('attempts', attemptsText(task, task.attempts)));
   if (task.tags.length) lines.push(field('tags', task.tags.join(', ')));
   if (task.runs_on.length) lines.push(field('runs on', `a worker labelled ${task.runs_on.join(' + ')}`));
+  const notify = describeNotify(task.notify);
+  if (notify) lines.push(field('notify', notify));
   if (task.status === 'running' && task.worker_id) lines.push(field('worker', task.worker_id));
   if (task.num_turns !== null || task.cost_usd !== null) {
     lines.push(

@@ -1,6 +1,7 @@
 /** The orchestration record as REST and MCP return it (domain/vocabulary.ts `Orchestration`). */
 import { z } from 'zod';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES } from '../domain/vocabulary.js';
+import { NotifySettings } from './task-schemas.js';
 
 export const OrchestrationSchema = z.object({
   id: z.number(),
@@ -8,6 +9,7 @@ export const OrchestrationSchema = z.object({
   status: z.enum(ORCHESTRATION_STATUSES),
   max_parallel: z.number().nullable(),
   budget_usd: z.number().nullable(),
+  notify: NotifySettings.nullable(),
   cost_usd: z.number(),
   task_count: z.number(),
   counts: z.record(z.enum(TASK_STATUSES), z.number()),

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { TRIGGER_RULES } from '../domain/vocabulary.js';
 import { durationField } from './numbers.js';
-import { CreateTaskInput } from './task-schemas.js';
+import { CreateTaskInput, NotifySettings } from './task-schemas.js';
 import { choiceError } from './zod-messages.js';
 
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
@@ -110,6 +110,8 @@ const documentFields = {
     .positive('must be more than 0')
     .nullable()
     .optional(),
+  /** The orchestration's own notify settings: its ending, and beneath each task's own. */
+  notify: NotifySettings.nullable().optional(),
 };
 
 const taskCount = (items: z.ZodType) =>

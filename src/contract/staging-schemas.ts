@@ -27,6 +27,7 @@ export const SubmitStagedGroupBody = z.strictObject({
   name: document.name,
   max_parallel: document.max_parallel,
   budget_usd: document.budget_usd,
+  notify: document.notify,
 });
 export type SubmitStagedGroupBody = z.infer<typeof SubmitStagedGroupBody>;
 

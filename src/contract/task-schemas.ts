@@ -7,7 +7,15 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { invalidModelMessage, isValidModel } from '../domain/models.js';
 import { taskEnvProblems } from '../domain/task-env.js';
-import { FAILURE_CODES, PERMISSION_MODES, TASK_STATUSES, TRIGGER_RULES } from '../domain/vocabulary.js';
+import {
+  FAILURE_CODES,
+  NOTIFY_CHANNELS,
+  NOTIFY_ENDINGS,
+  NOTIFY_SWITCHES,
+  PERMISSION_MODES,
+  TASK_STATUSES,
+  TRIGGER_RULES,
+} from '../domain/vocabulary.js';
 import { idText, queryInt } from './numbers.js';
 import { choiceError, describeValue } from './zod-messages.js';
 
@@ -36,6 +44,46 @@ export const WorkerLabel = z
     error: (iss) =>
       `"${String(iss.input).slice(0, 80)}" is not a valid label: use 1–64 letters, digits or _ . : / - (such as "repo-a")`,
   });
+
+/** `on` / `off` for one people-facing channel of a task; YAML's true / false mean the same. */
+const notifySwitch = (channel: (typeof NOTIFY_CHANNELS)[number]) =>
+  z.preprocess(
+    (value) => (value === true ? 'on' : value === false ? 'off' : value),
+    z.enum(NOTIFY_SWITCHES, {
+      error: (iss) =>
+        (channel === 'slack' || channel === 'discord') &&
+        typeof iss.input === 'string' &&
+        /^https?:/i.test(iss.input)
+          ? `notify.${channel} is on or off for this task; the ${channel === 'slack' ? 'Slack' : 'Discord'} channel itself is set on the server (CLAUDE_WORKER_${channel.toUpperCase()}_WEBHOOK_URL)`
+          : `notify.${channel} is on or off, not ${describeValue(iss.input)}`,
+    }),
+  );
+
+/**
+ * A task's (or an orchestration's) own notify settings: which endings tell people (`on`), and each channel on or
+ * off for it. Missing keys follow the orchestration's settings, then the machine's.
+ */
+export const NotifySettings = z
+  .strictObject(
+    {
+      on: z
+        .array(z.enum(NOTIFY_ENDINGS, { error: choiceError('notify.on ending', NOTIFY_ENDINGS) }), {
+          error: `notify.on is a list of endings to tell people about, such as ["failed"]; choose from ${NOTIFY_ENDINGS.join(', ')}`,
+        })
+        .max(NOTIFY_ENDINGS.length, `notify.on names each of ${NOTIFY_ENDINGS.join(', ')} at most once`),
+      sound: notifySwitch('sound'),
+      desktop: notifySwitch('desktop'),
+      slack: notifySwitch('slack'),
+      discord: notifySwitch('discord'),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'invalid_type'
+          ? 'notify is an object such as {"on": ["failed"], "slack": "off"}'
+          : undefined,
+    },
+  )
+  .partial();
 
 /** A whole number between min and max, with a message that names the field, the range and what was sent. */
 const whole = (field: string, min: number, max: number, unit = '', note = '') =>
@@ -123,6 +171,7 @@ export const CreateTaskInput = z.strictObject({
     .max(86_400, 'retry_cap_seconds must be at most 86400 (1 day)')
     .nullable()
     .optional(),
+  notify: NotifySettings.nullable().optional(),
 });
 export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
 
@@ -203,6 +252,7 @@ export const TaskSchema = z.object({
   retry_base_seconds: z.number().nullable(),
   retry_cap_seconds: z.number().nullable(),
   runs_on: z.array(z.string()),
+  notify: NotifySettings.nullable(),
   orchestration_id: z.number().nullable(),
   identifier: z.string().nullable(),
   trigger_rule: z.enum(TRIGGER_RULES),

@@ -26,6 +26,27 @@ export function alertsOn(mode: LocalAlertMode, where: Surroundings): boolean {
   return where.terminal && !inCi(where.env);
 }
 
+/**
+ * Whether the machine lets a task ask for this alert at all: not when it is set `off`, nor in CI (`auto` there
+ * means no one sits at the machine).
+ */
+export function alertsAvailable(mode: LocalAlertMode, where: Surroundings): boolean {
+  return mode === 'on' || (mode === 'auto' && !inCi(where.env));
+}
+
+/**
+ * One ending's alert: the task's (or orchestration's) own `on` / `off` wins where the machine allows alerts at all;
+ * without one, the machine's setting decides as `alertsOn` says.
+ */
+export function alertWanted(
+  mode: LocalAlertMode,
+  where: Surroundings,
+  own: 'on' | 'off' | undefined,
+): boolean {
+  if (!alertsAvailable(mode, where)) return false;
+  return own === undefined ? alertsOn(mode, where) : own === 'on';
+}
+
 export type SoundKind = 'success' | 'failure';
 
 /** Completed sounds like success; everything else that ends (failed, cancelled, skipped, needs attention) does not. */

@@ -87,6 +87,25 @@ export interface Failure {
 /** Token usage as reported by Claude Code's result message. */
 export type Usage = Record<string, unknown>;
 
+/** The endings `on` can name: `needs_attention` is the part of `failed` a person must act on. */
+export const NOTIFY_ENDINGS = ['completed', 'failed', 'needs_attention'] as const;
+export type NotifyEnding = (typeof NOTIFY_ENDINGS)[number];
+
+export const NOTIFY_CHANNELS = ['sound', 'desktop', 'slack', 'discord'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+
+export const NOTIFY_SWITCHES = ['on', 'off'] as const;
+export type NotifySwitch = (typeof NOTIFY_SWITCHES)[number];
+
+/** What a task or orchestration says; a missing key follows the one above it (orchestration, then the machine). */
+export interface NotifyOptions {
+  on?: NotifyEnding[];
+  sound?: NotifySwitch;
+  desktop?: NotifySwitch;
+  slack?: NotifySwitch;
+  discord?: NotifySwitch;
+}
+
 export interface TaskOptions {
   execution_prompt: string;
   working_directory: string;
@@ -112,6 +131,8 @@ export interface TaskOptions {
   retry_cap_seconds: number | null;
   /** Worker labels this task needs: only a worker having ALL of them claims it. Empty: any worker. */
   runs_on: string[];
+  /** Its own notify settings (its orchestration's merged under them); null: the machine's settings alone. */
+  notify: NotifyOptions | null;
 }
 
 export interface Task extends TaskOptions {
@@ -286,6 +307,8 @@ export interface Orchestration {
   status: OrchestrationStatus;
   max_parallel: number | null;
   budget_usd: number | null;
+  /** Its own notify settings for its ending (its tasks carry them merged into theirs). */
+  notify: NotifyOptions | null;
   /** Sum of its tasks' recorded cost. */
   cost_usd: number;
   task_count: number;

@@ -94,8 +94,11 @@ export interface WebhookSubscriptionWithSecret extends WebhookSubscription {
   secret: string;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
-/** `pending` (not acknowledged yet, tried again at next_attempt_at), `delivered` (a 2xx), `failed` (gave up). */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+/**
+ * `pending` (not acknowledged yet, tried again at next_attempt_at), `delivered` (a 2xx), `failed` (gave up),
+ * `skipped` (a Slack or Discord message the task's or orchestration's own notify settings held back; never sent).
+ */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One row of the delivery log. */

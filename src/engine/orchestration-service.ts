@@ -4,8 +4,9 @@
  * and hands the whole graph to the store in one transaction. Resolution of dependencies happens in the store's
  * finishing transactions, not here.
  */
+import { mergeNotify } from '../domain/notify-options.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
-import type { Actor, OrchestrationDetail, TaskStatus } from '../domain/vocabulary.js';
+import type { Actor, NotifyOptions, OrchestrationDetail, TaskStatus } from '../domain/vocabulary.js';
 import type { NewOrchestrationTask, OrchestrationPage, OrchestrationQuery, Store } from '../store/store.js';
 import { validateWorkflow } from '../workflow/validate.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
@@ -40,8 +41,13 @@ export class OrchestrationService {
   ): Promise<OrchestrationDetail> {
     const plan = await this.plan(document, options);
     const detail = await this.store.createOrchestration(
-      { name: plan.name, max_parallel: plan.max_parallel, budget_usd: plan.budget_usd },
-      this.toNewTasks(plan),
+      {
+        name: plan.name,
+        max_parallel: plan.max_parallel,
+        budget_usd: plan.budget_usd,
+        notify: plan.notify,
+      },
+      this.toNewTasks(plan, plan.notify),
       actor,
     );
     return detail;
@@ -70,7 +76,7 @@ export class OrchestrationService {
       what: options.what ?? `The request to add tasks to orchestration ${id}`,
       existing: { identifiers },
     });
-    const detail = await this.store.addOrchestrationTasks(id, this.toNewTasks(plan), actor);
+    const detail = await this.store.addOrchestrationTasks(id, this.toNewTasks(plan, current.notify), actor);
     return detail;
   }
 
@@ -88,9 +94,11 @@ export class OrchestrationService {
     return this.store.cancelOrchestration(id, actor);
   }
 
-  private toNewTasks(plan: WorkflowPlan): NewOrchestrationTask[] {
+  /** Each task's own notify settings are merged over the orchestration's, key by key. */
+  private toNewTasks(plan: WorkflowPlan, notify: NotifyOptions | null): NewOrchestrationTask[] {
     return plan.tasks.map((planned) => ({
       ...this.tasks.withDefaults(planned.task),
+      notify: mergeNotify(notify, planned.task.notify),
       identifier: planned.identifier,
       depends_on: planned.depends_on,
       trigger_rule: planned.trigger_rule,

@@ -7,7 +7,7 @@
  * identifier, which is all a caller that staged tasks one by one knows.
  */
 import { ClaudeWorkerError, isClaudeWorkerError, type Issue } from '../domain/errors.js';
-import type { Actor, OrchestrationDetail } from '../domain/vocabulary.js';
+import type { Actor, NotifyOptions, OrchestrationDetail } from '../domain/vocabulary.js';
 import type { StagedTask, Store } from '../store/store.js';
 import { selfDependencyIssues } from '../workflow/index.js';
 import type { OrchestrationService } from './orchestration-service.js';
@@ -18,6 +18,7 @@ export interface SubmitGroupSettings {
   name?: string | null;
   max_parallel?: number | null;
   budget_usd?: number | null;
+  notify?: NotifyOptions | null;
 }
 
 export interface StagedGroupView {
@@ -96,6 +97,7 @@ export class StagingService {
     };
     if (settings.max_parallel != null) document['max_parallel'] = settings.max_parallel;
     if (settings.budget_usd != null) document['budget_usd'] = settings.budget_usd;
+    if (settings.notify != null) document['notify'] = settings.notify;
     let detail: OrchestrationDetail;
     try {
       detail = await this.orchestrations.create(document, actor);

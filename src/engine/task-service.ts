@@ -3,6 +3,7 @@
  * checks what a schema cannot (the working directory exists and is readable, lies under an allowed root), then
  * calls the store. Handlers validate with the shared zod schemas and call this; no business rules live in handlers.
  */
+import { mergeNotify } from '../domain/notify-options.js';
 import { NO_TRACING, type Tracing } from '../observability/tracing.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -77,6 +78,7 @@ export class TaskService {
       retry_base_seconds: input.retry_base_seconds ?? null,
       retry_cap_seconds: input.retry_cap_seconds ?? null,
       runs_on: [...new Set(input.runs_on ?? [])],
+      notify: mergeNotify(null, input.notify),
       log_path: files.log_path,
       transcript_path: files.transcript_path,
     };

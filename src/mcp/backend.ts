@@ -6,6 +6,7 @@
 import type { CreateTaskInput } from '../contract/task-schemas.js';
 import type {
   Actor,
+  NotifyOptions,
   OrchestrationDetail,
   OrchestrationStatus,
   Task,
@@ -70,6 +71,7 @@ export interface SubmitGroupOptions {
   name?: string | null;
   max_parallel?: number | null;
   budget_usd?: number | null;
+  notify?: NotifyOptions | null;
 }
 
 export interface WorkerBackend {

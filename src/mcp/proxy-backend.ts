@@ -71,6 +71,7 @@ export class ProxyBackend implements WorkerBackend {
       name: options.name,
       max_parallel: options.max_parallel,
       budget_usd: options.budget_usd,
+      notify: options.notify,
     };
     return this.call((c) => c.submitStagedGroup(group, settings));
   }

@@ -64,6 +64,9 @@ export const CreateTaskToolInput = z.strictObject({
   runs_on: task.runs_on.describe(
     'Worker labels, such as ["repo-a"]: only a worker having ALL of them runs the task (a machine that has its folder). Default: any worker.',
   ),
+  notify: task.notify.describe(
+    'Who is told when it ends: {"on": ["failed"]} to hear only of failures, "slack"/"discord"/"sound"/"desktop": "on" or "off" for this task. Default: the server\'s notify settings.',
+  ),
   orchestration_group: GroupName.optional().describe(
     'Stage the task in this group instead of running it now. Stage every task of a graph under the same group, then call submit_orchestration with the group name.',
   ),
@@ -100,6 +103,9 @@ export const SubmitOrchestrationInput = z.strictObject({
   ),
   budget_usd: document.budget_usd.describe(
     'With orchestration_group: nothing new starts once its cost reaches this.',
+  ),
+  notify: document.notify.describe(
+    "With orchestration_group: who is told when it ends, as create_task's notify (its tasks take these unless they set their own).",
   ),
 });
 

@@ -3,9 +3,13 @@
  * time; on PostgreSQL nodes never take the same one), sends each (off the engine's path: a slow or dead receiver
  * only delays other deliveries), and records the try: delivered on a 2xx, else tried again with exponential backoff
  * and full jitter (domain/webhooks.ts) until 24 h after the event, then failed. It wakes when an event that can
- * have deliveries is committed, when the next retry is due, and on a slow poll (other nodes' retries).
+ * have deliveries is committed, when the next retry is due, and on a slow poll (other nodes' retries). A Slack or
+ * Discord message that the ended task's (or orchestration's) own notify settings hold back is recorded `skipped`,
+ * with the reason, and never sent.
  */
 import { orchestrationNotice, taskNotice, type Notice } from '../domain/notice.js';
+import { channelSilence } from '../domain/notify-options.js';
+import type { NotifyOptions } from '../domain/vocabulary.js';
 import { nextWebhookAttempt, type WebhookEventType } from '../domain/webhooks.js';
 import { WEBHOOK_SOURCE_EVENTS } from '../domain/webhooks.js';
 import type { Logger } from '../observability/logger.js';
@@ -103,7 +107,15 @@ export class DeliveryLoop {
     const { delivery, subscription } = claimed;
     let body = claimed.payload;
     try {
-      body ??= JSON.stringify(bodyFor(subscription.kind, await this.notice(claimed)));
+      if (body === null) {
+        const { notice, notify } = await this.notice(claimed);
+        const silence = subscription.kind === 'webhook' ? null : this.silence(claimed, notify);
+        if (silence !== null) {
+          await this.skip(claimed, silence);
+          return;
+        }
+        body = JSON.stringify(bodyFor(subscription.kind, notice));
+      }
     } catch (err) {
       logger.error(
         { delivery: delivery.id, err: String(err) },
@@ -161,17 +173,55 @@ export class DeliveryLoop {
     }
   }
 
-  private async notice(claimed: ClaimedDelivery): Promise<Notice> {
+  /** The message's notice, and the ended task's or orchestration's own notify settings. */
+  private async notice(claimed: ClaimedDelivery): Promise<{ notice: Notice; notify: NotifyOptions | null }> {
     const { store } = this.options;
     const { event, delivery } = claimed;
     const type: WebhookEventType = delivery.type;
     const base = this.options.dashboardBase();
     if (type.startsWith('task.')) {
       const task = event.task_id === null ? undefined : await store.getTask(event.task_id);
-      return taskNotice(type, event, task, base);
+      return { notice: taskNotice(type, event, task, base), notify: task?.notify ?? null };
     }
     const orchestration =
       event.orchestration_id === null ? undefined : await store.getOrchestration(event.orchestration_id);
-    return orchestrationNotice(type, event, orchestration, base);
+    return {
+      notice: orchestrationNotice(type, event, orchestration, base),
+      notify: orchestration?.notify ?? null,
+    };
+  }
+
+  /** Why a chat message is held back ("task 12's notify settings turn slack off"), or null to send it. */
+  private silence(claimed: ClaimedDelivery, notify: NotifyOptions | null): string | null {
+    const { event, delivery, subscription } = claimed;
+    if (subscription.kind === 'webhook') return null;
+    const code = typeof event.data['code'] === 'string' ? event.data['code'] : null;
+    const why = channelSilence(notify, subscription.kind, delivery.type, code);
+    if (why === null) return null;
+    const subject = delivery.type.startsWith('task.')
+      ? `task ${String(event.task_id)}`
+      : `orchestration ${String(event.orchestration_id)}`;
+    return `not sent: ${subject}: ${why}`;
+  }
+
+  private async skip(claimed: ClaimedDelivery, reason: string): Promise<void> {
+    const { delivery } = claimed;
+    try {
+      await this.options.store.recordWebhookAttempt({
+        id: delivery.id,
+        attempt: delivery.attempts,
+        status: 'skipped',
+        response_code: null,
+        error: reason,
+        next_attempt_at: null,
+        payload: null,
+      });
+    } catch (err) {
+      // Not recorded: the lease runs out and the same decision is made again.
+      this.options.logger.warn(
+        { delivery: delivery.id, err: String(err) },
+        'webhook deliveries: could not record a skip',
+      );
+    }
   }
 }

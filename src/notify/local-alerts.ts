@@ -6,7 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import type { Config } from '../config/schema.js';
-import { alertsOn, desktopText, soundFor, type Surroundings } from '../domain/local-alerts.js';
+import {
+  alertsAvailable,
+  alertWanted,
+  desktopText,
+  soundFor,
+  type LocalAlertMode,
+  type Surroundings,
+} from '../domain/local-alerts.js';
+import type { NotifyOptions } from '../domain/vocabulary.js';
 import {
   findNotifier,
   findPlayer,
@@ -21,8 +29,13 @@ import { soundFile } from './sound-files.js';
 export type AlertLog = (message: string, detail: Record<string, unknown>) => void;
 
 export interface LocalAlertsOptions {
+  /** Null when the machine allows no sound (set `off`, or CI) or none was found. */
   player: Player | null;
   notifier: Notifier | null;
+  /** The machine's settings and surroundings: they decide for an ending whose work says nothing. */
+  sound: LocalAlertMode;
+  desktop: LocalAlertMode;
+  where: Surroundings;
   log: AlertLog;
   /** A player or notifier still running after this long is killed (default 15 s). */
   timeoutMs?: number;
@@ -36,12 +49,14 @@ export interface Ending {
   status: string;
   /** A few lines for the desktop notice (the prompt, the failure's suggestion). */
   lines: (string | null | undefined)[];
+  /** The task's or orchestration's own `notify` settings (`sound`, `desktop`), when it has them. */
+  notify?: NotifyOptions | null;
 }
 
 export class LocalAlerts {
   constructor(private readonly options: LocalAlertsOptions) {}
 
-  /** The settings decide, with `auto` read from where the process runs. */
+  /** The settings decide, with `auto` read from where the process runs; a task may then turn its alerts on or off. */
   static fromConfig(
     config: Pick<Config, 'sound' | 'sound_player' | 'desktop_notify'>,
     where: Surroundings,
@@ -49,21 +64,30 @@ export class LocalAlerts {
     log: AlertLog,
   ): LocalAlerts {
     return new LocalAlerts({
-      player: alertsOn(config.sound, where) ? findPlayer(config.sound_player, machine) : null,
-      notifier: alertsOn(config.desktop_notify, where) ? findNotifier(machine) : null,
+      player: alertsAvailable(config.sound, where) ? findPlayer(config.sound_player, machine) : null,
+      notifier: alertsAvailable(config.desktop_notify, where) ? findNotifier(machine) : null,
+      sound: config.sound,
+      desktop: config.desktop_notify,
+      where,
       log,
     });
   }
 
+  /** Whether any ending could play or show something here (else nobody needs to listen for endings). */
   get active(): boolean {
     return this.options.player !== null || this.options.notifier !== null;
   }
 
-  /** Starts the sound and the notice and returns at once. */
+  /** Starts the sound and the notice this ending wants and returns at once. */
   tell(ending: Ending): void {
-    const { player, notifier } = this.options;
-    if (player) this.start(player.play(soundFile(soundFor(ending.status))), 'sound player');
-    if (notifier) this.start(notifier.show(desktopText(ending.title, ending.lines)), 'desktop notifier');
+    const { player, notifier, where } = this.options;
+    const own = ending.notify ?? {};
+    if (player && alertWanted(this.options.sound, where, own.sound)) {
+      this.start(player.play(soundFile(soundFor(ending.status))), 'sound player');
+    }
+    if (notifier && alertWanted(this.options.desktop, where, own.desktop)) {
+      this.start(notifier.show(desktopText(ending.title, ending.lines)), 'desktop notifier');
+    }
   }
 
   private start(invocation: Invocation, what: string): void {

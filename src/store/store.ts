@@ -19,6 +19,7 @@ import type {
   TaskOptions,
   TaskStatus,
   Usage,
+  NotifyOptions,
 } from '../domain/vocabulary.js';
 import type { TokenKind } from '../domain/token-kinds.js';
 import type { WorkerRecord } from '../domain/workers.js';
@@ -48,6 +49,8 @@ export interface NewOrchestration {
   name: string | null;
   max_parallel: number | null;
   budget_usd: number | null;
+  /** Its own notify settings for its ending; absent or null for none. */
+  notify?: NotifyOptions | null;
 }
 
 /**
@@ -377,8 +380,8 @@ export interface DeliveryAttempt {
   error: string | null;
   /** For `pending`: when to try again. */
   next_attempt_at: Date | null;
-  /** The body sent, kept for the retries. */
-  payload: string;
+  /** The body sent, kept for the retries; null when nothing was sent (`skipped`). */
+  payload: string | null;
 }
 
 export interface Store {

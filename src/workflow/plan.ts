@@ -5,7 +5,7 @@
  * recursion. `formatPlan` (format-plan.ts) prints it for `orchestrate --dry-run`.
  */
 import { ClaudeWorkerError } from '../domain/errors.js';
-import type { TaskStatus } from '../domain/vocabulary.js';
+import type { NotifyOptions, TaskStatus } from '../domain/vocabulary.js';
 import type { NormalizedTask } from './normalize.js';
 
 export type { NormalizedTask };
@@ -24,6 +24,8 @@ export interface WorkflowPlan {
   name: string | null;
   max_parallel: number | null;
   budget_usd: number | null;
+  /** The orchestration's own notify settings (its tasks' are merged over them). */
+  notify: NotifyOptions | null;
   /** Every task, dependencies before dependents (level by level, file order within a level): create in this order. */
   tasks: PlannedTask[];
   /** Identifiers per level; the tasks of one level may run in parallel. */
@@ -40,6 +42,7 @@ export interface PlanInput {
   name: string | null;
   max_parallel: number | null;
   budget_usd: number | null;
+  notify?: NotifyOptions | null;
   tasks: readonly NormalizedTask[];
   existing?: ReadonlyMap<string, TaskStatus>;
 }
@@ -112,6 +115,7 @@ export function buildPlan(input: PlanInput): WorkflowPlan {
     name: input.name,
     max_parallel: input.max_parallel,
     budget_usd: input.budget_usd,
+    notify: input.notify ?? null,
     tasks: byLevel
       .flat()
       .map((i) => planned(tasks[i] as NormalizedTask, level[i] as number, start[i] as number)),

@@ -7,6 +7,7 @@
  * Adding to a running orchestration: pass `existing` (its identifiers with their status). New tasks may depend on
  * existing ones (even finished ones); a new identifier must not be one of them.
  */
+import { mergeNotify } from '../domain/notify-options.js';
 import {
   MAX_WORKFLOW_TASKS,
   ORCHESTRATION_FIELDS,
@@ -128,11 +129,12 @@ export async function validateWorkflow(document: unknown, options: ValidateOptio
       : [];
   });
   if (tooLarge.length > 0) throw ClaudeWorkerError.validation(tooLarge, what);
-  const { name, max_parallel, budget_usd } = envelope.data;
+  const { name, max_parallel, budget_usd, notify } = envelope.data;
   return buildPlan({
     name: name ?? null,
     max_parallel: max_parallel ?? null,
     budget_usd: budget_usd ?? null,
+    notify: mergeNotify(null, notify),
     tasks,
     existing: ctx.existing,
   });

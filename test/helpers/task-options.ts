@@ -23,6 +23,7 @@ export function taskOptions(overrides: Partial<TaskOptions> = {}): TaskOptions {
     retry_base_seconds: null,
     retry_cap_seconds: null,
     runs_on: [],
+    notify: null,
     ...overrides,
   };
 }

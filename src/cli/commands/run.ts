@@ -7,11 +7,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CreateTaskRequest } from '../../client/http-client.js';
-import type { PermissionMode } from '../../domain/vocabulary.js';
+import type { NotifyOptions, PermissionMode } from '../../domain/vocabulary.js';
 import {
   collect,
   collectEnv,
   collectLabels,
+  collectNotify,
   collectTools,
   durationSeconds,
   positiveNumber,
@@ -37,6 +38,8 @@ interface RunOptions {
   priority?: number;
   tag?: string[];
   runsOn?: string[];
+  notify?: Record<string, string>;
+  notifyOn?: string[];
   maxAttempts?: number;
   retryBase?: number;
   retryCap?: number;
@@ -74,6 +77,16 @@ export function registerRun(program: Command, run: CliRun): void {
       'only a worker having ALL these labels runs it, comma-separated (see `claude-worker worker --label`)',
       collectLabels,
     )
+    .option(
+      '--notify <settings>',
+      'who hears of its ending: sound, desktop, slack, discord each =on or =off, comma-separated (repeatable); off: none',
+      collectNotify,
+    )
+    .option(
+      '--notify-on <endings>',
+      'tell people only of these endings: completed, failed, needs_attention (comma-separated)',
+      collectLabels,
+    )
     .option('--max-attempts <n>', 'attempts before the task fails (1 to 20)', wholeNumber)
     .option(
       '--retry-base <duration>',
@@ -90,6 +103,7 @@ export function registerRun(program: Command, run: CliRun): void {
 Examples:
   claude-worker run "Add input validation to src/api/users.ts" --dir ~/proj --model opus
   claude-worker run instructions.md --tag nightly
+  claude-worker run "Refactor the parser" --notify-on failed --notify slack=off   # hear only of a failure
   git diff | claude-worker run "Review these changes"      # prompt: "Review these changes\\n\\n<the diff>"
 
 Exit codes: 0 queued (with --watch: completed), 1 with --watch: failed/cancelled/skipped, 2 invalid input
@@ -147,5 +161,11 @@ function buildRequest(context: CliContext, prompt: string, options: RunOptions):
   if (options.priority !== undefined) request.priority = options.priority;
   if (options.tag !== undefined) request.tags = options.tag;
   if (options.runsOn !== undefined) request.runs_on = options.runsOn;
+  if (options.notify !== undefined || options.notifyOn !== undefined) {
+    request.notify = {
+      ...options.notify,
+      ...(options.notifyOn ? { on: options.notifyOn } : {}),
+    } as NotifyOptions;
+  }
   return request;
 }

@@ -1,13 +1,30 @@
 /** The orchestration row codec, shared by every store: the row plus its task counts → the record. */
 import { orchestrationStatus } from '../../domain/rules/orchestration-status.js';
-import { TASK_STATUSES, type Orchestration, type TaskStatus } from '../../domain/vocabulary.js';
-import { flag, int, isoOrNull, isoTime, type FlagValue, type IntValue, type TimeValue } from './values.js';
+import {
+  TASK_STATUSES,
+  type NotifyOptions,
+  type Orchestration,
+  type TaskStatus,
+} from '../../domain/vocabulary.js';
+import {
+  flag,
+  int,
+  isoOrNull,
+  isoTime,
+  parseJson,
+  type FlagValue,
+  type IntValue,
+  type JsonValue,
+  type TimeValue,
+} from './values.js';
 
 export interface OrchestrationRecordRow {
   id: IntValue;
   name: string | null;
   max_parallel: number | null;
   budget_usd: number | null;
+  /** JSON object of its notify settings, or NULL for none. */
+  notify?: JsonValue | null;
   cost_usd: number;
   cancel_requested: FlagValue;
   budget_exhausted: FlagValue;
@@ -31,6 +48,7 @@ export function orchestrationFromRow(
     }),
     max_parallel: row.max_parallel,
     budget_usd: row.budget_usd,
+    notify: parseJson<NotifyOptions>(row.notify ?? null),
     cost_usd: row.cost_usd,
     task_count: TASK_STATUSES.reduce((sum, s) => sum + counts[s], 0),
     counts,

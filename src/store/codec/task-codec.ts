@@ -6,6 +6,7 @@
  */
 import type {
   Failure,
+  NotifyOptions,
   PermissionMode,
   Task,
   TaskOptions,
@@ -49,6 +50,8 @@ export interface TaskRecordRow {
   retry_cap_seconds: number | null;
   /** JSON array of worker labels, or NULL for none. */
   runs_on: JsonValue | null;
+  /** JSON object of the task's notify settings, or NULL for none (added by a later migration). */
+  notify?: JsonValue | null;
   orchestration_id: IntValue | null;
   identifier: string | null;
   trigger_rule: string;
@@ -99,6 +102,7 @@ export function taskFromRow(row: TaskRecordRow): Task {
     retry_base_seconds: row.retry_base_seconds,
     retry_cap_seconds: row.retry_cap_seconds,
     runs_on: parseJson<string[]>(row.runs_on) ?? [],
+    notify: parseJson<NotifyOptions>(row.notify ?? null),
     orchestration_id: intOrNull(row.orchestration_id),
     identifier: row.identifier,
     trigger_rule: row.trigger_rule as TriggerRule,
@@ -151,6 +155,7 @@ export const TASK_OPTION_COLUMNS = [
   'transcript_path',
   'runs_on',
   'trace_parent',
+  'notify',
 ] as const;
 
 /** What a new task is inserted with besides its options (`{id}` in the log paths is the new id). */
@@ -184,6 +189,7 @@ export function taskOptionValues(task: NewTaskOptions, prompt: string = task.exe
     task.transcript_path ?? null,
     labelsOrNull(task.runs_on),
     task.trace_parent ?? null,
+    jsonOrNull(task.notify),
   ];
 }
 
@@ -235,6 +241,7 @@ export function newTaskRecord<E extends object = object>(
     retry_base_seconds: task.retry_base_seconds ?? null,
     retry_cap_seconds: task.retry_cap_seconds ?? null,
     runs_on: task.runs_on ?? [],
+    notify: task.notify ?? null,
     orchestration_id: s.orchestration_id,
     identifier: s.identifier,
     trigger_rule: s.trigger_rule,

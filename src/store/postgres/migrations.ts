@@ -10,6 +10,7 @@ import { migration001 } from './migrations/001_initial.js';
 import { migration002 } from './migrations/002_dashboard.js';
 import { migration003 } from './migrations/003_webhooks.js';
 import { migration004 } from './migrations/004_observability.js';
+import { migration005 } from './migrations/005_notify_settings.js';
 import type { PgDatabase } from './schema.js';
 
 export interface PgMigration {
@@ -19,7 +20,13 @@ export interface PgMigration {
 }
 
 /** In order; a new migration is appended here with the next number. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [migration001, migration002, migration003, migration004];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 export interface MigrationResult {
   /** Versions applied by this call (empty: the schema was up to date). */

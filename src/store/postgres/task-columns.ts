@@ -26,6 +26,7 @@ const TYPES: Record<(typeof TASK_OPTION_COLUMNS)[number], string> = {
   transcript_path: 'text',
   runs_on: 'text',
   trace_parent: 'text',
+  notify: 'text',
 };
 
 export const OPTION_COLUMNS = sql.raw(TASK_OPTION_COLUMNS.join(', '));

@@ -19,6 +19,7 @@ import { migration010 } from './migrations/010_session_entries.js';
 import { migration011 } from './migrations/011_dashboard.js';
 import { migration012 } from './migrations/012_webhooks.js';
 import { migration013 } from './migrations/013_observability.js';
+import { migration014 } from './migrations/014_notify_settings.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];
 
 export interface MigrationResult {

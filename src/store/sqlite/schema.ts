@@ -70,6 +70,8 @@ export interface TasksTable {
   interruptions: Generated<number>;
   /** Migration 13: the W3C traceparent of the request that created the task, or NULL. */
   trace_parent: string | null;
+  /** Migration 14: JSON object of the task's notify settings, or NULL. */
+  notify: string | null;
 }
 
 export interface AttemptsTable {
@@ -122,6 +124,8 @@ export interface OrchestrationsTable {
   name: string | null;
   max_parallel: number | null;
   budget_usd: number | null;
+  /** Migration 14: JSON object of its notify settings, or NULL. */
+  notify: string | null;
   cost_usd: number;
   /** 0 or 1. */
   cancel_requested: number;

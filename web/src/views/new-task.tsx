@@ -35,7 +35,31 @@ function fromTask(task: Task): Values {
     runs_on: list(task.runs_on),
     retry_base_seconds: num(task.retry_base_seconds),
     retry_cap_seconds: num(task.retry_cap_seconds),
+    notify: notifyText(task.notify),
   };
+}
+
+/** `failed, slack=off`: the endings to hear of, then each channel set on or off (the form's notify field). */
+function notifyText(notify: Task['notify']): string {
+  if (!notify) return '';
+  const { on, ...channels } = notify;
+  return [...(on ?? []), ...Object.entries(channels).map(([k, v]) => `${k}=${String(v)}`)].join(', ');
+}
+
+function notifyOf(text: string): Record<string, unknown> | undefined {
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return undefined;
+  const notify: Record<string, unknown> = {};
+  const endings = parts.filter((p) => !p.includes('='));
+  if (endings.length) notify.on = endings;
+  for (const part of parts.filter((p) => p.includes('='))) {
+    const eq = part.indexOf('=');
+    notify[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return notify;
 }
 
 /** Builds the request; a number field that is not a number goes as typed, so the server's message names it. */
@@ -75,6 +99,7 @@ export function requestOf(values: Values): CreateTaskRequest {
   }
   out.tags = list('tags');
   out.runs_on = list('runs_on');
+  out.notify = notifyOf(text('notify'));
   const env: Record<string, string> = {};
   for (const line of text('env').split('\n')) {
     if (!line.trim()) continue;
@@ -227,5 +252,11 @@ const FIELDS: FieldSpec[] = [
   { name: 'retry_cap_seconds', label: 'Retry cap (seconds)', numeric: true },
   { name: 'tags', label: 'Tags', hint: 'Comma-separated' },
   { name: 'runs_on', label: 'Runs on (worker labels)', hint: 'Comma-separated' },
+  {
+    name: 'notify',
+    label: 'Notify',
+    hint: 'Endings to hear of (completed, failed, needs_attention) and sound, desktop, slack or discord =on/off',
+    placeholder: 'failed, slack=off',
+  },
   { name: 'env', label: 'Environment', kind: 'textarea', wide: true, hint: 'One NAME=value a line' },
 ];

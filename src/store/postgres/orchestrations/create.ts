@@ -3,6 +3,7 @@
  * orchestration's row first (it may be finishing on another node), refuses when it was cancelled or spent its
  * budget (domain/rules/skips.ts `checkCanAddTasks`), and applies trigger rules at once to added tasks whose dependencies already finished.
  */
+import { jsonOrNull } from '../../codec/values.js';
 import { orchestrationCreatedEvent } from '../../../domain/rules/new-task.js';
 import { sql } from 'kysely';
 import type { Actor, OrchestrationDetail, TaskStatus } from '../../../domain/vocabulary.js';
@@ -29,9 +30,9 @@ export async function createOrchestration(
 ): Promise<OrchestrationDetail> {
   const cause = causeOf(tx, actor);
   const row = await tx.row(sql<OrchestrationRow>`
-    INSERT INTO orchestrations (name, max_parallel, budget_usd, created_at, updated_at)
-    VALUES (${orchestration.name}, ${orchestration.max_parallel}, ${orchestration.budget_usd}, ${cause.now},
-            ${cause.now})
+    INSERT INTO orchestrations (name, max_parallel, budget_usd, notify, created_at, updated_at)
+    VALUES (${orchestration.name}, ${orchestration.max_parallel}, ${orchestration.budget_usd},
+            ${jsonOrNull(orchestration.notify)}, ${cause.now}, ${cause.now})
     RETURNING *`);
   if (!row) throw new Error('claude-worker store: an orchestration insert returned nothing');
   tx.append({

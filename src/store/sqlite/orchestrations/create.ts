@@ -14,6 +14,7 @@ import type { OrchestrationRow } from '../schema.js';
 import { emptyCounts } from '../../../domain/rules/orchestration-status.js';
 import { checkCanAddTasks, orchestrationNotFound } from '../../../domain/rules/skips.js';
 import { orchestrationFromRow } from '../../codec/orchestration-codec.js';
+import { jsonOrNull } from '../../codec/values.js';
 
 export interface OrchestrationWrites {
   create(orchestration: NewOrchestration, tasks: NewOrchestrationTask[], actor: Actor): OrchestrationDetail;
@@ -26,8 +27,11 @@ export function prepareOrchestrationWrites(
   reads: OrchestrationReads,
 ): OrchestrationWrites {
   const insertTasks = prepareInsertTasks(ctx);
-  const insertOrchestration = ctx.db.prepare<[string | null, number | null, number | null, number, number]>(
-    'INSERT INTO orchestrations (name, max_parallel, budget_usd, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+  const insertOrchestration = ctx.db.prepare<
+    [string | null, number | null, number | null, string | null, number, number]
+  >(
+    `INSERT INTO orchestrations (name, max_parallel, budget_usd, notify, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const existingTasks = ctx.db.prepare<[number, string], { id: number; identifier: string; status: string }>(
     `SELECT id, identifier, status FROM tasks
@@ -54,6 +58,7 @@ export function prepareOrchestrationWrites(
           orchestration.name,
           orchestration.max_parallel,
           orchestration.budget_usd,
+          jsonOrNull(orchestration.notify),
           cause.now,
           cause.now,
         );
@@ -79,6 +84,7 @@ export function prepareOrchestrationWrites(
           name: orchestration.name,
           max_parallel: orchestration.max_parallel,
           budget_usd: orchestration.budget_usd,
+          notify: jsonOrNull(orchestration.notify),
           cost_usd: 0,
           cancel_requested: 0,
           budget_exhausted: 0,

@@ -1,0 +1,13 @@
+/**
+ * PostgreSQL migration 5: a task's and an orchestration's own `notify` settings (the same columns as SQLite
+ * migration 14), JSON text read when one of them ends; NULL for the machine's settings alone.
+ * Append-only: once released, never edit this file; add a new numbered migration instead.
+ */
+import type { PgMigration } from '../migrations.js';
+
+const statements = [
+  `ALTER TABLE tasks ADD COLUMN notify text`,
+  `ALTER TABLE orchestrations ADD COLUMN notify text`,
+];
+
+export const migration005: PgMigration = { version: 5, name: 'notify settings', statements };
