@@ -109,6 +109,39 @@ describe('sounds and desktop notices at the end of watch', () => {
     expect(notices.map((n) => n[3]).join('\n')).not.toContain('Quiet job');
   }, 60_000);
 
+  it("a task's own notify settings silence its sound, or all of its alerts for an ending it did not ask for", async () => {
+    const before = { played: lines(played).length, notified: lines(notified).length };
+    const mute = await cli.run(['run', 'Muted job', '--watch', '--notify', 'sound=off'], { env });
+    expect(mute.code).toBe(0);
+    const onlyFailures = await cli.run(['run', 'Unheard job', '--watch', '--notify-on', 'failed'], { env });
+    expect(onlyFailures.code).toBe(0);
+    await cli.run(['run', 'Loud job', '--watch'], { env });
+    // The muted job still shows its desktop notice; the unheard one shows nothing; the loud one plays.
+    const notices = await until(() => lines(notified), before.notified + 2);
+    await until(() => lines(played), before.played + 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(lines(played).length).toBe(before.played + 1);
+    const bodies = lines(notified)
+      .slice(before.notified)
+      .map((n) => n[3])
+      .join('\n');
+    expect(notices.length).toBe(before.notified + 2);
+    expect(bodies).toContain('Muted job');
+    expect(bodies).toContain('Loud job');
+    expect(bodies).not.toContain('Unheard job');
+    const shown = await cli.ok(['status', String(taskIdOf(mute.stdout))]);
+    expect(shown).toMatch(/notify\s+sound off/);
+  }, 60_000);
+
+  it('refuses an unknown notify channel before sending anything', async () => {
+    const bad = await cli.run(['run', 'x', '--notify', 'slak=off'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"slak" is not a notify channel; did you mean "slack"\?/);
+    const value = await cli.run(['run', 'x', '--notify', 'slack=loud'], { env });
+    expect(value.code).toBe(2);
+    expect(value.stderr).toMatch(/notify\.slack is on or off, not text "loud"/);
+  }, 60_000);
+
   it('doctor names the configured player and the desktop notifier', async () => {
     const doctor = await cli.run(['doctor'], { env });
     expect(doctor.stdout).toMatch(/✓ sound: on \(set\); player sound_player ".*player\.cjs" --volume 0\.5"/);
@@ -132,5 +165,44 @@ describe('sounds and desktop notices at the end of watch', () => {
     const desk = await cli.run(['list'], { env: { CLAUDE_WORKER_DESKTOP_NOTIFY: 'yes please' } });
     expect(desk.code).toBe(2);
     expect(desk.stderr).toContain('CLAUDE_WORKER_DESKTOP_NOTIFY');
+  }, 60_000);
+});
+
+describe("the server's own sounds on the person's machine", () => {
+  let home: CliHarness;
+  let serverPlayed: string;
+
+  beforeAll(async () => {
+    home = new CliHarness('sounds-server');
+    const serverBin = join(home.root, 'bin');
+    mkdirSync(serverBin);
+    serverPlayed = join(home.root, 'played.jsonl');
+    recorder(join(serverBin, 'player.cjs'), serverPlayed);
+    // Started without a terminal and not in CI: `auto` stays quiet unless a task asks for its sound.
+    await home.ok(['server', 'start'], {
+      env: {
+        CLAUDE_WORKER_SOUND: 'auto',
+        CLAUDE_WORKER_DESKTOP_NOTIFY: 'off',
+        CLAUDE_WORKER_SOUND_PLAYER: `"${join(serverBin, 'player.cjs')}"`,
+        CI: '',
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await home.cleanup();
+  });
+
+  it('a task with --notify sound=on plays on the server; one without stays quiet under auto', async () => {
+    const quietEnv = { CLAUDE_WORKER_SOUND: 'off', CLAUDE_WORKER_DESKTOP_NOTIFY: 'off' };
+    const quiet = await home.run(['run', 'No sound asked', '--watch'], { env: quietEnv });
+    expect(quiet.code).toBe(0);
+    const asked = await home.run(['run', 'Sound asked', '--watch', '--notify', 'sound=on'], {
+      env: quietEnv,
+    });
+    expect(asked.code).toBe(0);
+    const got = await until(() => lines(serverPlayed), 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(lines(serverPlayed)).toHaveLength(1);
+    expect(got[0]!.at(-1)).toMatch(/sounds\/success\.wav$/);
   }, 60_000);
 });
