@@ -52,6 +52,7 @@ async function deleteTasks(tx: PgTx, ids: number[], counts: PruneCounts): Promis
     await tx.rows(sql`DELETE FROM attempts WHERE task_id = ANY(${list}) RETURNING 1`)
   ).length;
   counts.events += (await tx.rows(sql`DELETE FROM events WHERE task_id = ANY(${list}) RETURNING 1`)).length;
+  await tx.rows(sql`DELETE FROM webhook_deliveries WHERE task_id = ANY(${list})`);
   await tx.rows(sql`DELETE FROM task_dependencies WHERE task_id = ANY(${list})`);
   await tx.rows(sql`DELETE FROM task_output WHERE task_id = ANY(${list})`);
   counts.tasks += (await tx.rows(sql`DELETE FROM tasks WHERE id = ANY(${list}) RETURNING 1`)).length;
@@ -89,6 +90,7 @@ export async function prune(transactions: PgTransactions, request: PruneRequest)
       counts.events += (
         await tx.rows(sql`DELETE FROM events WHERE orchestration_id = ANY(${ids}::bigint[]) RETURNING 1`)
       ).length;
+      await tx.rows(sql`DELETE FROM webhook_deliveries WHERE orchestration_id = ANY(${ids}::bigint[])`);
       await tx.rows(sql`DELETE FROM staged_tasks WHERE orchestration_id = ANY(${ids}::bigint[])`);
       counts.orchestrations += (
         await tx.rows(sql`DELETE FROM orchestrations WHERE id = ANY(${ids}::bigint[]) RETURNING 1`)

@@ -2,7 +2,8 @@
  * Pruning: deletes what finished before a cut-off — standalone tasks in a final status, and orchestrations whose
  * every task finished (whole: tasks, dependency edges, staged rows) — with their attempts, events, stored output and mirrored Claude sessions. Work goes in
  * batches, one IMMEDIATE transaction each, so a writer waits at most one batch, however large the store. A dry run
- * counts the same rows and deletes nothing. One `store_pruned` event records what a real run deleted.
+ * counts the same rows and deletes nothing. One `store_pruned` event records what a real run deleted. Webhook
+ * deliveries about what is deleted go with it (their events are gone; the log would point at nothing).
  */
 import { TERMINAL_STATUSES, type Actor } from '../../domain/vocabulary.js';
 import type { PruneCounts, PruneRequest, PruneResult } from '../store.js';
@@ -52,6 +53,10 @@ export function preparePrune(ctx: StoreContext) {
     attempts: db.prepare<[number]>('DELETE FROM attempts WHERE task_id = ?'),
     taskEvents: db.prepare<[number]>('DELETE FROM events WHERE task_id = ?'),
     orchestrationEvents: db.prepare<[number]>('DELETE FROM events WHERE orchestration_id = ?'),
+    taskDeliveries: db.prepare<[number]>('DELETE FROM webhook_deliveries WHERE task_id = ?'),
+    orchestrationDeliveries: db.prepare<[number]>(
+      'DELETE FROM webhook_deliveries WHERE orchestration_id = ?',
+    ),
     edges: db.prepare<[number]>('DELETE FROM task_dependencies WHERE task_id = ?'),
     output: db.prepare<[number]>('DELETE FROM task_output WHERE task_id = ?'),
     sessions: db.prepare<[number, number]>(
@@ -80,6 +85,7 @@ export function preparePrune(ctx: StoreContext) {
     remove.sessions.run(id, id);
     counts.attempts += remove.attempts.run(id).changes;
     counts.events += remove.taskEvents.run(id).changes;
+    remove.taskDeliveries.run(id);
     remove.edges.run(id);
     remove.output.run(id);
     counts.tasks += remove.task.run(id).changes;
@@ -108,6 +114,7 @@ export function preparePrune(ctx: StoreContext) {
             deleteTask(task.id, counts);
           }
           counts.events += remove.orchestrationEvents.run(id).changes;
+          remove.orchestrationDeliveries.run(id);
           remove.staged.run(id);
           counts.orchestrations += remove.orchestration.run(id).changes;
         }

@@ -50,6 +50,25 @@ export function describePrune(h: StoreHandle): void {
       });
     });
 
+    it('deletes the webhook deliveries about what it deletes, and keeps the others', async () => {
+      const hook = await h.store.createWebhook({
+        kind: 'webhook',
+        url: 'http://127.0.0.1:9/hook',
+        events: ['task.completed', 'orchestration.completed'],
+        secret: 'whsec_' + Buffer.alloc(24, 7).toString('base64'),
+      });
+      const old = await startTask(h.store);
+      await h.store.finishAttempts([finishOf(old, 'w1', COMPLETED)]);
+      expect((await h.store.listWebhookDeliveries(hook.id, 10)).map((d) => d.task_id)).toEqual([old.task.id]);
+      await h.store.prune({ finished_before: SOON(), dry_run: false, actor: CLI });
+      const recent = await startTask(h.store);
+      await h.store.finishAttempts([finishOf(recent, 'w1', COMPLETED)]);
+      expect((await h.store.listWebhookDeliveries(hook.id, 10)).map((d) => d.task_id)).toEqual([
+        recent.task.id,
+      ]);
+      await h.store.deleteWebhook(hook.id);
+    });
+
     it('keeps work that finished after the cut-off', async () => {
       const done = await startTask(h.store);
       await h.store.finishAttempts([finishOf(done, 'w1', COMPLETED)]);
