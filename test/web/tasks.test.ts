@@ -151,8 +151,12 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await page.getByLabel('Prompt', { exact: true }).fill('Form task');
     await page.getByLabel('Working directory').fill('relative/dir');
     await page.getByLabel('Max turns').fill('0');
+    await page.getByLabel('Notify').fill('failed, slack=loud');
     await page.getByRole('button', { name: 'Run' }).click();
     const turns = page.locator('#f-max_turns-problem');
+    await expect
+      .poll(() => page.locator('#f-notify-problem').textContent())
+      .toContain('notify.slack is on or off, not text "loud"');
     await expect.poll(() => turns.textContent()).toContain('max_turns must be at least 1');
     await expect(page.locator('#f-working_directory-problem').textContent()).resolves.toContain(
       'absolute path',
@@ -162,12 +166,14 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await page.getByLabel('Working directory').fill(dash.workdir);
     await page.getByLabel('Max turns').fill('5');
     await page.getByLabel('Tags').fill('web, form');
+    await page.getByLabel('Notify').fill('failed, slack=off');
     await page.getByRole('button', { name: 'Run' }).click();
     await page.getByRole('heading', { name: /Task #\d+/ }).waitFor();
     const id = Number(/\/tasks\/(\d+)/.exec(page.url())?.[1]);
     const created = await dash.client.getTask(id);
     expect(created.max_turns).toBe(5);
     expect(created.tags).toEqual(['web', 'form']);
+    expect(created.notify).toEqual({ on: ['failed'], slack: 'off' });
     await context.close();
   });
 

@@ -32,6 +32,9 @@ function matches(task: Task, filters: TaskFilters): boolean {
   return true;
 }
 
+/** Columns hidden on a narrow screen (`.opt`). */
+const OPTIONAL_COLUMNS = ['Model', 'Directory', 'Attempts', 'Cost', 'Duration', 'Age'];
+
 const ROW_HEIGHT = 44;
 
 export function TasksView() {
@@ -174,24 +177,11 @@ export function TasksView() {
           <span role="columnheader">Id</span>
           <span role="columnheader">Prompt</span>
           <span role="columnheader">Status</span>
-          <span role="columnheader" className="opt">
-            Model
-          </span>
-          <span role="columnheader" className="opt">
-            Directory
-          </span>
-          <span role="columnheader" className="opt">
-            Attempts
-          </span>
-          <span role="columnheader" className="opt">
-            Cost
-          </span>
-          <span role="columnheader" className="opt">
-            Duration
-          </span>
-          <span role="columnheader" className="opt">
-            Age
-          </span>
+          {OPTIONAL_COLUMNS.map((name) => (
+            <span key={name} role="columnheader" className="opt">
+              {name}
+            </span>
+          ))}
         </div>
         <div className="rows" ref={scroller} data-testid="task-rows">
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
