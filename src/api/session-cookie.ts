@@ -1,7 +1,8 @@
 /**
  * The dashboard's session cookie: reading it from a Cookie header, and the Set-Cookie values that start and end a
  * session. HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Path=/, and Secure when
- * the request came over https. Pure.
+ * the request came over https or people reach the dashboard at an https `dashboard_url` (a TLS-terminating proxy in
+ * front of the server). Pure.
  */
 import { SESSION_COOKIE } from '../contract/dashboard-schemas.js';
 
@@ -14,6 +15,11 @@ export function sessionCookieOf(header: string | undefined): string | null {
     .filter((part) => part.startsWith(`${SESSION_COOKIE}=`))
     .map((part) => part.slice(SESSION_COOKIE.length + 1));
   return values.length === 1 ? (values[0] ?? null) : null;
+}
+
+/** Secure when the browser talks https: the request itself, or the dashboard's public address behind a proxy. */
+export function cookieSecure(protocol: string, dashboardUrl: string | null): boolean {
+  return protocol === 'https' || (dashboardUrl?.toLowerCase().startsWith('https:') ?? false);
 }
 
 function attributes(secure: boolean): string {

@@ -203,7 +203,9 @@ export const ConfigSchema = z.strictObject({
     .string()
     .url()
     .nullable()
-    .describe("Base of the links in notifications (webhooks, Slack, Discord); null: the server's own URL"),
+    .describe(
+      "Where people reach the dashboard: the base of links in notifications (webhooks, Slack, Discord), and https here marks the sign-in cookie Secure (behind a TLS proxy); null: the server's own URL",
+    ),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigKey = keyof Config;

@@ -269,3 +269,27 @@ describe('a server whose dashboard was not built', () => {
     }
   });
 });
+
+describe('a dashboard reached through a TLS proxy', () => {
+  it('marks the sign-in and sign-out cookies Secure when dashboard_url is https', async () => {
+    const proxied = await startTestServer({ dashboard_url: 'https://cw.example.com' });
+    try {
+      const answer = await fetch(`${proxied.server.url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: proxied.server.url },
+        body: JSON.stringify({ token: proxied.server.token }),
+      });
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+      const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const out = await fetch(`${proxied.server.url}/api/v1/session`, {
+        method: 'DELETE',
+        headers: { cookie, origin: proxied.server.url },
+      });
+      expect(out.status).toBe(204);
+      expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0;.*; Secure$/);
+    } finally {
+      await proxied.close();
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { ClaudeWorkerError } from '../../domain/errors.js';
 import { bearerMatches } from '../auth.js';
 import { csrfRefusal, ownOrigin } from '../request-auth.js';
 import { defineRoute, type Route } from '../route-table.js';
-import { clearSessionCookie, sessionCookieOf, setSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie, cookieSecure, sessionCookieOf, setSessionCookie } from '../session-cookie.js';
 
 const TAG = 'dashboard';
 
@@ -68,7 +68,10 @@ export function dashboardRoutes(app: App, token: string): Route[] {
         const maxAge = (session.max_expires_at.getTime() - Date.now()) / 1000;
         reply
           .code(201)
-          .header('set-cookie', setSessionCookie(session.id, maxAge, request.protocol === 'https'));
+          .header(
+            'set-cookie',
+            setSessionCookie(session.id, maxAge, cookieSecure(request.protocol, app.config.dashboard_url)),
+          );
         reply.header('cache-control', 'no-store');
         return { expires_at: session.expires_at.toISOString() };
       },
@@ -113,7 +116,9 @@ export function dashboardRoutes(app: App, token: string): Route[] {
           if (refusal) throw new ClaudeWorkerError('forbidden', refusal);
           await dashboard.endSession(cookie);
         }
-        reply.code(204).header('set-cookie', clearSessionCookie(request.protocol === 'https'));
+        reply
+          .code(204)
+          .header('set-cookie', clearSessionCookie(cookieSecure(request.protocol, app.config.dashboard_url)));
         return reply.send();
       },
     }),
