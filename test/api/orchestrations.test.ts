@@ -369,6 +369,7 @@ describe('orchestrations over REST', () => {
       'defaults',
       'max_parallel',
       'name',
+      'notify',
       'tasks',
     ]);
     expect(Object.keys(create?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400']));

@@ -1,7 +1,9 @@
 /**
  * The database connection lost mid-run (PostgreSQL): every connection of the worker's pool is terminated by the
- * server while a task runs, twice, then every 150 ms until it ends. The worker keeps its running task, the store reconnects, and the task completes
- * exactly once — one attempt, one `task_completed` event, the finish neither lost nor written twice.
+ * server while a task runs, twice, then every 150 ms while it ends (for 5 s at most: on a loaded machine a statement
+ * may take longer than 150 ms, and cutting forever would starve every one). The worker keeps its running task, the
+ * store reconnects, and the task completes exactly once — one attempt, one `task_completed` event, the finish
+ * neither lost nor written twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminQuery, freshDatabase } from '../helpers/postgres.js';
@@ -64,7 +66,9 @@ describe('PostgreSQL connection lost mid-run', () => {
     // Then cut again and again while the task ends: statements fail in flight, the finish among them.
     let cuts = 0;
     let inFlight: Promise<unknown> = Promise.resolve();
+    const cuttingSince = Date.now();
     const cutting = setInterval(() => {
+      if (Date.now() - cuttingSince > 5_000) return clearInterval(cutting);
       inFlight = cutConnections(database).then((n) => (cuts += n));
     }, 150);
     let done;
@@ -80,5 +84,5 @@ describe('PostgreSQL connection lost mid-run', () => {
     expect(attempts.map((a) => a.status)).toEqual(['succeeded']);
     const events = await t.app.store.listEvents({ task_id: task.id, limit: 100 });
     expect(events.filter((e) => e.type === 'task_completed')).toHaveLength(1);
-  });
+  }, 90_000);
 });
