@@ -131,41 +131,12 @@ export class CliHarness {
   ): Promise<TaskWithAttempts> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const task = await this.look(id);
+      const task = await this.task(id);
       if (until(task)) return task;
       if (Date.now() > deadline)
         throw new Error(`task ${id} did not reach the expected state; it is ${task.status}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-  }
-
-  /**
-   * The task as `status --json` prints it, asked of this home's server over HTTP (the same route the CLI calls):
-   * a CLI start per look costs about half a CPU second, taken on 2 cores from the server and the task being waited
-   * for. When no server of this home answers, `claude-worker status` asks (and starts one, as a user's command would).
-   */
-  private async look(id: number): Promise<TaskWithAttempts> {
-    let info: { pid: number; url: string } | null = null;
-    try {
-      info = this.serverInfo();
-    } catch {
-      // server.json is being written or removed right now.
-    }
-    const tokenFile = join(this.home, 'token');
-    const token =
-      this.env['CLAUDE_WORKER_TOKEN'] ??
-      (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '');
-    if (info && token && isAlive(info.pid)) {
-      try {
-        const res = await fetch(`${info.url}/api/v1/tasks/${id}`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        if (res.ok) return (await res.json()) as TaskWithAttempts;
-      } catch {
-        // Not answering (stopping, or killed a moment ago): the CLI below decides, as it would for a user.
-      }
-    }
-    return this.task(id);
   }
 
   /** The stand-in's recorded starts, oldest first. */
