@@ -64,7 +64,9 @@ async function killServerDuringLongTool(cli: CliHarness, pids: string, extra = '
   const child = started.pid;
   const grandchild = started.grandchild!;
   spawnedPids.push(child, grandchild);
-  await cli.waitFor(taskId, (t) => t.attempts[0]?.child_pid === child);
+  // The kill comes once the attempt has its process and its session on record (a restarted server resumes that
+  // session): the child starts before the session id it announces is written.
+  await cli.waitFor(taskId, (t) => t.attempts[0]?.child_pid === child && t.attempts[0]?.session_id != null);
   const server = cli.serverInfo();
   if (!server) throw new Error('no server.json');
   process.kill(server.pid, 'SIGKILL');
