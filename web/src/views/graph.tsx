@@ -34,6 +34,9 @@ interface View {
   scale: number;
 }
 
+/** Below this scale a node's 13 px label is under 6.5 px: not drawn (zoom in to read it). */
+const READABLE_SCALE = 0.5;
+
 /** The view that shows the whole graph (at most a little larger than life), centred across. */
 function fitView(layout: Layout, size: { width: number; height: number }): View {
   if (layout.width === 0 || size.width === 0) return { x: 0, y: 0, scale: 1 };
@@ -175,7 +178,7 @@ export function Graph(props: GraphProps) {
         onKeyDown={onKey}
         onClick={onClick}
       >
-        <svg width="100%" height="100%" className={`graph-svg${view.scale < 0.5 ? ' far' : ''}`}>
+        <svg width="100%" height="100%" className="graph-svg">
           <defs>
             <marker
               id="arrow"
@@ -190,7 +193,12 @@ export function Graph(props: GraphProps) {
             </marker>
           </defs>
           <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
-            <GraphDrawing layout={layout} selected={selected} retry={onRetry !== undefined} />
+            <GraphDrawing
+              layout={layout}
+              selected={selected}
+              retry={onRetry !== undefined}
+              labels={view.scale >= READABLE_SCALE}
+            />
           </g>
         </svg>
       </div>
