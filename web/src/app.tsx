@@ -11,7 +11,8 @@ import { TasksView } from './views/tasks.js';
 
 const TaskView = lazy(() => import('./views/task.js'));
 const OrchestrationsView = lazy(() => import('./views/orchestrations.js'));
-const OrchestrationView = lazy(() => import('./views/orchestration.js'));
+const loadOrchestrationView = () => import('./views/orchestration.js');
+const OrchestrationView = lazy(loadOrchestrationView);
 const NewTaskView = lazy(() => import('./views/new-task.js'));
 const WorkflowView = lazy(() => import('./views/workflow-editor.js'));
 const SystemView = lazy(() => import('./views/system.js'));
@@ -35,6 +36,10 @@ function takeCodeFromUrl(): string | null {
 }
 
 const linkCode = takeCodeFromUrl();
+
+// An orchestration's page opened directly (a large graph's page is the slow one): its code loads while the
+// session is checked, not after.
+if (/^\/orchestrations\/\d+$/.test(location.pathname)) void loadOrchestrationView();
 
 export function App() {
   const [session, setSession] = useState<Session>('checking');

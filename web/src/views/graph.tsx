@@ -5,14 +5,16 @@
  * task on click or Enter; a failed node carries a Retry button.
  */
 import {
-  useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
   type KeyboardEvent,
+  type MouseEvent,
   type PointerEvent,
   type WheelEvent,
 } from 'react';
+import { GraphDrawing } from './graph-drawing.js';
 import type { GraphEdge, GraphNode, Layout } from './graph-layout.js';
 import { EMPTY_LAYOUT, useLayout } from './use-layout.js';
 
@@ -32,39 +34,57 @@ interface View {
   scale: number;
 }
 
-function pathOf(points: { x: number; y: number }[]): string {
-  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+/** Below this scale a node's 13 px label is under 6.5 px: not drawn (zoom in to read it). */
+const READABLE_SCALE = 0.5;
+
+/** The view that shows the whole graph (at most a little larger than life), centred across. */
+function fitView(layout: Layout, size: { width: number; height: number }): View {
+  if (layout.width === 0 || size.width === 0) return { x: 0, y: 0, scale: 1 };
+  const scale = Math.max(
+    0.05,
+    Math.min(1.2, size.width / layout.width, Math.max(size.height, 300) / layout.height),
+  );
+  return { x: (size.width - layout.width * scale) / 2, y: 0, scale };
 }
 
 export function Graph(props: GraphProps) {
   const laid = useLayout(props.nodes, props.edges);
   const layout: Layout = laid.layout ?? EMPTY_LAYOUT;
   const box = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState<View>({ x: 0, y: 0, scale: 1 });
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
 
-  const fit = (): void => {
+  // The canvas's size, measured while it is still empty and whenever it changes: the fitted view is worked out
+  // from it and the layout's size before the drawing is committed, so a 1,000-task drawing is laid out and
+  // painted once, at the scale it is shown, and never forced to lay out by a read of the page.
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useLayoutEffect(() => {
     const el = box.current;
-    if (!el || layout.width === 0) return;
-    const scale = Math.min(
-      1.2,
-      el.clientWidth / layout.width,
-      Math.max(el.clientHeight, 300) / layout.height,
-    );
-    setView({ x: (el.clientWidth - layout.width * scale) / 2, y: 0, scale: Math.max(scale, 0.05) });
-  };
-  // Fit when the shape of the graph changes, not on every status change.
+    if (!el) return;
+    const measure = (): void =>
+      setSize((s) =>
+        s.width === el.clientWidth && s.height === el.clientHeight
+          ? s
+          : { width: el.clientWidth, height: el.clientHeight },
+      );
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  // The view is the fitted one until the user pans or zooms this shape of graph (a status change keeps their view).
   const shape = `${layout.nodes.length}:${layout.edges.length}:${Math.round(layout.width)}`;
-  useEffect(fit, [shape]);
+  const [moved, setMoved] = useState<{ shape: string; view: View } | null>(null);
+  const fitted = fitView(layout, size);
+  const view = moved?.shape === shape ? moved.view : fitted;
+  const setView = (change: (v: View) => View): void =>
+    setMoved((m) => ({ shape, view: change(m?.shape === shape ? m.view : fitted) }));
+  const fit = (): void => setMoved(null);
 
-  const zoom = (factor: number, cx?: number, cy?: number): void => {
+  const zoom = (factor: number, cx = size.width / 2, cy = size.height / 2): void => {
     setView((v) => {
-      const el = box.current;
-      const px = cx ?? (el ? el.clientWidth / 2 : 0);
-      const py = cy ?? (el ? el.clientHeight / 2 : 0);
       const scale = Math.min(4, Math.max(0.05, v.scale * factor));
       const k = scale / v.scale;
-      return { scale, x: px - (px - v.x) * k, y: py - (py - v.y) * k };
+      return { scale, x: cx - (cx - v.x) * k, y: cy - (cy - v.y) * k };
     });
   };
   const onWheel = (event: WheelEvent<HTMLDivElement>): void => {
@@ -88,7 +108,27 @@ export function Graph(props: GraphProps) {
   const onPointerUp = (): void => {
     setTimeout(() => (drag.current = null), 0);
   };
+  // One listener for every node and Retry button (graph-drawing.tsx draws them without handlers).
+  const byId = useMemo(() => new Map(layout.nodes.map((n) => [n.identifier, n])), [layout]);
+  const { onOpen, onRetry, selected } = props;
+  const act = (target: EventTarget, opening: boolean): boolean => {
+    const el = (target as Element).closest?.('[data-retry-identifier], [data-task-identifier]');
+    const retry = el?.getAttribute('data-retry-identifier');
+    const node = byId.get(retry ?? el?.getAttribute('data-task-identifier') ?? '');
+    if (!node) return false;
+    if (retry) onRetry?.(node);
+    else if (opening) onOpen?.(node);
+    return true;
+  };
+  const onClick = (event: MouseEvent<HTMLDivElement>): void => {
+    if (drag.current?.moved && !(event.target as Element).closest?.('[data-retry-identifier]')) return;
+    act(event.target, true);
+  };
   const onKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if ((event.key === 'Enter' || event.key === ' ') && event.target !== event.currentTarget) {
+      if (act(event.target, true)) event.preventDefault();
+      return;
+    }
     const step = 40;
     const moves: Record<string, [number, number]> = {
       ArrowLeft: [step, 0],
@@ -103,88 +143,6 @@ export function Graph(props: GraphProps) {
     } else if (event.key === '+' || event.key === '=') zoom(1.2);
     else if (event.key === '-') zoom(1 / 1.2);
   };
-  const clicked = (node: GraphNode): void => {
-    if (drag.current?.moved) return;
-    props.onOpen?.(node);
-  };
-
-  // The drawing depends on the layout and the data only: panning and zooming change one transform, not 1,000 nodes.
-  const { onOpen, onRetry, selected } = props;
-  const drawing = useMemo(
-    () => (
-      <>
-        {layout.edges.map((edge) => (
-          <path
-            key={`${edge.from}->${edge.to}`}
-            data-edge={`${edge.from}->${edge.to}`}
-            className="edge"
-            d={pathOf(edge.points)}
-            markerEnd="url(#arrow)"
-          />
-        ))}
-        {layout.nodes.map((node) => {
-          const x = node.x - node.width / 2;
-          const y = node.y - node.height / 2;
-          const rule = node.trigger_rule && node.trigger_rule !== 'all_success' ? node.trigger_rule : '';
-          const delay = node.delay_seconds ? `+${node.delay_seconds}s` : '';
-          return (
-            <g key={node.identifier}>
-              <g
-                data-task-identifier={node.identifier}
-                data-status={node.status}
-                className={`node status-${node.status ?? 'draft'}${selected === node.identifier ? ' selected' : ''}`}
-                transform={`translate(${x},${y})`}
-                role="button"
-                tabIndex={0}
-                onClick={() => clicked(node)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter' || event.key === ' ') {
-                    event.preventDefault();
-                    onOpen?.(node);
-                  }
-                }}
-              >
-                <rect width={node.width} height={node.height} rx="8" />
-                <text x="10" y="21" className="node-id">
-                  {node.identifier.length > 20 ? `${node.identifier.slice(0, 19)}…` : node.identifier}
-                </text>
-                <text x="10" y="41" className="node-status">
-                  {[node.status ?? node.label ?? '', rule, delay].filter(Boolean).join(' · ')}
-                </text>
-              </g>
-              {node.status === 'failed' && onRetry ? (
-                <g
-                  className="node-retry"
-                  role="button"
-                  tabIndex={0}
-                  aria-label="Retry"
-                  data-retry-identifier={node.identifier}
-                  transform={`translate(${x + node.width - 52},${y + node.height - 24})`}
-                  onClick={(event) => {
-                    event.stopPropagation();
-                    onRetry?.(node);
-                  }}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      event.stopPropagation();
-                      onRetry?.(node);
-                    }
-                  }}
-                >
-                  <rect width="46" height="18" rx="4" />
-                  <text x="23" y="13" textAnchor="middle">
-                    Retry
-                  </text>
-                </g>
-              ) : null}
-            </g>
-          );
-        })}
-      </>
-    ),
-    [layout, onOpen, onRetry, selected],
-  );
 
   return (
     <div className="graph" aria-busy={laid.state === 'working'}>
@@ -218,6 +176,7 @@ export function Graph(props: GraphProps) {
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onKeyDown={onKey}
+        onClick={onClick}
       >
         <svg width="100%" height="100%" className="graph-svg">
           <defs>
@@ -233,7 +192,14 @@ export function Graph(props: GraphProps) {
               <path d="M0,0 L10,5 L0,10 z" className="arrow-head" />
             </marker>
           </defs>
-          <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>{drawing}</g>
+          <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
+            <GraphDrawing
+              layout={layout}
+              selected={selected}
+              retry={onRetry !== undefined}
+              labels={view.scale >= READABLE_SCALE}
+            />
+          </g>
         </svg>
       </div>
     </div>

@@ -8,6 +8,7 @@ import { money } from '../format.js';
 import { useLive } from '../live.js';
 import { navigate } from '../router.js';
 import { Graph } from './graph.js';
+import { warmLayoutWorker } from './use-layout.js';
 import { ErrorNote, Status } from './status.js';
 
 export default function OrchestrationView(props: { id: number }) {
@@ -28,6 +29,8 @@ export default function OrchestrationView(props: { id: number }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // A large graph is laid out in a worker: start it while the orchestration loads, not after.
+  useEffect(() => void warmLayoutWorker(), []);
   useLive((event) => {
     if (event.type === 'task_progress' || event.orchestration_id !== id || pending.current) return;
     pending.current = setTimeout(() => {

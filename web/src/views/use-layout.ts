@@ -17,7 +17,8 @@ let worker: Worker | null = null;
 let nextId = 1;
 const waiting = new Map<number, (answer: { layout?: Layout; error?: string }) => void>();
 
-function layoutInWorker(nodes: GraphNode[], edges: GraphEdge[]): Promise<Layout> {
+/** Starts the layout worker (its code fetched and read) ahead of a graph that may be large, e.g. while it loads. */
+export function warmLayoutWorker(): Worker {
   if (!worker) {
     worker = new Worker(new URL('./graph-layout.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (event: MessageEvent<{ id: number; layout?: Layout; error?: string }>) => {
@@ -30,8 +31,12 @@ function layoutInWorker(nodes: GraphNode[], edges: GraphEdge[]): Promise<Layout>
       worker = null;
     };
   }
+  return worker;
+}
+
+function layoutInWorker(nodes: GraphNode[], edges: GraphEdge[]): Promise<Layout> {
+  const w = warmLayoutWorker();
   const id = nextId++;
-  const w = worker;
   return new Promise((resolve, reject) => {
     waiting.set(id, (answer) => (answer.layout ? resolve(answer.layout) : reject(new Error(answer.error))));
     w.postMessage({ id, nodes, edges });
