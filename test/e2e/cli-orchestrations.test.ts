@@ -256,7 +256,7 @@ tasks:
     const table = await cli.ok(['list-orchestrations', '--status', 'completed']);
     expect(table.split('\n')[0]).toMatch(/^ID\s+STATUS\s+NAME\s+TASKS/);
     expect(table).toMatch(new RegExp(`^${id}\\s+completed\\s+diamond-with-failing-branch\\s+4/4`, 'm'));
-  });
+  }, 120_000); // a watch of up to 40 s, then a retry and its watch, then six CLI reads: slow on a loaded machine
 
   it('submits without --watch, prints the id, and cancel-orchestration stops it', async () => {
     const file = join(flows, 'long.json');
