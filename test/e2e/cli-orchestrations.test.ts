@@ -267,7 +267,7 @@ tasks:
         tasks: [
           {
             identifier: 'slow',
-            execution_prompt: '[fake:slow steps=100 delay_ms=100] Task slow: long',
+            execution_prompt: '[fake:slow steps=600 delay_ms=100] Task slow: long',
             working_directory: '../proj',
           },
           {
