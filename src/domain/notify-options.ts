@@ -43,6 +43,8 @@ export function endingWanted(
   const ending = endingOf(type);
   if (ending === null) return false;
   if (on.includes(ending)) return true;
+  // A failure that needs a person is a failure too: `on: [failed]` hears it, whichever type reports it.
+  if (ending === 'needs_attention') return on.includes('failed');
   const needsPerson =
     failureCode !== null && (NEEDS_ATTENTION_CODES as readonly string[]).includes(failureCode);
   return ending !== 'completed' && needsPerson && on.includes('needs_attention');

@@ -18,6 +18,8 @@ describe('notify settings', () => {
     expect(endingWanted({ on: ['failed'] }, 'task.failed', 'timeout')).toBe(true);
     expect(endingWanted({ on: ['failed'] }, 'orchestration.failed', null)).toBe(true);
     expect(endingWanted({ on: [] }, 'task.failed', null)).toBe(false);
+    // The server's own notices report such a failure as task.needs_attention: `on: [failed]` still hears it.
+    expect(endingWanted({ on: ['failed'] }, 'task.needs_attention', 'auth')).toBe(true);
   });
 
   it('needs_attention hears only the failures a person must act on', () => {
