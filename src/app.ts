@@ -141,7 +141,7 @@ export class App {
     readonly tracing: Tracing,
     logger: Logger,
   ) {
-    this.webhooks = new WebhookService(store);
+    this.webhooks = new WebhookService(store, () => this.deliveries.subscriptionsChanged());
     this.deliveries = new DeliveryLoop({
       store,
       logger,

@@ -28,7 +28,11 @@ function notFound(id: number): ClaudeWorkerError {
 }
 
 export class WebhookService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Told after a subscription is created or removed (the delivery loop reads them again). */
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   /** Throws a validation error listing every problem (URL, each unknown event, the secret); creates nothing then. */
   async create(input: CreateWebhookInput): Promise<WebhookSubscriptionWithSecret> {
@@ -38,12 +42,14 @@ export class WebhookService {
       if (problem) issues.push({ path: 'secret', message: problem });
     }
     if (issues.length > 0) throw ClaudeWorkerError.validation(issues, 'The webhook');
-    return this.store.createWebhook({
+    const created = await this.store.createWebhook({
       kind: 'webhook',
       url: input.url,
       events: input.events as WebhookEventType[],
       secret: input.secret ?? newWebhookSecret(),
     });
+    this.onChange();
+    return created;
   }
 
   list(): Promise<WebhookSubscription[]> {
@@ -52,6 +58,7 @@ export class WebhookService {
 
   async remove(id: number): Promise<void> {
     if (!(await this.store.deleteWebhook(id))) throw notFound(id);
+    this.onChange();
   }
 
   async deliveries(id: number, limit: number): Promise<WebhookDelivery[]> {

@@ -2,16 +2,19 @@
  * The webhook delivery loop of a server or worker process: takes due deliveries from the store's outbox (a few at a
  * time; on PostgreSQL nodes never take the same one), sends each (off the engine's path: a slow or dead receiver
  * only delays other deliveries), and records the try: delivered on a 2xx, else tried again with exponential backoff
- * and full jitter (domain/webhooks.ts) until 24 h after the event, then failed. It wakes when an event that can
- * have deliveries is committed, when the next retry is due, and on a slow poll (other nodes' retries). A Slack or
+ * and full jitter (domain/webhooks.ts) until 24 h after the event, then failed. It wakes when an event that a
+ * subscription asks for is committed (the subscriptions are read again at most once per poll interval, and at once
+ * when this node changes them: so the engine's hot path costs the outbox nothing while nobody subscribes), when the
+ * next retry is due, and on a slow poll (other nodes' retries and subscriptions). A Slack or
  * Discord message that the ended task's (or orchestration's) own notify settings hold back is recorded `skipped`,
  * with the reason, and never sent.
  */
 import { orchestrationNotice, taskNotice, type Notice } from '../domain/notice.js';
 import { channelSilence } from '../domain/notify-options.js';
 import type { NotifyOptions } from '../domain/vocabulary.js';
-import { nextWebhookAttempt, type WebhookEventType } from '../domain/webhooks.js';
+import { nextWebhookAttempt, webhookTypesFor, type WebhookEventType } from '../domain/webhooks.js';
 import { WEBHOOK_SOURCE_EVENTS } from '../domain/webhooks.js';
+import type { TaskEvent } from '../domain/vocabulary.js';
 import type { Logger } from '../observability/logger.js';
 import type { ClaimedDelivery, Store } from '../store/store.js';
 import { bodyFor } from './messages.js';
@@ -39,18 +42,36 @@ export class DeliveryLoop {
   private pass: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly timeoutMs: number;
+  private readonly pollMs: number;
+  /** The webhook types some subscription asks for, as last read (null: not read yet, or changed since). */
+  private subscribed: { types: Set<WebhookEventType>; readAt: number } | null = null;
 
   constructor(private readonly options: DeliveryLoopOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.pollMs = options.pollMs ?? 5000;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.options.store.onEvents((events) => {
-      if (events.some((e) => WEBHOOK_SOURCE_EVENTS.includes(e.type))) this.wake();
+      if (events.some((e) => this.mayDeliver(e))) this.wake();
     });
     this.wake();
+  }
+
+  /** This node added or removed a subscription: read them again at the next event. */
+  subscriptionsChanged(): void {
+    this.subscribed = null;
+    this.wake();
+  }
+
+  /** Whether a committed event may have written outbox rows (true while the subscriptions are not known). */
+  private mayDeliver(event: TaskEvent): boolean {
+    if (!WEBHOOK_SOURCE_EVENTS.includes(event.type)) return false;
+    const known = this.subscribed;
+    if (known === null || Date.now() - known.readAt >= this.pollMs) return true;
+    return webhookTypesFor(event).some((type) => known.types.has(type));
   }
 
   async stop(): Promise<void> {
@@ -82,8 +103,13 @@ export class DeliveryLoop {
 
   private async run(): Promise<void> {
     const { store, logger } = this.options;
-    let sleepMs = this.options.pollMs ?? 5000;
+    let sleepMs = this.pollMs;
     try {
+      if (this.subscribed === null || Date.now() - this.subscribed.readAt >= this.pollMs) {
+        const readAt = Date.now();
+        const types = new Set((await store.listWebhooks()).flatMap((s) => s.events));
+        this.subscribed = { types, readAt };
+      }
       for (;;) {
         if (!this.running) return;
         const claimed = await store.claimWebhookDeliveries(this.options.batch ?? 8, this.timeoutMs + 30_000);

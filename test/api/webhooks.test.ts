@@ -109,6 +109,21 @@ describe('webhook subscriptions', () => {
     expect(receiver.received.filter((r) => r.path === '/b')).toHaveLength(2);
   });
 
+  it('a subscription another node records (not through this server) still gets its events, at the next poll', async () => {
+    // Written into the store directly, as another API node would: this server's delivery loop has not been told.
+    await server.app.store.createWebhook({
+      kind: 'webhook',
+      url: `${receiver.url}/other-node`,
+      events: ['task.cancelled'],
+      secret: 'whsec_' + Buffer.alloc(24, 3).toString('base64'),
+    });
+    const hung = await client.createTask({ execution_prompt: '[fake:hang] x', working_directory: workdir });
+    await waitFor(async () => (await client.getTask(hung.id)).status === 'running', 'the hung task to run');
+    await client.cancelTask(hung.id);
+    const [got] = await receiver.waitForCount(1, (r) => r.path === '/other-node');
+    expect(bodyOf(got!)).toMatchObject({ type: 'task.cancelled', data: { task_id: hung.id } });
+  });
+
   it('a failure a person must fix is task.failed and task.needs_attention, with its suggestion', async () => {
     const hook = await client.createWebhook({
       url: `${receiver.url}/c`,

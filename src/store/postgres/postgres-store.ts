@@ -93,7 +93,7 @@ import * as webhooks from './webhooks.js';
 import * as workers from './workers.js';
 import * as dashboard from './dashboard.js';
 import { listStaged, markGroupSubmitted, stageTask } from './staging.js';
-import { PgTransactions, type PgTx } from './transactions.js';
+import { PgTransactions, type PgTx, type TxOptions } from './transactions.js';
 
 export type { PostgresOptions };
 
@@ -182,7 +182,7 @@ export class PostgresStore implements Store {
 
   claimTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
     if (request.limit <= 0) return Promise.resolve([]);
-    return this.write((tx) => claimTasks(tx, request));
+    return this.write((tx) => claimTasks(tx, request), { claims: true });
   }
 
   recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void> {
@@ -198,10 +198,14 @@ export class PostgresStore implements Store {
     finishes: AttemptFinish[],
     claim: ClaimRequest | null,
   ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
-    return this.write(async (tx) => ({
-      finished: await finishAttempts(tx, finishes),
-      claimed: claim && claim.limit > 0 ? await claimTasks(tx, claim) : [],
-    }));
+    const claims = claim !== null && claim.limit > 0;
+    return this.write(
+      async (tx) => ({
+        finished: await finishAttempts(tx, finishes),
+        claimed: claims ? await claimTasks(tx, claim) : [],
+      }),
+      { claims },
+    );
   }
 
   renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal> {
@@ -434,9 +438,9 @@ export class PostgresStore implements Store {
   }
 
   /** One transaction (reads that need several statements use it too, for one consistent view). */
-  private async write<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+  private async write<T>(work: (tx: PgTx) => Promise<T>, options?: TxOptions): Promise<T> {
     this.assertMigrated();
-    return this.guard(() => this.tx.run(work));
+    return this.guard(() => this.tx.run(work, options));
   }
 
   private async read<T>(work: () => Promise<T>): Promise<T> {
