@@ -5,7 +5,7 @@
  * notice the machine leaves to `auto`, but never one the machine turned `off`. Webhook subscriptions are systems'
  * integrations and hear every event they asked for, whatever a task says. Reads and runs nothing.
  */
-import type { NotifyOptions } from './vocabulary.js';
+import { NOTIFY_CHANNELS, type NotifyOptions } from './vocabulary.js';
 import type { WebhookEventType } from './webhooks.js';
 import { NEEDS_ATTENTION_CODES } from './webhooks.js';
 
@@ -70,7 +70,7 @@ export function describeNotify(notify: NotifyOptions | null | undefined): string
   const parts: string[] = [];
   if (notify.on !== undefined)
     parts.push(notify.on.length > 0 ? `only ${notify.on.join(', ')}` : 'no endings');
-  for (const channel of ['sound', 'desktop', 'slack', 'discord'] as const) {
+  for (const channel of NOTIFY_CHANNELS) {
     const value = notify[channel];
     if (value !== undefined) parts.push(`${channel} ${value}`);
   }

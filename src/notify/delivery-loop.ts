@@ -135,7 +135,7 @@ export class DeliveryLoop {
     try {
       if (body === null) {
         const { notice, notify } = await this.notice(claimed);
-        const silence = subscription.kind === 'webhook' ? null : this.silence(claimed, notify);
+        const silence = this.silence(claimed, notify);
         if (silence !== null) {
           await this.skip(claimed, silence);
           return;
@@ -217,7 +217,7 @@ export class DeliveryLoop {
     };
   }
 
-  /** Why a chat message is held back ("task 12's notify settings turn slack off"), or null to send it. */
+  /** Why a chat message is held back ("task 12's notify settings turn slack off"), or null to send it (always, for a webhook). */
   private silence(claimed: ClaimedDelivery, notify: NotifyOptions | null): string | null {
     const { event, delivery, subscription } = claimed;
     if (subscription.kind === 'webhook') return null;
