@@ -218,29 +218,29 @@ describe('bad input', () => {
     const before = (await cli.tasks()).length;
 
     const missingDir = await cli.run(['run', 'Do it', '--dir', 'no-such-dir']);
-    expect(missingDir.code).toBe(2);
+    expect(missingDir.code, missingDir.stderr).toBe(2);
     expect(missingDir.stderr).toContain(
       `working_directory: "${join(cli.work, 'no-such-dir')}" does not exist`,
     );
 
     const badModel = await cli.run(['run', 'Do it', '--model', 'gpt-4', '--permission-mode', 'yolo']);
-    expect(badModel.code).toBe(2);
+    expect(badModel.code, badModel.stderr).toBe(2);
     expect(badModel.stderr).toContain('model: unknown model "gpt-4"');
     expect(badModel.stderr).toContain('permission_mode');
 
     const empty = await cli.run(['run', '']);
-    expect(empty.code).toBe(2);
+    expect(empty.code, empty.stderr).toBe(2);
     expect(empty.stderr).toMatch(/^error: The prompt is empty\. Give it as an argument/);
 
     const emptyStdin = await cli.run(['run'], { input: '  \n' });
-    expect(emptyStdin.code).toBe(2);
+    expect(emptyStdin.code, emptyStdin.stderr).toBe(2);
 
     const badFlag = await cli.run(['run', 'Do it', '--max-turns', 'many']);
-    expect(badFlag.code).toBe(2);
+    expect(badFlag.code, badFlag.stderr).toBe(2);
     expect(badFlag.stderr).toContain("error: option '--max-turns <n>' argument 'many' is invalid");
 
     const unknownFlag = await cli.run(['list', '--colour']);
-    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.code, unknownFlag.stderr).toBe(2);
 
     expect(await cli.tasks()).toHaveLength(before);
     for (const result of [missingDir, badModel, empty, badFlag])

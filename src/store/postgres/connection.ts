@@ -88,9 +88,18 @@ export function isConnectionError(err: unknown): boolean {
     code.startsWith('08') || // connection exception
     code.startsWith('28') || // invalid authorization
     code === '3D000' || // database does not exist
+    code === '57P01' || // terminating connection due to administrator command (a restart, a cut)
+    code === '57P02' || // terminating connection due to a crash of another server process
     code === '57P03' // cannot connect now (starting up)
   );
 }
+
+/**
+ * After PostgreSQL restarts (or every connection is cut), the pool may still hold connections that are gone: each
+ * fails the first statement sent on it. Work that is safe to run again — a read, or a transaction whose COMMIT was
+ * never sent — is run again on another connection, a few times (each failure drops one stale connection).
+ */
+export const STALE_CONNECTION_RETRIES = 4;
 
 /** The error a person sees when the database cannot be reached: host and database named, password masked. */
 export function connectionError(err: unknown, connectionString: string): ClaudeWorkerError {

@@ -70,6 +70,7 @@ import {
   connectionError,
   isConnectionError,
   openPool,
+  STALE_CONNECTION_RETRIES,
   schemaOf,
   type PostgresOptions,
 } from './connection.js';
@@ -445,7 +446,15 @@ export class PostgresStore implements Store {
 
   private async read<T>(work: () => Promise<T>): Promise<T> {
     this.assertMigrated();
-    return this.guard(work);
+    return this.guard(async () => {
+      for (let retry = 0; ; retry++) {
+        try {
+          return await work();
+        } catch (err) {
+          if (retry >= STALE_CONNECTION_RETRIES || !isConnectionError(err)) throw err;
+        }
+      }
+    });
   }
 
   /** Connection failures become one clear error naming host and database; other errors pass unchanged. */

@@ -4,13 +4,15 @@
  * with `pg_notify` in the same transaction so other nodes hear of them exactly when they are committed. After the
  * commit the events go to this process's listeners at once (the event hub tells its tail they are delivered).
  * A transaction that PostgreSQL aborts for a deadlock or a serialization failure is run again from the start
- * (its events were never committed, nobody saw them). Events that stand for a webhook type write their outbox rows
- * (webhook deliveries) in the same transaction, in one statement.
+ * (its events were never committed, nobody saw them), and so is one whose connection was lost before its COMMIT
+ * was sent (a restart or a cut leaves stale connections in the pool). Events that stand for a webhook type write
+ * their outbox rows (webhook deliveries) in the same transaction, in one statement.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import { isoTime } from '../codec/values.js';
 import { outboxRowsFor } from '../shared/outbox.js';
+import { isConnectionError, STALE_CONNECTION_RETRIES } from './connection.js';
 import type { EventHub } from './event-hub.js';
 import type { PgDatabase } from './schema.js';
 
@@ -76,8 +78,10 @@ export class PgTransactions {
    * pass the one `tx` to each part, so they commit once.
    */
   async run<T>(work: (tx: PgTx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    let staleRetries = 0;
     for (let run = 1; ; run++) {
       let stored: TaskEvent[] = [];
+      let committing = false;
       try {
         const result = await this.db.connection().execute(async (connection) => {
           await sql.raw(options.claims ? BEGIN_CLAIMING : BEGIN).execute(connection);
@@ -85,11 +89,15 @@ export class PgTransactions {
             const tx = new Tx(connection, Date.now());
             const value = await work(tx);
             stored = await this.flush(tx);
+            committing = true;
             await sql.raw('COMMIT').execute(connection);
             return value;
           } catch (err) {
             // A broken connection cannot roll back: the server ends the transaction with it.
-            await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
+            await sql
+              .raw('ROLLBACK')
+              .execute(connection)
+              .catch(() => undefined);
             throw err;
           }
         });
@@ -97,6 +105,12 @@ export class PgTransactions {
         return result;
       } catch (err) {
         if (stored.length > 0) this.hub.forget(stored);
+        // A connection lost before COMMIT was sent committed nothing: run it again on another connection. Lost
+        // during COMMIT, whether it committed is unknown: the caller hears of the error.
+        if (!committing && isConnectionError(err) && staleRetries < STALE_CONNECTION_RETRIES) {
+          staleRetries++;
+          continue;
+        }
         const code = (err as { code?: unknown }).code;
         if (run >= MAX_RUNS || typeof code !== 'string' || !RETRYABLE_CODES.has(code)) throw err;
         await new Promise((done) => setTimeout(done, Math.random() * 10 * run));

@@ -1,0 +1,56 @@
+/**
+ * PostgreSQL restarted, or every connection cut (a failover, a network blip), while the store's pool still holds the
+ * old connections: the next read and the next write succeed on new ones, instead of failing once per stale
+ * connection with "terminating connection due to administrator command". A transaction that failed before its
+ * COMMIT was sent committed nothing, so running it again on a new connection writes it once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { adminQuery, freshDatabase } from '../helpers/postgres.js';
+import { CLI, newTask } from './suite/helpers.js';
+
+let store: PostgresStore | null = null;
+let drop: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await store?.close();
+  await drop?.();
+  store = null;
+  drop = null;
+});
+
+/** Ends every connection to the database but the one asking: what a PostgreSQL restart does to a pool. */
+async function cutConnections(database: string): Promise<number> {
+  const result = await adminQuery(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [database],
+  );
+  return result.rowCount ?? 0;
+}
+
+describe('PostgreSQL store: connections cut under an idle pool', () => {
+  it('the next reads and writes succeed on new connections, and each write is stored once', async () => {
+    const db = await freshDatabase();
+    drop = db.drop;
+    const database = new URL(db.url).pathname.slice(1);
+    store = new PostgresStore({ connectionString: db.url, poolSize: 4 });
+    await store.migrate();
+    const first = await store.createTask(newTask(), CLI);
+    const created = [first.id];
+
+    for (let round = 0; round < 5; round++) {
+      // Fill the pool with idle connections, then cut them all at once.
+      await Promise.all([1, 2, 3, 4].map(() => store!.getTask(first.id)));
+      expect(await cutConnections(database)).toBeGreaterThan(0);
+      const [read, listed, written] = await Promise.all([
+        store.getTask(first.id),
+        store.listTasks({ limit: 100 }),
+        store.createTask(newTask({ execution_prompt: `after cut ${round}` }), CLI),
+      ]);
+      expect(read?.id).toBe(first.id);
+      expect(listed.tasks.length).toBeGreaterThanOrEqual(created.length);
+      created.push(written.id);
+    }
+    const all = await store.listTasks({ limit: 100 });
+    expect(all.tasks.map((t) => t.id).sort((a, b) => a - b)).toEqual(created);
+  });
+});
