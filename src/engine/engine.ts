@@ -79,6 +79,8 @@ export class Engine {
   private claimScheduled = false;
   private claiming = false;
   private claimAgain = false;
+  /** Slots held by claims under way (see freeSlots). */
+  private held = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private delayedTimer: NodeJS.Timeout | null = null;
@@ -106,14 +108,19 @@ export class Engine {
       (err, attempt) =>
         this.logger.error({ err: String(err), attempt }, 'could not record attempt outcomes; retrying'),
       {
-        // The finishing attempts still count in `running`; their slots are what this batch may fill.
+        // The finishing attempts still count in `running`; their slots are what this batch may fill, with any
+        // free slot no other claim under way holds.
         request: (finishing) => {
-          const free = this.options.config.concurrency - this.running.size + finishing;
+          const free = this.freeSlots() + finishing;
           if (this.state !== 'running' || free <= 0 || this.memory.last.admission_blocked) return null;
+          this.held += free;
           return this.claimRequest(free);
         },
         launch: (claimed) => {
           for (const task of claimed) this.launch(task);
+        },
+        release: (request) => {
+          this.held -= request.limit;
         },
       },
       () => this.state !== 'running',
@@ -220,10 +227,16 @@ export class Engine {
     try {
       do {
         this.claimAgain = false;
-        const free = this.options.config.concurrency - this.running.size;
+        const free = this.freeSlots();
         if (free <= 0 || this.state !== 'running' || this.memory.last.admission_blocked) break;
-        const claimed = await this.options.store.claimTasks(this.claimRequest(free));
-        for (const task of claimed) this.launch(task);
+        this.held += free;
+        let claimed;
+        try {
+          claimed = await this.options.store.claimTasks(this.claimRequest(free));
+          for (const task of claimed) this.launch(task);
+        } finally {
+          this.held -= free;
+        }
         if (claimed.length < free) {
           await this.claimProbes();
           await this.armDelayedTimer();
@@ -234,6 +247,15 @@ export class Engine {
     } finally {
       this.claiming = false;
     }
+  }
+
+  /**
+   * Slots neither running an attempt nor held by a claim under way. A claim pass and a finish batch's claim may be
+   * in flight at once (on PostgreSQL a transaction takes a few round trips): each holds the slots it asked for
+   * until its tasks are launched, so the two never fill one slot twice.
+   */
+  private freeSlots(): number {
+    return this.options.config.concurrency - this.running.size - this.held;
   }
 
   private claimRequest(limit: number): ClaimRequest {
@@ -249,7 +271,7 @@ export class Engine {
   /** For each model whose open breaker has cooled, runs one probe task (if this worker wins the probe). */
   private async claimProbes(): Promise<void> {
     for (const model of this.gates.probeCandidates()) {
-      if (this.options.config.concurrency - this.running.size <= 0) return;
+      if (this.freeSlots() <= 0) return;
       const ttlMs = attemptTimeoutSeconds({ model, timeout_seconds: null }, this.options.config) * 1000;
       if (!(await this.gates.acquireProbe(model, ttlMs))) continue;
       const [probe] = await this.options.store.claimTasks({

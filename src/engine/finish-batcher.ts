@@ -13,6 +13,8 @@ export interface BatchClaimer {
   request(finishing: number): ClaimRequest | null;
   /** Starts what the batch claimed (before the finishers' promises resolve). */
   launch(claimed: ClaimedTask[]): void;
+  /** The batch's claim is over (launched or failed): the slots it held for it are no longer held. */
+  release(request: ClaimRequest): void;
 }
 
 interface Waiting {
@@ -80,11 +82,17 @@ export class FinishBatcher {
   }
 
   private async commit(batch: Waiting[], request: ClaimRequest | null): Promise<void> {
-    const { finished, claimed } = await this.store.finishAndClaim(
-      batch.map((w) => w.finish),
-      request,
-    );
-    this.claimer?.launch(claimed);
+    let result;
+    try {
+      result = await this.store.finishAndClaim(
+        batch.map((w) => w.finish),
+        request,
+      );
+      this.claimer?.launch(result.claimed);
+    } finally {
+      if (request) this.claimer?.release(request);
+    }
+    const { finished } = result;
     const byId = new Map(finished.map((t) => [t.id, t]));
     for (const waiting of batch) waiting.resolve(byId.get(waiting.finish.task_id));
   }

@@ -2,7 +2,8 @@
  * Edge cases found in review, through the real SDK and the stand-in: a task re-claimed while this worker still runs
  * it (lease lost) never runs twice; outcomes are recorded even when the store refuses writes for a while; leases are
  * renewed through the shutdown grace period; a graceful stop does not spend a task's last attempt; a rate-limited
- * breaker probe frees the probe for after the cool-down.
+ * breaker probe frees the probe for after the cool-down; a claim pass and a finish batch in flight at once never
+ * fill one free slot twice.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +83,45 @@ describe('engine edge cases', () => {
     const done = await waitForStatus(app, task.id, ['completed', 'failed'], 15_000);
     expect(done.status).toBe('completed');
     expect(done.result).toContain('done: fine');
+  });
+
+  it('never runs more tasks than its concurrency when a claim and a finish batch overlap', async () => {
+    const home = tempDir('cw-home-');
+    let app: App | null = null;
+    let slowBatches = 1;
+    // A store whose first finish write is slow, as a PostgreSQL round trip is: while it is in flight, three tasks
+    // arrive and wake a claim pass. Both must not count the one free slot.
+    class SlowFinishStore extends SqliteStore {
+      override async finishAndClaim(finishes: AttemptFinish[], claim: ClaimRequest | null) {
+        if (slowBatches-- > 0) {
+          for (const name of ['b', 'c', 'd'])
+            await app!.tasks.createTask(
+              { execution_prompt: `[fake:slow steps=6 delay_ms=250] ${name}`, working_directory: home },
+              { actor: 't' },
+            );
+          await sleep(400);
+        }
+        return super.finishAndClaim(finishes, claim);
+      }
+    }
+    app = await App.open({
+      config: testConfig(home, { concurrency: 2 }),
+      store: new SlowFinishStore(join(home, 'db.sqlite')),
+      logger: quietLogger,
+    });
+    cleanups.push(() => app!.close());
+    await app.start();
+    await app.tasks.createTask({ execution_prompt: 'a', working_directory: home }, { actor: 't' });
+    let most = 0;
+    const started = Date.now();
+    for (;;) {
+      const counts = await app.store.countByStatus();
+      most = Math.max(most, counts.running);
+      if (counts.completed === 4 || Date.now() - started > 20_000) break;
+      await sleep(20);
+    }
+    expect(most).toBe(2);
+    expect((await app.store.countByStatus()).completed).toBe(4);
   });
 
   it('keeps renewing leases through the shutdown grace period, so nobody recovers a task that is finishing', async () => {
