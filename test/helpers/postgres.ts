@@ -13,9 +13,13 @@ export function freshSchemaName(): string {
   return `cw_test_${randomBytes(6).toString('hex')}`;
 }
 
-/** Runs one statement on its own connection (setup and cleanup). */
-export async function adminQuery(text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+/** Runs one statement on its own connection (setup and cleanup), in the test database or the one `url` names. */
+export async function adminQuery(
+  text: string,
+  params: unknown[] = [],
+  url = TEST_DATABASE_URL,
+): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await client.query(text, params);

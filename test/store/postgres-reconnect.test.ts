@@ -2,7 +2,8 @@
  * PostgreSQL restarted, or every connection cut (a failover, a network blip), while the store's pool still holds the
  * old connections: the next read and the next write succeed on new ones, instead of failing once per stale
  * connection with "terminating connection due to administrator command". A transaction that failed before its
- * COMMIT was sent committed nothing, so running it again on a new connection writes it once.
+ * COMMIT was sent committed nothing, so running it again on a new connection writes it once. The hot statements are
+ * prepared per connection; a column added by another node's newer migration does not break them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -27,7 +28,7 @@ async function cutConnections(database: string): Promise<number> {
   return result.rowCount ?? 0;
 }
 
-describe('PostgreSQL store: connections cut under an idle pool', () => {
+describe('PostgreSQL store: stale connections and prepared statements', () => {
   it('the next reads and writes succeed on new connections, and each write is stored once', async () => {
     const db = await freshDatabase();
     drop = db.drop;
@@ -52,5 +53,19 @@ describe('PostgreSQL store: connections cut under an idle pool', () => {
     }
     const all = await store.listTasks({ limit: 100 });
     expect(all.tasks.map((t) => t.id).sort((a, b) => a - b)).toEqual(created);
+  });
+
+  it('prepared statements keep working after another node adds a column to their table', async () => {
+    const db = await freshDatabase();
+    drop = db.drop;
+    store = new PostgresStore({ connectionString: db.url, poolSize: 1 });
+    await store.migrate();
+    // Enough runs for PostgreSQL to cache the plans of the create and the claim on the one connection.
+    for (let i = 0; i < 7; i++) await store.createTask(newTask({ execution_prompt: `before ${i}` }), CLI);
+    await adminQuery(`ALTER TABLE tasks ADD COLUMN added_by_a_newer_node text`, [], db.url);
+    const after = await store.createTask(newTask({ execution_prompt: 'after' }), CLI);
+    expect(after.execution_prompt).toBe('after');
+    const claimed = await store.claimTasks({ worker_id: 'w', limit: 10, lease_ms: 60_000 });
+    expect(claimed).toHaveLength(8);
   });
 });

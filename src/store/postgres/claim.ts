@@ -18,6 +18,7 @@ import { workerActor } from '../shared/transitions.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import type { ClaimedTask, ClaimRequest } from '../store.js';
 import type { TaskRow } from './schema.js';
+import { PREPARED } from './prepared.js';
 import type { PgTx } from './transactions.js';
 
 /** How a previous attempt may end for the next one to resume its Claude session (work done is not paid twice). */
@@ -94,7 +95,7 @@ function claimSet(tx: PgTx, request: ClaimRequest) {
  * claimed then, the capacity path decides). The attempts are inserted by the same statement.
  */
 async function claimUncapped(tx: PgTx, request: ClaimRequest): Promise<ClaimedRow[] | null> {
-  const rows = await tx.rows(sql<ClaimedRow & { capped_exist: boolean }>`
+  const rows = await tx.rows(sql<ClaimedRow & { capped_exist: boolean }>`${sql.raw(PREPARED)}
     WITH capped AS (
       SELECT EXISTS (SELECT 1 FROM orchestrations WHERE finished_at IS NULL AND max_parallel IS NOT NULL)
         AS capped_exist

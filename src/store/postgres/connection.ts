@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { describeDatabase, maskDatabaseUrl } from '../../config/database-url.js';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { PgDatabase } from './schema.js';
+import { prepareMarkedStatements } from './prepared.js';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -60,6 +61,7 @@ export function openPool(options: PostgresOptions): { pool: pg.Pool; db: Kysely<
   // process. The transaction's next statement fails instead ("not queryable"), is reported, and the pool drops it.
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    prepareMarkedStatements(client);
   });
   const db = new Kysely<PgDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { pool, db };

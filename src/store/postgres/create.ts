@@ -8,6 +8,7 @@ import { taskFromRow, taskOptionValues } from '../codec/task-codec.js';
 import type { NewTask } from '../store.js';
 import type { TaskRow } from './schema.js';
 import { OPTION_COLUMNS } from './task-columns.js';
+import { PREPARED } from './prepared.js';
 import type { PgTx } from './transactions.js';
 
 export async function createTask(tx: PgTx, task: NewTask, actor: Actor): Promise<Task> {
@@ -22,7 +23,7 @@ export async function createTask(tx: PgTx, task: NewTask, actor: Actor): Promise
     log_path: named(task.log_path),
     transcript_path: named(task.transcript_path),
   });
-  const row = await tx.row(sql<TaskRow>`
+  const row = await tx.row(sql<TaskRow>`${sql.raw(PREPARED)}
     INSERT INTO tasks (id, status, run_after, created_at, updated_at, ${OPTION_COLUMNS})
     VALUES (${id}, 'queued', ${tx.now}, ${tx.now}, ${tx.now}, ${sql.join(values)})
     RETURNING *`);

@@ -18,6 +18,7 @@ import { assertTransition, workerActor } from '../shared/transitions.js';
 import type { AttemptFinish } from '../store.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
+import { PREPARED } from './prepared.js';
 import { lockTasks } from './task-locks.js';
 import type { PgTx } from './transactions.js';
 
@@ -59,7 +60,7 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
 
   // One statement for the attempts and the tasks. The task's cost is the sum over its attempts, the one just ended
   // with its new cost (the statement's snapshot does not see the attempt update); turns and usage are the last's.
-  const rows = await tx.rows(sql<TaskRow & { attempt_cost_usd: number | null }>`
+  const rows = await tx.rows(sql<TaskRow & { attempt_cost_usd: number | null }>`${sql.raw(PREPARED)}
     WITH f AS (
       SELECT * FROM unnest(
         ${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],

@@ -9,6 +9,7 @@ import { attemptFromRow as rowToAttempt, eventFromRow as rowToEvent } from '../c
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import type { EventQuery, StatusCounts, TaskPage, TaskQuery } from '../store.js';
 import type { AttemptRow, EventRow, PgDatabase, TaskRow } from './schema.js';
+import { PREPARED } from './prepared.js';
 
 /** `%text%` for ILIKE, with the pattern characters of `text` escaped (backslash is PostgreSQL's default escape). */
 function likePattern(text: string): string {
@@ -71,7 +72,7 @@ export class PgQueries {
   }
 
   async nextRunAfter(): Promise<Date | null> {
-    const [row] = await this.rows(sql<{ at: number | null }>`
+    const [row] = await this.rows(sql<{ at: number | null }>`${sql.raw(PREPARED)}
       SELECT min(run_after) AS at FROM tasks WHERE status = 'queued' AND run_after > ${Date.now()}`);
     return row?.at === null || row?.at === undefined ? null : new Date(row.at);
   }

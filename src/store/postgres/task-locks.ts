@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { TaskRow } from './schema.js';
+import { PREPARED } from './prepared.js';
 import type { PgTx } from './transactions.js';
 
 /** Locks the tasks (and their orchestrations first) and returns their current rows by id. */
@@ -13,7 +14,7 @@ export async function lockTasks(tx: PgTx, ids: number[]): Promise<Map<number, Ta
   if (unique.length === 0) return new Map();
   // One statement: the orchestration rows are locked by an InitPlan the task scan evaluates before its first row,
   // so before any task row is locked (an orchestration id never changes on a task: reading it unlocked is safe).
-  const rows = await tx.rows(sql<TaskRow>`
+  const rows = await tx.rows(sql<TaskRow>`${sql.raw(PREPARED)}
     WITH owners AS (
       SELECT o.id FROM orchestrations o
       WHERE o.id IN (SELECT orchestration_id FROM tasks WHERE id = ANY(${unique}::bigint[]))

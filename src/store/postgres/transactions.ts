@@ -14,6 +14,7 @@ import { isoTime } from '../codec/values.js';
 import { outboxRowsFor } from '../shared/outbox.js';
 import { isConnectionError, STALE_CONNECTION_RETRIES } from './connection.js';
 import type { EventHub } from './event-hub.js';
+import { isStalePlan, PREPARED } from './prepared.js';
 import type { PgDatabase } from './schema.js';
 
 /** An event to append: the stored event without what the store assigns (id, time). */
@@ -107,7 +108,11 @@ export class PgTransactions {
         if (stored.length > 0) this.hub.forget(stored);
         // A connection lost before COMMIT was sent committed nothing: run it again on another connection. Lost
         // during COMMIT, whether it committed is unknown: the caller hears of the error.
-        if (!committing && isConnectionError(err) && staleRetries < STALE_CONNECTION_RETRIES) {
+        if (
+          !committing &&
+          (isConnectionError(err) || isStalePlan(err)) &&
+          staleRetries < STALE_CONNECTION_RETRIES
+        ) {
           staleRetries++;
           continue;
         }
@@ -124,7 +129,7 @@ export class PgTransactions {
     const column = <V>(pick: (e: NewEvent, at: number) => V) =>
       tx.events.map(({ event, at }) => pick(event, at));
     // One round trip: the rows, and the notification naming the last id (delivered at COMMIT, not before).
-    const result = await sql<{ id: number }>`
+    const result = await sql<{ id: number }>`${sql.raw(PREPARED)}
       WITH inserted AS (
         INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
                             created_at)
@@ -159,7 +164,7 @@ async function writeOutbox(tx: Tx, stored: TaskEvent[]): Promise<void> {
   const rows = stored.flatMap(outboxRowsFor);
   if (rows.length === 0) return;
   const column = <V>(pick: (r: (typeof rows)[number]) => V) => rows.map(pick);
-  await sql`
+  await sql`${sql.raw(PREPARED)}
     INSERT INTO webhook_deliveries (subscription_id, event_id, type, task_id, orchestration_id, status, attempts,
                                     next_attempt_at, created_at)
     SELECT s.id, o.event_id, o.type, o.task_id, o.orchestration_id, 'pending', 0, ${tx.now}::bigint,
