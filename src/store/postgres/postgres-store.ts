@@ -78,6 +78,7 @@ import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
 import { metricsSnapshot } from './metrics.js';
+import { sealIfDue } from './metrics-seal.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -337,7 +338,8 @@ export class PostgresStore implements Store {
     return this.write((tx) => webhooks.nextWebhookDue(tx));
   }
 
-  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+  async metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    await this.write((tx) => sealIfDue(tx));
     return this.write((tx) => metricsSnapshot(tx, workerLeaseMs));
   }
 

@@ -1,0 +1,67 @@
+/**
+ * The sealed totals of `/metrics` in SQLite (store/shared/metrics-sql.ts): `sealIfDue` moves `sealed_before` forward
+ * when the rule says so (domain/rules/metrics-seal.ts), adding the attempts it passes to `attempt_totals`; `fold`
+ * adds the not-yet-sealed attempts of tasks that prune is about to delete, so the counters keep them. Both rewrite
+ * the totals whole (one row per group) inside an IMMEDIATE transaction: a second process sealing at the same moment
+ * waits for the write lock, then reads the moved `sealed_before` and does nothing.
+ */
+import { nextSealBefore } from '../../domain/rules/metrics-seal.js';
+import { SEALED_SLICE, TOTALS_COLUMNS, withTotalsSql } from '../shared/metrics-sql.js';
+import type { StoreContext } from './context.js';
+
+const FAILURE_CODE = "json_extract(a.error, '$.code')";
+
+/** Attempts of the tasks `@ids` (a JSON array) that finished and are not sealed yet. */
+const UNSEALED_OF_TASKS = `a.task_id IN (SELECT value FROM json_each(@ids)) AND a.finished_at IS NOT NULL
+  AND a.finished_at >= (SELECT s.sealed_before FROM metrics_seal s WHERE s.id = 1)`;
+
+export interface MetricsSeal {
+  /** Seals when due at `now`; its own write transaction (or joins the caller's). */
+  sealIfDue(now: number): void;
+  /** Counts the unsealed attempts of these tasks in the totals; call inside the write that deletes them. */
+  fold(taskIds: readonly number[]): void;
+}
+
+export function prepareMetricsSeal(ctx: StoreContext): MetricsSeal {
+  const { db } = ctx;
+  const sealedBefore = db.prepare<[], number>('SELECT sealed_before FROM metrics_seal WHERE id = 1').pluck();
+  const sealed = db.prepare<{ to: number }, Record<string, unknown>>(withTotalsSql(FAILURE_CODE, SEALED_SLICE));
+  const folded = db.prepare<{ ids: string }, Record<string, unknown>>(
+    withTotalsSql(FAILURE_CODE, UNSEALED_OF_TASKS),
+  );
+  const unsealed = db
+    .prepare<{ ids: string }, number>(
+      `SELECT EXISTS (SELECT 1 FROM attempts a WHERE ${UNSEALED_OF_TASKS}) AS found`,
+    )
+    .pluck();
+  const clear = db.prepare('DELETE FROM attempt_totals');
+  const insert = db.prepare<Record<string, unknown>>(
+    `INSERT INTO attempt_totals (${TOTALS_COLUMNS.join(', ')})
+     VALUES (${TOTALS_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+  );
+  const moveSeal = db.prepare<[number]>('UPDATE metrics_seal SET sealed_before = ? WHERE id = 1');
+
+  const rewrite = (rows: Record<string, unknown>[]) => {
+    clear.run();
+    for (const row of rows) insert.run(row);
+  };
+
+  return {
+    sealIfDue(now) {
+      // Most calls end here, without the write lock.
+      if (nextSealBefore(sealedBefore.get() ?? 0, now) === null) return;
+      ctx.tx.write(() => {
+        const to = nextSealBefore(sealedBefore.get() ?? 0, now);
+        if (to === null) return;
+        rewrite(sealed.all({ to }));
+        moveSeal.run(to);
+      });
+    },
+    fold(taskIds) {
+      if (taskIds.length === 0) return;
+      const ids = JSON.stringify(taskIds);
+      if (unsealed.get({ ids }) === 0) return;
+      rewrite(folded.all({ ids }));
+    },
+  };
+}
