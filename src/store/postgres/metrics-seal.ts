@@ -42,7 +42,8 @@ async function rewriteTotals(tx: PgTx, where: string, values: Record<string, unk
   );
 }
 
-async function sealedBefore(tx: PgTx, lock: boolean): Promise<number> {
+/** `sealed_before` now (epoch ms); `lock`: FOR UPDATE, as whatever rewrites the totals must. */
+export async function sealedBefore(tx: PgTx, lock: boolean): Promise<number> {
   const row = await tx.row(sql<{ sealed_before: number }>`
     SELECT sealed_before FROM metrics_seal WHERE id = 1 ${sql.raw(lock ? 'FOR UPDATE' : '')}`);
   return Number(row?.sealed_before ?? 0);
@@ -51,9 +52,10 @@ async function sealedBefore(tx: PgTx, lock: boolean): Promise<number> {
 /** Seals when due at the transaction's time; most calls read one row and end. */
 export async function sealIfDue(tx: PgTx): Promise<void> {
   if (nextSealBefore(await sealedBefore(tx, false), tx.now) === null) return;
-  const to = nextSealBefore(await sealedBefore(tx, true), tx.now);
+  const from = await sealedBefore(tx, true);
+  const to = nextSealBefore(from, tx.now);
   if (to === null) return;
-  await rewriteTotals(tx, SEALED_SLICE, { to });
+  await rewriteTotals(tx, SEALED_SLICE, { from, to });
   await tx.rows(sql`UPDATE metrics_seal SET sealed_before = ${to} WHERE id = 1`);
 }
 

@@ -13,15 +13,16 @@ import {
   withTotalsSql,
   type AttemptAggregateRow,
 } from '../shared/metrics-sql.js';
-import { FAILURE_CODE } from './metrics-seal.js';
+import { bound, FAILURE_CODE, sealedBefore } from './metrics-seal.js';
 import type { PgTx } from './transactions.js';
 
-const ATTEMPTS = sql.raw(withTotalsSql(FAILURE_CODE, LIVE_ATTEMPTS));
+const ATTEMPTS = withTotalsSql(FAILURE_CODE, LIVE_ATTEMPTS);
 
 export async function metricsSnapshot(tx: PgTx, workerLeaseMs: number): Promise<MetricsSnapshot> {
   const statusRows = await tx.rows(sql<{ status: string; n: number }>`
     SELECT status, count(*)::int AS n FROM tasks GROUP BY status`);
-  const attemptRows = await tx.rows(sql<AttemptAggregateRow>`${ATTEMPTS}`);
+  const seen = await sealedBefore(tx, false);
+  const attemptRows = await tx.rows(bound<AttemptAggregateRow>(ATTEMPTS, { seen }));
   const gateRows = await tx.rows(sql<{ model: string; cooldown: number; breaker: number }>`
     SELECT model, (COALESCE(cooldown_until, 0) > ${tx.now})::int AS cooldown, breaker_open::int AS breaker
     FROM model_gates ORDER BY model`);

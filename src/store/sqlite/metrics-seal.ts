@@ -16,6 +16,8 @@ const UNSEALED_OF_TASKS = `a.task_id IN (SELECT value FROM json_each(@ids)) AND 
   AND a.finished_at >= (SELECT s.sealed_before FROM metrics_seal s WHERE s.id = 1)`;
 
 export interface MetricsSeal {
+  /** `sealed_before` now (epoch ms). */
+  sealedBefore(): number;
   /** Seals when due at `now`; its own write transaction (or joins the caller's). */
   sealIfDue(now: number): void;
   /** Counts the unsealed attempts of these tasks in the totals; call inside the write that deletes them. */
@@ -25,7 +27,7 @@ export interface MetricsSeal {
 export function prepareMetricsSeal(ctx: StoreContext): MetricsSeal {
   const { db } = ctx;
   const sealedBefore = db.prepare<[], number>('SELECT sealed_before FROM metrics_seal WHERE id = 1').pluck();
-  const sealed = db.prepare<{ to: number }, Record<string, unknown>>(withTotalsSql(FAILURE_CODE, SEALED_SLICE));
+  const sealed = db.prepare<{ from: number; to: number }, Record<string, unknown>>(withTotalsSql(FAILURE_CODE, SEALED_SLICE));
   const folded = db.prepare<{ ids: string }, Record<string, unknown>>(
     withTotalsSql(FAILURE_CODE, UNSEALED_OF_TASKS),
   );
@@ -47,13 +49,15 @@ export function prepareMetricsSeal(ctx: StoreContext): MetricsSeal {
   };
 
   return {
+    sealedBefore: () => sealedBefore.get() ?? 0,
     sealIfDue(now) {
       // Most calls end here, without the write lock.
       if (nextSealBefore(sealedBefore.get() ?? 0, now) === null) return;
       ctx.tx.write(() => {
-        const to = nextSealBefore(sealedBefore.get() ?? 0, now);
+        const from = sealedBefore.get() ?? 0;
+        const to = nextSealBefore(from, now);
         if (to === null) return;
-        rewrite(sealed.all({ to }));
+        rewrite(sealed.all({ from, to }));
         moveSeal.run(to);
       });
     },

@@ -22,7 +22,7 @@ export function prepareMetrics(
   const statuses = db.prepare<[], { status: string; n: number }>(
     'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status',
   );
-  const attempts = db.prepare<[], AttemptAggregateRow>(
+  const attempts = db.prepare<{ seen: number }, AttemptAggregateRow>(
     withTotalsSql("json_extract(a.error, '$.code')", LIVE_ATTEMPTS),
   );
   const gates = db.prepare<[number], { model: string; cooldown: number; breaker: number }>(
@@ -36,7 +36,7 @@ export function prepareMetrics(
     const now = Date.now();
     return metricsSnapshotOf({
       statusRows: statuses.all(),
-      attemptRows: attempts.all(),
+      attemptRows: attempts.all({ seen: seal.sealedBefore() }),
       gateRows: gates.all(now),
       workers: workers.get(now - leaseMs)?.n ?? 0,
     });
