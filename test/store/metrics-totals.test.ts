@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailureCode, Usage } from '../../src/domain/vocabulary.js';
+import { copySqliteToPostgres } from '../../src/store/copy-to-postgres.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { AttemptOutcome, MetricsSnapshot, Store } from '../../src/store/store.js';
@@ -29,6 +30,8 @@ type Row = Record<string, unknown>;
 /** A store under test, more stores on the same data (other nodes or processes), and SQL on that data. */
 interface Opened {
   store: Store;
+  /** The SQLite file (null on PostgreSQL). */
+  file: string | null;
   another(): Promise<Store>;
   exec(text: string): Promise<Row[]>;
   cleanup(): Promise<void>;
@@ -52,6 +55,7 @@ const BACKENDS: Array<{ name: string; open: () => Promise<Opened> }> = [
       raw.pragma('busy_timeout = 5000');
       return {
         store,
+        file,
         another,
         exec: async (text) => {
           const statement = raw.prepare(text);
@@ -86,6 +90,7 @@ const BACKENDS: Array<{ name: string; open: () => Promise<Opened> }> = [
       await client.connect();
       return {
         store,
+        file: null,
         another,
         exec: async (text) => (await client.query(text)).rows as Row[],
         cleanup: async () => {
@@ -109,7 +114,7 @@ interface Finished {
   queue_wait_ms: number;
 }
 
-describe.each(BACKENDS)('sealed /metrics totals ($name)', ({ open }) => {
+describe.each(BACKENDS)('sealed /metrics totals ($name)', ({ name, open }) => {
   let t: Opened;
   beforeEach(async () => {
     t = await open();
@@ -328,4 +333,27 @@ describe.each(BACKENDS)('sealed /metrics totals ($name)', ({ open }) => {
     expect(during[3]).toEqual(EXPECTED);
     for (const node of nodes) expect(await figures(node)).toEqual(EXPECTED);
   });
+
+  it.skipIf(name !== 'sqlite')(
+    'db copy keeps the sealed totals: PostgreSQL serves the same counters',
+    async () => {
+      await mixedHistory();
+      await figures();
+      await t.store.prune({ finished_before: new Date(Date.now() - 2 * HOUR), dry_run: false, actor: CLI });
+      const schema = freshSchemaName();
+      try {
+        const report = await copySqliteToPostgres({ from: t.file!, to: TEST_DATABASE_URL, schema });
+        expect(report.copied).toMatchObject({ attempts: 3, attempt_totals: 3 });
+        const target = new PostgresStore({ connectionString: TEST_DATABASE_URL, schema });
+        try {
+          await target.migrate();
+          expect(await figures(target)).toEqual(EXPECTED);
+        } finally {
+          await target.close();
+        }
+      } finally {
+        await dropSchema(schema);
+      }
+    },
+  );
 });

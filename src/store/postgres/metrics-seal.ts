@@ -63,9 +63,12 @@ export async function sealIfDue(tx: PgTx): Promise<void> {
 export async function fold(tx: PgTx, taskIds: readonly number[]): Promise<void> {
   if (taskIds.length === 0) return;
   const found = await tx.row(
-    bound<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM attempts a WHERE ${UNSEALED_OF_TASKS}) AS found`, {
-      ids: taskIds,
-    }),
+    bound<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM attempts a WHERE ${UNSEALED_OF_TASKS}) AS found`,
+      {
+        ids: taskIds,
+      },
+    ),
   );
   if (!found?.found) return;
   await sealedBefore(tx, true);

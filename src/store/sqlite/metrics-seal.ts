@@ -27,7 +27,9 @@ export interface MetricsSeal {
 export function prepareMetricsSeal(ctx: StoreContext): MetricsSeal {
   const { db } = ctx;
   const sealedBefore = db.prepare<[], number>('SELECT sealed_before FROM metrics_seal WHERE id = 1').pluck();
-  const sealed = db.prepare<{ from: number; to: number }, Record<string, unknown>>(withTotalsSql(FAILURE_CODE, SEALED_SLICE));
+  const sealed = db.prepare<{ from: number; to: number }, Record<string, unknown>>(
+    withTotalsSql(FAILURE_CODE, SEALED_SLICE),
+  );
   const folded = db.prepare<{ ids: string }, Record<string, unknown>>(
     withTotalsSql(FAILURE_CODE, UNSEALED_OF_TASKS),
   );
