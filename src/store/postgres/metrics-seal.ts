@@ -11,6 +11,7 @@ import { nextSealBefore } from '../../domain/rules/metrics-seal.js';
 import { SEALED_SLICE, TOTALS_COLUMNS, withTotalsSql } from '../shared/metrics-sql.js';
 import type { PgTx } from './transactions.js';
 
+/** The failure class of `a.error` (JSON) in PostgreSQL. */
 export const FAILURE_CODE = "a.error::jsonb ->> 'code'";
 
 /** Attempts of the tasks `@ids` that finished and are not sealed yet. */
@@ -62,14 +63,8 @@ export async function sealIfDue(tx: PgTx): Promise<void> {
 /** Counts the unsealed attempts of these tasks in the totals; call in the transaction that deletes them. */
 export async function fold(tx: PgTx, taskIds: readonly number[]): Promise<void> {
   if (taskIds.length === 0) return;
-  const found = await tx.row(
-    bound<{ found: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM attempts a WHERE ${UNSEALED_OF_TASKS}) AS found`,
-      {
-        ids: taskIds,
-      },
-    ),
-  );
+  const exists = `SELECT EXISTS (SELECT 1 FROM attempts a WHERE ${UNSEALED_OF_TASKS}) AS found`;
+  const found = await tx.row(bound<{ found: boolean }>(exists, { ids: taskIds }));
   if (!found?.found) return;
   await sealedBefore(tx, true);
   await rewriteTotals(tx, UNSEALED_OF_TASKS, { ids: taskIds });

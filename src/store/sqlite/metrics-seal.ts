@@ -9,7 +9,8 @@ import { nextSealBefore } from '../../domain/rules/metrics-seal.js';
 import { SEALED_SLICE, TOTALS_COLUMNS, withTotalsSql } from '../shared/metrics-sql.js';
 import type { StoreContext } from './context.js';
 
-const FAILURE_CODE = "json_extract(a.error, '$.code')";
+/** The failure class of `a.error` (JSON) in SQLite. */
+export const FAILURE_CODE = "json_extract(a.error, '$.code')";
 
 /** Attempts of the tasks `@ids` (a JSON array) that finished and are not sealed yet. */
 const UNSEALED_OF_TASKS = `a.task_id IN (SELECT value FROM json_each(@ids)) AND a.finished_at IS NOT NULL

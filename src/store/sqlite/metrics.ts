@@ -12,7 +12,7 @@ import {
   type AttemptAggregateRow,
 } from '../shared/metrics-sql.js';
 import type { StoreContext } from './context.js';
-import type { MetricsSeal } from './metrics-seal.js';
+import { FAILURE_CODE, type MetricsSeal } from './metrics-seal.js';
 
 export function prepareMetrics(
   ctx: StoreContext,
@@ -23,7 +23,7 @@ export function prepareMetrics(
     'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status',
   );
   const attempts = db.prepare<{ seen: number }, AttemptAggregateRow>(
-    withTotalsSql("json_extract(a.error, '$.code')", LIVE_ATTEMPTS),
+    withTotalsSql(FAILURE_CODE, LIVE_ATTEMPTS),
   );
   const gates = db.prepare<[number], { model: string; cooldown: number; breaker: number }>(
     `SELECT model, (COALESCE(cooldown_until, 0) > ?) AS cooldown, breaker_open AS breaker FROM model_gates
