@@ -16,3 +16,18 @@ export const SEAL_DUE_MS = 2 * SEAL_KEEP_MS;
 export function nextSealBefore(sealedBefore: number, now: number): number | null {
   return sealedBefore < now - SEAL_DUE_MS ? now - SEAL_KEEP_MS : null;
 }
+
+/**
+ * Attempts one seal transaction adds at most. A history never sealed (the first scrape after the upgrade, or a store
+ * not scraped for weeks) is caught up in steps, each its own transaction, so no writer waits on one long seal.
+ */
+export const SEAL_STEP_ATTEMPTS = 50_000;
+
+/**
+ * The bound of one seal step from `from` towards `target`: the target, or the finish time of the first attempt past
+ * the step's SEAL_STEP_ATTEMPTS (`stepEnd`; null when there are no more) when that comes first. Always past `from`,
+ * so every step moves, however many attempts share one millisecond.
+ */
+export function sealStepBefore(from: number, target: number, stepEnd: number | null): number {
+  return stepEnd !== null && stepEnd < target ? Math.max(stepEnd, from + 1) : target;
+}

@@ -1,5 +1,5 @@
 /**
- * The sealed totals of `/metrics` in PostgreSQL (store/shared/metrics-sql.ts): `sealIfDue` moves `sealed_before`
+ * The sealed totals of `/metrics` in PostgreSQL (store/shared/metrics-sql.ts): `sealStep` moves `sealed_before`
  * forward when the rule says so (domain/rules/metrics-seal.ts), adding the attempts it passes to `attempt_totals`;
  * `fold` adds the not-yet-sealed attempts of tasks that prune is about to delete, so the counters keep them.
  * Whatever rewrites the totals first locks the `metrics_seal` row and reads `sealed_before` under the lock: of two
@@ -7,7 +7,7 @@
  * (the new totals computed from the old ones, the old rows deleted, the new inserted), so it reads one snapshot.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { nextSealBefore } from '../../domain/rules/metrics-seal.js';
+import { nextSealBefore, SEAL_STEP_ATTEMPTS, sealStepBefore } from '../../domain/rules/metrics-seal.js';
 import { SEALED_SLICE, TOTALS_COLUMNS, withTotalsSql } from '../shared/metrics-sql.js';
 import type { PgTx } from './transactions.js';
 
@@ -50,14 +50,22 @@ export async function sealedBefore(tx: PgTx, lock: boolean): Promise<number> {
   return Number(row?.sealed_before ?? 0);
 }
 
-/** Seals when due at the transaction's time; most calls read one row and end. */
-export async function sealIfDue(tx: PgTx): Promise<void> {
-  if (nextSealBefore(await sealedBefore(tx, false), tx.now) === null) return;
+/**
+ * One seal step when a seal is due at the transaction's time; most calls read one row and end. True when it moved
+ * `sealed_before` (run another transaction: more may be due).
+ */
+export async function sealStep(tx: PgTx): Promise<boolean> {
+  if (nextSealBefore(await sealedBefore(tx, false), tx.now) === null) return false;
   const from = await sealedBefore(tx, true);
-  const to = nextSealBefore(from, tx.now);
-  if (to === null) return;
+  const target = nextSealBefore(from, tx.now);
+  if (target === null) return false;
+  const end = await tx.row(sql<{ finished_at: number }>`
+    SELECT finished_at FROM attempts WHERE finished_at >= ${from}
+    ORDER BY finished_at LIMIT 1 OFFSET ${SEAL_STEP_ATTEMPTS}`);
+  const to = sealStepBefore(from, target, end ? Number(end.finished_at) : null);
   await rewriteTotals(tx, SEALED_SLICE, { from, to });
   await tx.rows(sql`UPDATE metrics_seal SET sealed_before = ${to} WHERE id = 1`);
+  return true;
 }
 
 /** Counts the unsealed attempts of these tasks in the totals; call in the transaction that deletes them. */

@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import { TERMINAL_STATUSES } from '../../domain/vocabulary.js';
 import type { PruneCounts, PruneRequest, PruneResult } from '../store.js';
-import { fold, sealIfDue } from './metrics-seal.js';
+import { fold, sealStep } from './metrics-seal.js';
 import type { PgTransactions, PgTx } from './transactions.js';
 
 const DEFAULT_BATCH = 2_000;
@@ -71,7 +71,7 @@ export async function prune(transactions: PgTransactions, request: PruneRequest)
     return { ...(await transactions.run((tx) => countOnly(tx, before))), dry_run: true, log_paths: [] };
   }
   const batch = request.batch_size ?? DEFAULT_BATCH;
-  await transactions.run((tx) => sealIfDue(tx));
+  while (await transactions.run((tx) => sealStep(tx))) continue;
   const counts: PruneCounts = { tasks: 0, attempts: 0, events: 0, orchestrations: 0 };
   const logPaths: string[] = [];
   const keepPaths = (rows: TaskFiles[]) => {

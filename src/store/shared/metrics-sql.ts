@@ -46,7 +46,7 @@ export const TOTALS_COLUMNS = ['model', 'outcome', 'd', 'w', ...SUMS] as const;
  * outcome NULL: they count only in the queue-wait histogram. An attempt older than the model column takes its
  * task's model.
  */
-export function attemptAggregateSql(failureCode: string, where: string): string {
+function attemptAggregateSql(failureCode: string, where: string): string {
   return `
     SELECT model, outcome, d, w, COUNT(*) AS n, SUM(cost_usd) AS cost_usd, SUM(input) AS input,
       SUM(output) AS output, SUM(cache_read) AS cache_read, SUM(cache_creation) AS cache_creation,

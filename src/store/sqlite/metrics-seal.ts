@@ -1,11 +1,11 @@
 /**
- * The sealed totals of `/metrics` in SQLite (store/shared/metrics-sql.ts): `sealIfDue` moves `sealed_before` forward
+ * The sealed totals of `/metrics` in SQLite (store/shared/metrics-sql.ts): `sealStep` moves `sealed_before` forward
  * when the rule says so (domain/rules/metrics-seal.ts), adding the attempts it passes to `attempt_totals`; `fold`
  * adds the not-yet-sealed attempts of tasks that prune is about to delete, so the counters keep them. Both rewrite
  * the totals whole (one row per group) inside an IMMEDIATE transaction: a second process sealing at the same moment
  * waits for the write lock, then reads the moved `sealed_before` and does nothing.
  */
-import { nextSealBefore } from '../../domain/rules/metrics-seal.js';
+import { nextSealBefore, SEAL_STEP_ATTEMPTS, sealStepBefore } from '../../domain/rules/metrics-seal.js';
 import { SEALED_SLICE, TOTALS_COLUMNS, withTotalsSql } from '../shared/metrics-sql.js';
 import type { StoreContext } from './context.js';
 
@@ -19,8 +19,11 @@ const UNSEALED_OF_TASKS = `a.task_id IN (SELECT value FROM json_each(@ids)) AND 
 export interface MetricsSeal {
   /** `sealed_before` now (epoch ms). */
   sealedBefore(): number;
-  /** Seals when due at `now`; its own write transaction (or joins the caller's). */
-  sealIfDue(now: number): void;
+  /**
+   * One seal step when a seal is due at `now`: its own write transaction (or joins the caller's). True when it moved
+   * `sealed_before` (call again: more may be due).
+   */
+  sealStep(now: number): boolean;
   /** Counts the unsealed attempts of these tasks in the totals; call inside the write that deletes them. */
   fold(taskIds: readonly number[]): void;
 }
@@ -44,6 +47,11 @@ export function prepareMetricsSeal(ctx: StoreContext): MetricsSeal {
     `INSERT INTO attempt_totals (${TOTALS_COLUMNS.join(', ')})
      VALUES (${TOTALS_COLUMNS.map((c) => `@${c}`).join(', ')})`,
   );
+  const stepEnd = db
+    .prepare<{ from: number; k: number }, number>(
+      'SELECT finished_at FROM attempts WHERE finished_at >= @from ORDER BY finished_at LIMIT 1 OFFSET @k',
+    )
+    .pluck();
   const moveSeal = db.prepare<[number]>('UPDATE metrics_seal SET sealed_before = ? WHERE id = 1');
 
   const rewrite = (rows: Record<string, unknown>[]) => {
@@ -53,15 +61,17 @@ export function prepareMetricsSeal(ctx: StoreContext): MetricsSeal {
 
   return {
     sealedBefore: () => sealedBefore.get() ?? 0,
-    sealIfDue(now) {
+    sealStep(now) {
       // Most calls end here, without the write lock.
-      if (nextSealBefore(sealedBefore.get() ?? 0, now) === null) return;
-      ctx.tx.write(() => {
+      if (nextSealBefore(sealedBefore.get() ?? 0, now) === null) return false;
+      return ctx.tx.write(() => {
         const from = sealedBefore.get() ?? 0;
-        const to = nextSealBefore(from, now);
-        if (to === null) return;
+        const target = nextSealBefore(from, now);
+        if (target === null) return false;
+        const to = sealStepBefore(from, target, stepEnd.get({ from, k: SEAL_STEP_ATTEMPTS }) ?? null);
         rewrite(sealed.all({ from, to }));
         moveSeal.run(to);
+        return true;
       });
     },
     fold(taskIds) {

@@ -2,7 +2,7 @@
  * metricsSnapshot in SQLite: the figures of `/metrics` in one read (a snapshot under WAL): tasks per status (the
  * `tasks_status` index), the sealed attempt totals plus one grouped pass over the live attempts (the
  * `attempts_finished` index; store/shared/metrics-sql.ts), the model gates that hold now, and the workers alive.
- * A seal that is due runs first, in its own write transaction.
+ * A seal that is due runs first, in its own write transactions (metrics-seal.ts).
  */
 import type { MetricsSnapshot } from '../store.js';
 import {
@@ -17,7 +17,7 @@ import { FAILURE_CODE, type MetricsSeal } from './metrics-seal.js';
 export function prepareMetrics(
   ctx: StoreContext,
   seal: MetricsSeal,
-): (workerLeaseMs: number) => MetricsSnapshot {
+): (workerLeaseMs: number) => Promise<MetricsSnapshot> {
   const { db } = ctx;
   const statuses = db.prepare<[], { status: string; n: number }>(
     'SELECT status, COUNT(*) AS n FROM tasks GROUP BY status',
@@ -41,8 +41,10 @@ export function prepareMetrics(
       workers: workers.get(now - leaseMs)?.n ?? 0,
     });
   });
-  return (leaseMs) => {
-    seal.sealIfDue(Date.now());
+  return async (leaseMs) => {
+    const now = Date.now();
+    // A long catch-up seals in steps; other work of this process runs between them.
+    while (seal.sealStep(now)) await new Promise((next) => setImmediate(next));
     return read.deferred(leaseMs);
   };
 }

@@ -98,7 +98,8 @@ export function preparePrune(ctx: StoreContext, seal: MetricsSeal) {
     const before = request.finished_before.getTime();
     if (request.dry_run) return { ...countOnly(before), dry_run: true, log_paths: [] };
     const batch = request.batch_size ?? DEFAULT_BATCH;
-    seal.sealIfDue(Date.now());
+    const now = Date.now();
+    while (seal.sealStep(now)) continue;
     const counts: PruneCounts = { tasks: 0, attempts: 0, events: 0, orchestrations: 0 };
     const logPaths: string[] = [];
     const keepPaths = (row: { log_path: string | null; transcript_path: string | null }) => {
