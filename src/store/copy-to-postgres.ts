@@ -5,7 +5,9 @@
  * file (a server may keep running on it) and writes in ONE PostgreSQL transaction: it lands whole or not at all.
  * Only into an empty store (ids are kept, so nothing may be there to collide with). Both stores keep times as epoch
  * milliseconds, so rows move unchanged; columns the source does not have yet (an older file) take their defaults.
- * Worker rows are not copied: they describe processes, not history.
+ * Worker rows are not copied: they describe processes, not history. The sealed `/metrics` totals are copied with the
+ * seal's bound (they count attempts pruned from the file, which a recount would lose), replacing the target's own;
+ * from a file older than them, the target's totals are emptied and its next scrape counts the copied attempts.
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -171,6 +173,7 @@ async function copyTables(source: Database.Database, client: pg.Client, from: st
         );
       }
     }
+    await copyMetricsTotals(source, client, copied);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -184,6 +187,24 @@ async function copyTables(source: Database.Database, client: pg.Client, from: st
       .get() as { n: number }
   ).n;
   return { from, copied, unfinished };
+}
+
+/** Replaces the target's sealed totals and bound with the file's (none and 0 when the file has no such tables). */
+async function copyMetricsTotals(
+  source: Database.Database,
+  client: pg.Client,
+  copied: Record<string, number>,
+): Promise<void> {
+  // Whatever rewrites the totals locks the seal row first (a node on the target may be sealing).
+  await client.query('SELECT 1 FROM metrics_seal WHERE id = 1 FOR UPDATE');
+  await client.query('DELETE FROM attempt_totals');
+  const columns = sourceColumns(source, 'attempt_totals');
+  const seal = sourceColumns(source, 'metrics_seal')
+    ? (source.prepare('SELECT sealed_before FROM metrics_seal WHERE id = 1').get() as
+        { sealed_before: number } | undefined)
+    : undefined;
+  copied['attempt_totals'] = columns && seal ? await copyTable(source, client, 'attempt_totals', columns) : 0;
+  await client.query('UPDATE metrics_seal SET sealed_before = $1 WHERE id = 1', [seal?.sealed_before ?? 0]);
 }
 
 async function copyTable(

@@ -336,8 +336,8 @@ export interface AttemptOutcomeCounts {
 
 /**
  * The figures `/metrics` serves, read from the store in one call at scrape time (aggregates computed in SQL), so
- * every node of a PostgreSQL cluster serves the same numbers. Counters fall when `prune` deletes old attempts
- * (Prometheus reads that as a counter reset).
+ * every node of a PostgreSQL cluster serves the same numbers. Attempts finished more than an hour or two ago are
+ * read from sealed totals, so counters never fall, not even when `prune` deletes the attempts they counted.
  */
 export interface MetricsSnapshot {
   tasks: StatusCounts;

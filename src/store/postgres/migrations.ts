@@ -11,6 +11,7 @@ import { migration002 } from './migrations/002_dashboard.js';
 import { migration003 } from './migrations/003_webhooks.js';
 import { migration004 } from './migrations/004_observability.js';
 import { migration005 } from './migrations/005_notify_settings.js';
+import { migration006 } from './migrations/006_metrics_totals.js';
 import type { PgDatabase } from './schema.js';
 
 export interface PgMigration {
@@ -26,6 +27,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 export interface MigrationResult {

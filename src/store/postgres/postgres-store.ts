@@ -79,6 +79,7 @@ import { EventHub } from './event-hub.js';
 import { finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
 import { metricsSnapshot } from './metrics.js';
+import { sealStep } from './metrics-seal.js';
 import * as gates from './model-gates.js';
 import { cancelOrchestration } from './orchestrations/cancel.js';
 import { addOrchestrationTasks, createOrchestration } from './orchestrations/create.js';
@@ -338,7 +339,9 @@ export class PostgresStore implements Store {
     return this.write((tx) => webhooks.nextWebhookDue(tx));
   }
 
-  metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+  async metricsSnapshot(workerLeaseMs: number): Promise<MetricsSnapshot> {
+    // A long catch-up seals in steps, one transaction each.
+    while (await this.write((tx) => sealStep(tx))) continue;
     return this.write((tx) => metricsSnapshot(tx, workerLeaseMs));
   }
 

@@ -3,10 +3,13 @@
  * orchestrations settled before it, whole (tasks, edges, staged rows) — with their attempts, events, stored output
  * and mirrored sessions, in batches of one transaction each (a writer waits at most one batch). A dry run counts
  * the same rows. One `store_pruned` event records what a real run deleted. The same selection as the SQLite store.
+ * The `/metrics` counters keep what is deleted: a due seal runs first, and each batch folds the attempts it deletes
+ * that are not sealed yet into the totals, in the transaction that deletes them (metrics-seal.ts).
  */
 import { sql } from 'kysely';
 import { TERMINAL_STATUSES } from '../../domain/vocabulary.js';
 import type { PruneCounts, PruneRequest, PruneResult } from '../store.js';
+import { fold, sealStep } from './metrics-seal.js';
 import type { PgTransactions, PgTx } from './transactions.js';
 
 const DEFAULT_BATCH = 2_000;
@@ -40,9 +43,13 @@ async function countOnly(tx: PgTx, before: number): Promise<PruneCounts> {
   };
 }
 
-/** Deletes tasks with their attempts, events, edges, output and sessions; adds what it deleted to `counts`. */
+/**
+ * Deletes tasks with their attempts (folded into the metrics totals first), events, edges, output and sessions;
+ * adds what it deleted to `counts`.
+ */
 async function deleteTasks(tx: PgTx, ids: number[], counts: PruneCounts): Promise<void> {
   if (ids.length === 0) return;
+  await fold(tx, ids);
   const list = sql`${ids}::bigint[]`;
   await tx.rows(sql`
     DELETE FROM session_entries WHERE session_id IN (
@@ -64,6 +71,7 @@ export async function prune(transactions: PgTransactions, request: PruneRequest)
     return { ...(await transactions.run((tx) => countOnly(tx, before))), dry_run: true, log_paths: [] };
   }
   const batch = request.batch_size ?? DEFAULT_BATCH;
+  while (await transactions.run((tx) => sealStep(tx))) continue;
   const counts: PruneCounts = { tasks: 0, attempts: 0, events: 0, orchestrations: 0 };
   const logPaths: string[] = [];
   const keepPaths = (rows: TaskFiles[]) => {

@@ -1,8 +1,12 @@
 /**
  * The aggregate of `/metrics` over the attempts table, said once for both stores (they differ only in how they read
  * the failure class out of the JSON `error`), and the one function that turns its rows into a MetricsSnapshot.
- * One pass over `attempts` grouped by model, outcome and histogram bucket gives the counters, both histograms'
- * bucket counts (made cumulative here, as Prometheus' `le` is) and their sums.
+ * Attempts are grouped by model, outcome and histogram bucket; that gives the counters, both histograms' bucket
+ * counts (made cumulative here, as Prometheus' `le` is) and their sums.
+ * Sealed totals (domain/rules/metrics-seal.ts): attempts that finished before `metrics_seal.sealed_before` are
+ * counted in `attempt_totals`, rows of this same aggregate. A scrape adds the totals to the aggregate of the live
+ * attempts only; a seal rewrites the totals as themselves plus the aggregate of a slice of attempts. Both are
+ * withTotalsSql with another WHERE.
  */
 import { ATTEMPT_DURATION_BUCKETS, QUEUE_WAIT_BUCKETS } from '../../domain/metric-buckets.js';
 import { TASK_STATUSES } from '../../domain/vocabulary.js';
@@ -15,12 +19,34 @@ const bucketIndex = (column: string, bounds: readonly number[]) =>
     .join(' ')} ELSE ${bounds.length} END`;
 
 /**
- * `failureCode` reads the class of `a.error` (JSON) in the store's dialect. Rows are grouped by model, outcome and
- * the bucket each histogram puts the attempt in (one CASE per row, not one SUM per bound); the cumulative counts
- * are added up in metricsSnapshotOf. Running attempts have outcome NULL: they count only in the queue-wait
- * histogram. An attempt older than the model column takes its task's model.
+ * Attempts a scrape aggregates itself: the running ones and those not sealed yet. `@seen` is `sealed_before` as read
+ * by an earlier statement: it only moves forward, so the condition on it drops nothing the sub-select keeps, but it
+ * tells PostgreSQL's planner how few rows pass (with the sub-select alone it guesses a third of the table and spends
+ * half a second compiling the query with JIT).
  */
-export function attemptAggregateSql(failureCode: string): string {
+export const LIVE_ATTEMPTS = `a.finished_at IS NULL OR (a.finished_at >= @seen
+  AND a.finished_at >= (SELECT s.sealed_before FROM metrics_seal s WHERE s.id = 1))`;
+
+/**
+ * The attempts a seal adds to the totals: finished from `@from` (sealed_before, read under the seal's lock) to
+ * before `@to` (the new sealed_before, stored by the same transaction).
+ */
+export const SEALED_SLICE = 'a.finished_at >= @from AND a.finished_at < @to';
+
+/** The sums of a group, the same in the aggregate and in `attempt_totals`. */
+const SUMS = ['n', 'cost_usd', 'input', 'output', 'cache_read', 'cache_creation', 'duration_ms', 'wait_ms'];
+
+/** The columns of `attempt_totals`, in the order withTotalsSql returns them. */
+export const TOTALS_COLUMNS = ['model', 'outcome', 'd', 'w', ...SUMS] as const;
+
+/**
+ * The aggregate of the attempts `a` that match `where`. `failureCode` reads the class of `a.error` (JSON) in the
+ * store's dialect. Rows are grouped by model, outcome and the bucket each histogram puts the attempt in (one CASE
+ * per row, not one SUM per bound); the cumulative counts are added up in metricsSnapshotOf. Running attempts have
+ * outcome NULL: they count only in the queue-wait histogram. An attempt older than the model column takes its
+ * task's model.
+ */
+function attemptAggregateSql(failureCode: string, where: string): string {
   return `
     SELECT model, outcome, d, w, COUNT(*) AS n, SUM(cost_usd) AS cost_usd, SUM(input) AS input,
       SUM(output) AS output, SUM(cache_read) AS cache_read, SUM(cache_creation) AS cache_creation,
@@ -37,11 +63,26 @@ export function attemptAggregateSql(failureCode: string): string {
         COALESCE(a.cache_creation_tokens, 0) AS cache_creation, COALESCE(a.duration_ms, 0) AS duration_ms,
         COALESCE(a.queue_wait_ms, 0) AS wait_ms
       FROM attempts a
+      WHERE (${where})
     ) x
     GROUP BY model, outcome, d, w`;
 }
 
-/** A row of attemptAggregateSql (numbers may arrive as strings or bigints from a driver). */
+/**
+ * The sealed totals plus the aggregate of the attempts matching `where`, grouped again: one row per group, in
+ * TOTALS_COLUMNS. One statement, so it reads the totals and the attempts in one snapshot.
+ */
+export function withTotalsSql(failureCode: string, where: string): string {
+  return `
+    SELECT model, outcome, d, w, ${SUMS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
+    FROM (
+      SELECT ${TOTALS_COLUMNS.join(', ')} FROM attempt_totals
+      UNION ALL ${attemptAggregateSql(failureCode, where)}
+    ) y
+    GROUP BY model, outcome, d, w`;
+}
+
+/** A row of attemptAggregateSql or withTotalsSql (numbers may arrive as strings or bigints from a driver). */
 export type AttemptAggregateRow = Record<string, unknown> & { model: string; outcome: string | null };
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));

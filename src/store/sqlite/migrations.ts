@@ -20,6 +20,7 @@ import { migration011 } from './migrations/011_dashboard.js';
 import { migration012 } from './migrations/012_webhooks.js';
 import { migration013 } from './migrations/013_observability.js';
 import { migration014 } from './migrations/014_notify_settings.js';
+import { migration015 } from './migrations/015_metrics_totals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export interface Migration {
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];
 
 export interface MigrationResult {

@@ -4,10 +4,13 @@
  * batches, one IMMEDIATE transaction each, so a writer waits at most one batch, however large the store. A dry run
  * counts the same rows and deletes nothing. One `store_pruned` event records what a real run deleted. Webhook
  * deliveries about what is deleted go with it (their events are gone; the log would point at nothing).
+ * The `/metrics` counters keep what is deleted: a due seal runs first, and each batch folds the attempts it deletes
+ * that are not sealed yet into the totals, in the transaction that deletes them (store/sqlite/metrics-seal.ts).
  */
 import { TERMINAL_STATUSES, type Actor } from '../../domain/vocabulary.js';
 import type { PruneCounts, PruneRequest, PruneResult } from '../store.js';
 import type { StoreContext } from './context.js';
+import type { MetricsSeal } from './metrics-seal.js';
 
 const DEFAULT_BATCH = 2_000;
 const FINAL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -17,7 +20,7 @@ const STANDALONE = `orchestration_id IS NULL AND status IN (${FINAL}) AND finish
 /** Orchestrations settled before the cut-off (settling stamps finished_at once no task is left unfinished). */
 const SETTLED = `finished_at IS NOT NULL AND finished_at < @before`;
 
-export function preparePrune(ctx: StoreContext) {
+export function preparePrune(ctx: StoreContext, seal: MetricsSeal) {
   const { db } = ctx;
   const count = {
     standalone: db.prepare<[{ before: number }], { tasks: number; attempts: number; events: number }>(`
@@ -95,6 +98,8 @@ export function preparePrune(ctx: StoreContext) {
     const before = request.finished_before.getTime();
     if (request.dry_run) return { ...countOnly(before), dry_run: true, log_paths: [] };
     const batch = request.batch_size ?? DEFAULT_BATCH;
+    const now = Date.now();
+    while (seal.sealStep(now)) continue;
     const counts: PruneCounts = { tasks: 0, attempts: 0, events: 0, orchestrations: 0 };
     const logPaths: string[] = [];
     const keepPaths = (row: { log_path: string | null; transcript_path: string | null }) => {
@@ -108,8 +113,10 @@ export function preparePrune(ctx: StoreContext) {
           before,
           limit: Math.max(1, Math.floor(batch / 50)),
         });
-        for (const { id } of orchestrations) {
-          for (const task of pick.orchestrationTasks.all(id)) {
+        const tasks = orchestrations.map(({ id }) => pick.orchestrationTasks.all(id));
+        seal.fold(tasks.flat().map((task) => task.id));
+        for (const [i, { id }] of orchestrations.entries()) {
+          for (const task of tasks[i] ?? []) {
             keepPaths(task);
             deleteTask(task.id, counts);
           }
@@ -125,6 +132,7 @@ export function preparePrune(ctx: StoreContext) {
     for (;;) {
       const done = ctx.tx.write(() => {
         const tasks = pick.standalone.all({ before, limit: batch });
+        seal.fold(tasks.map((task) => task.id));
         for (const task of tasks) {
           keepPaths(task);
           deleteTask(task.id, counts);

@@ -83,6 +83,7 @@ import { prepareDailyStats } from './daily-stats.js';
 import { SqlRunner } from './sql-runner.js';
 import { prepareModelGates } from './model-gates.js';
 import { prepareMetrics } from './metrics.js';
+import { prepareMetricsSeal } from './metrics-seal.js';
 import { prepareStaging } from './staging.js';
 import { EventListeners, Transactions } from './transactions.js';
 import { prepareWebhooks } from './webhooks.js';
@@ -93,6 +94,8 @@ type Operations = ReturnType<typeof prepareOperations>;
 function prepareOperations(ctx: StoreContext) {
   // Dependency resolution runs inside the transactions of finish, cancel, recovery and retry.
   const resolver = prepareResolver(ctx);
+  // Scrapes seal when due; prune seals and folds what it deletes, so the counters never drop.
+  const seal = prepareMetricsSeal(ctx);
   return {
     create: prepareCreateTask(ctx),
     claim: prepareClaimTasks(ctx),
@@ -107,9 +110,9 @@ function prepareOperations(ctx: StoreContext) {
     queries: prepareQueries(ctx),
     staging: prepareStaging(ctx),
     gates: prepareModelGates(ctx),
-    metrics: prepareMetrics(ctx),
+    metrics: prepareMetrics(ctx, seal),
     workers: prepareWorkers(ctx),
-    prune: preparePrune(ctx),
+    prune: preparePrune(ctx, seal),
     output: prepareOutput(ctx),
     sessions: prepareSessions(ctx),
     dashboard: prepareDashboard(ctx),
