@@ -31,6 +31,20 @@ const TYPES: Record<(typeof TASK_OPTION_COLUMNS)[number], string> = {
 
 export const OPTION_COLUMNS = sql.raw(TASK_OPTION_COLUMNS.join(', '));
 
+/**
+ * `$1::text, $2::int, …`: one task's option values, typed (an INSERT … SELECT does not type its parameters by the
+ * target columns). The log and transcript paths get `{id}` replaced by `id` (SQL), the id the row receives.
+ */
+export function optionValuesWithId(values: readonly unknown[], id: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql.join(
+    TASK_OPTION_COLUMNS.map((column, i) =>
+      column === 'log_path' || column === 'transcript_path'
+        ? sql`replace(${values[i]}::text, '{id}', ${id}::text)`
+        : sql`${values[i]}::${sql.raw(TYPES[column])}`,
+    ),
+  );
+}
+
 /** `$1::text[], $2::text[], …`: one array per option column, from one row of values per task. */
 export function optionArrays(rows: readonly unknown[][]): RawBuilder<unknown> {
   return sql.join(
