@@ -184,7 +184,7 @@ export class PostgresStore implements Store {
 
   claimTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
     if (request.limit <= 0) return Promise.resolve([]);
-    return this.write((tx) => claimTasks(tx, request), { claims: true });
+    return this.write((tx) => claimTasks(tx, request), { hotPath: true });
   }
 
   recordProgress(taskId: number, attempt: number, progress: Progress): Promise<void> {
@@ -193,20 +193,19 @@ export class PostgresStore implements Store {
 
   finishAttempts(finishes: AttemptFinish[]): Promise<Task[]> {
     if (finishes.length === 0) return Promise.resolve([]);
-    return this.write((tx) => finishAttempts(tx, finishes));
+    return this.write((tx) => finishAttempts(tx, finishes), { hotPath: true });
   }
 
   finishAndClaim(
     finishes: AttemptFinish[],
     claim: ClaimRequest | null,
   ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
-    const claims = claim !== null && claim.limit > 0;
     return this.write(
       async (tx) => ({
         finished: await finishAttempts(tx, finishes),
-        claimed: claims ? await claimTasks(tx, claim) : [],
+        claimed: claim !== null && claim.limit > 0 ? await claimTasks(tx, claim) : [],
       }),
-      { claims },
+      { hotPath: true },
     );
   }
 
