@@ -208,8 +208,13 @@ class EventTail {
 
   private async page(): Promise<EventRow[]> {
     const missing = [...this.missing.keys()];
+    // Each part by the primary key (an OR of the two would read the table whole after a burst of events).
     const result = await sql<EventRow>`
-      SELECT * FROM events WHERE id > ${this.high} OR id = ANY(${missing}::bigint[])
+      SELECT * FROM (
+        (SELECT * FROM events WHERE id > ${this.high} ORDER BY id LIMIT ${PAGE})
+        UNION ALL
+        (SELECT * FROM events WHERE id = ANY(${missing}::bigint[]) AND id <= ${this.high})
+      ) AS page
       ORDER BY id LIMIT ${PAGE}`.execute(this.db);
     return result.rows;
   }
