@@ -6,7 +6,7 @@
  * neither lost nor written twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminQuery, freshDatabase } from '../helpers/postgres.js';
+import { cutConnections, freshDatabase } from '../helpers/postgres.js';
 import type { Task } from '../../src/domain/vocabulary.js';
 import { openTestApp, waitFor, type TestApp } from '../helpers/harness.js';
 
@@ -20,14 +20,7 @@ afterEach(async () => {
 });
 
 /** Ends every connection of the store to the database: what a PostgreSQL restart or a network cut does to it. */
-async function cutConnections(database: string): Promise<number> {
-  const result = await adminQuery(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-     WHERE datname = $1 AND application_name = 'claude-worker' AND pid <> pg_backend_pid()`,
-    [database],
-  );
-  return result.rowCount ?? 0;
-}
+const cutStoreConnections = (database: string) => cutConnections(database, 'claude-worker');
 
 /** The task, or undefined while the store cannot answer (a read in the middle of a cut fails, as it should). */
 async function taskNow(id: number): Promise<Task | undefined> {
@@ -56,20 +49,20 @@ describe('PostgreSQL connection lost mid-run', () => {
       { actor: 'test' },
     );
     await statusOf(task.id, ['running']);
-    expect(await cutConnections(database)).toBeGreaterThan(0);
+    expect(await cutStoreConnections(database)).toBeGreaterThan(0);
     await waitFor(
       async () => (await t!.app.store.getTask(task.id))?.num_turns,
       'progress after the cut',
       15_000,
     );
-    expect(await cutConnections(database)).toBeGreaterThan(0);
+    expect(await cutStoreConnections(database)).toBeGreaterThan(0);
     // Then cut again and again while the task ends: statements fail in flight, the finish among them.
     let cuts = 0;
     let inFlight: Promise<unknown> = Promise.resolve();
     const cuttingSince = Date.now();
     const cutting = setInterval(() => {
       if (Date.now() - cuttingSince > 5_000) return clearInterval(cutting);
-      inFlight = cutConnections(database).then((n) => (cuts += n));
+      inFlight = cutStoreConnections(database).then((n) => (cuts += n));
     }, 150);
     let done;
     try {

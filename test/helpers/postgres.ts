@@ -28,6 +28,19 @@ export async function adminQuery(
   }
 }
 
+/**
+ * Ends every connection to `database` (but the one asking), or only those of one application: what a PostgreSQL
+ * restart or a network cut does to a pool. Returns how many were ended.
+ */
+export async function cutConnections(database: string, application?: string): Promise<number> {
+  const result = await adminQuery(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+     WHERE datname = $1 AND ($2::text IS NULL OR application_name = $2) AND pid <> pg_backend_pid()`,
+    [database, application ?? null],
+  );
+  return result.rowCount ?? 0;
+}
+
 export async function dropSchema(schema: string): Promise<void> {
   await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }

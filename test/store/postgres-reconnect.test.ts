@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { adminQuery, freshDatabase } from '../helpers/postgres.js';
+import { adminQuery, cutConnections, freshDatabase } from '../helpers/postgres.js';
 import { CLI, newTask } from './suite/helpers.js';
 
 let store: PostgresStore | null = null;
@@ -18,15 +18,6 @@ afterEach(async () => {
   store = null;
   drop = null;
 });
-
-/** Ends every connection to the database but the one asking: what a PostgreSQL restart does to a pool. */
-async function cutConnections(database: string): Promise<number> {
-  const result = await adminQuery(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-    [database],
-  );
-  return result.rowCount ?? 0;
-}
 
 describe('PostgreSQL store: stale connections and prepared statements', () => {
   it('the next reads and writes succeed on new connections, and each write is stored once', async () => {
