@@ -272,25 +272,32 @@ export class Engine {
   private async claimProbes(): Promise<void> {
     for (const model of this.gates.probeCandidates()) {
       if (this.freeSlots() <= 0) return;
-      const ttlMs = attemptTimeoutSeconds({ model, timeout_seconds: null }, this.options.config) * 1000;
-      if (!(await this.gates.acquireProbe(model, ttlMs))) continue;
-      const [probe] = await this.options.store.claimTasks({
-        worker_id: this.workerId,
-        limit: 1,
-        lease_ms: this.options.config.lease_seconds * 1000,
-        only_models: [model],
-        labels: this.labels,
-      });
-      if (probe) {
-        this.gates.probeTask(model, probe.task.id);
-        this.logger.info(
-          { model, task_id: probe.task.id },
-          'circuit breaker half-open: probing with one task',
-        );
-        this.launch(probe);
-      } else {
-        await this.gates.releaseProbe(model);
+      // The probe's slot is held from here to its launch, like any claim's (see freeSlots).
+      this.held += 1;
+      try {
+        await this.claimProbe(model);
+      } finally {
+        this.held -= 1;
       }
+    }
+  }
+
+  private async claimProbe(model: string): Promise<void> {
+    const ttlMs = attemptTimeoutSeconds({ model, timeout_seconds: null }, this.options.config) * 1000;
+    if (!(await this.gates.acquireProbe(model, ttlMs))) return;
+    const [probe] = await this.options.store.claimTasks({
+      worker_id: this.workerId,
+      limit: 1,
+      lease_ms: this.options.config.lease_seconds * 1000,
+      only_models: [model],
+      labels: this.labels,
+    });
+    if (probe) {
+      this.gates.probeTask(model, probe.task.id);
+      this.logger.info({ model, task_id: probe.task.id }, 'circuit breaker half-open: probing with one task');
+      this.launch(probe);
+    } else {
+      await this.gates.releaseProbe(model);
     }
   }
 

@@ -45,6 +45,8 @@ export class DeliveryLoop {
   private readonly pollMs: number;
   /** The webhook types some subscription asks for, as last read (null: not read yet, or changed since). */
   private subscribed: { types: Set<WebhookEventType>; readAt: number } | null = null;
+  /** Counts subscriptionsChanged() calls: a read under way when one comes is not kept. */
+  private subscriptionChanges = 0;
 
   constructor(private readonly options: DeliveryLoopOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -63,6 +65,7 @@ export class DeliveryLoop {
   /** This node added or removed a subscription: read them again at the next event. */
   subscriptionsChanged(): void {
     this.subscribed = null;
+    this.subscriptionChanges += 1;
     this.wake();
   }
 
@@ -107,8 +110,9 @@ export class DeliveryLoop {
     try {
       if (this.subscribed === null || Date.now() - this.subscribed.readAt >= this.pollMs) {
         const readAt = Date.now();
+        const changes = this.subscriptionChanges;
         const types = new Set((await store.listWebhooks()).flatMap((s) => s.events));
-        this.subscribed = { types, readAt };
+        if (changes === this.subscriptionChanges) this.subscribed = { types, readAt };
       }
       for (;;) {
         if (!this.running) return;

@@ -103,6 +103,18 @@ export function isConnectionError(err: unknown): boolean {
  */
 export const STALE_CONNECTION_RETRIES = 4;
 
+/**
+ * True for the failure of a connection that was open: the server ended it (a restart, a cut, a crash of another
+ * backend) or the socket closed under it. Not for a connection that could not be opened (refused, timed out,
+ * refused login): running the work again would only wait again.
+ */
+export function isStaleConnection(err: unknown): boolean {
+  const code = (err as PgErrorLike | null)?.code;
+  if (typeof code === 'string')
+    return ['57P01', '57P02', '08003', '08006', 'ECONNRESET', 'EPIPE'].includes(code);
+  return /Connection terminated|not queryable|connection (?:is )?closed/i.test(String(err));
+}
+
 /** The error a person sees when the database cannot be reached: host and database named, password masked. */
 export function connectionError(err: unknown, connectionString: string): ClaudeWorkerError {
   const target = describeDatabase(connectionString);

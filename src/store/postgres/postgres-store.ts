@@ -69,6 +69,7 @@ import { claimTasks } from './claim.js';
 import {
   connectionError,
   isConnectionError,
+  isStaleConnection,
   openPool,
   STALE_CONNECTION_RETRIES,
   schemaOf,
@@ -453,7 +454,7 @@ export class PostgresStore implements Store {
         try {
           return await work();
         } catch (err) {
-          if (retry >= STALE_CONNECTION_RETRIES || !isConnectionError(err)) throw err;
+          if (retry >= STALE_CONNECTION_RETRIES || !isStaleConnection(err)) throw err;
         }
       }
     });

@@ -12,7 +12,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import { isoTime } from '../codec/values.js';
 import { outboxRowsFor } from '../shared/outbox.js';
-import { isConnectionError, STALE_CONNECTION_RETRIES } from './connection.js';
+import { isStaleConnection, STALE_CONNECTION_RETRIES } from './connection.js';
 import type { EventHub } from './event-hub.js';
 import { isStalePlan, PREPARED } from './prepared.js';
 import type { PgDatabase } from './schema.js';
@@ -92,8 +92,9 @@ export class PgTransactions {
       let committing = false;
       try {
         const result = await this.db.connection().execute(async (connection) => {
-          await sql.raw(options.hotPath ? BEGIN_HOT_PATH : BEGIN).execute(connection);
           try {
+            // Inside the try: a BEGIN whose SET LOCAL failed leaves a transaction open, to be rolled back.
+            await sql.raw(options.hotPath ? BEGIN_HOT_PATH : BEGIN).execute(connection);
             const tx = new Tx(connection, Date.now());
             const value = await work(tx);
             stored = await this.flush(tx);
@@ -117,7 +118,7 @@ export class PgTransactions {
         // during COMMIT, whether it committed is unknown: the caller hears of the error.
         if (
           !committing &&
-          (isConnectionError(err) || isStalePlan(err)) &&
+          (isStaleConnection(err) || isStalePlan(err)) &&
           staleRetries < STALE_CONNECTION_RETRIES
         ) {
           staleRetries++;
