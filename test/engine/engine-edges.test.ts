@@ -2,8 +2,8 @@
  * Edge cases found in review, through the real SDK and the stand-in: a task re-claimed while this worker still runs
  * it (lease lost) never runs twice; outcomes are recorded even when the store refuses writes for a while; leases are
  * renewed through the shutdown grace period; a graceful stop does not spend a task's last attempt; a rate-limited
- * breaker probe frees the probe for after the cool-down; a claim pass and a finish batch in flight at once never
- * fill one free slot twice.
+ * breaker probe frees the probe for after the cool-down; a claim pass, a breaker probe and a finish batch in flight at
+ * once never fill one free slot twice.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,6 +123,55 @@ describe('engine edge cases', () => {
     expect(most).toBe(2);
     expect((await app.store.countByStatus()).completed).toBe(4);
   });
+
+  it('a breaker probe holds its slot while it waits for the store, so a finish batch cannot fill it too', async () => {
+    const home = tempDir('cw-home-');
+    let app: App | null = null;
+    let slowProbes = 1;
+    // The probe's first store call is slow: meanwhile two tasks arrive and the running one ends.
+    class SlowProbeStore extends SqliteStore {
+      override async acquireProbe(model: string, workerId: string, ttlMs: number) {
+        if (slowProbes-- > 0) {
+          for (const name of ['b', 'c'])
+            await app!.tasks.createTask(
+              { execution_prompt: `[fake:slow steps=24 delay_ms=250] ${name}`, working_directory: home },
+              { actor: 't' },
+            );
+          await sleep(3000);
+        }
+        return super.acquireProbe(model, workerId, ttlMs);
+      }
+    }
+    app = await App.open({
+      config: testConfig(home, { concurrency: 2, breaker_threshold: 1, breaker_cool_seconds: 0.3 }),
+      store: new SlowProbeStore(join(home, 'db.sqlite')),
+      logger: quietLogger,
+    });
+    cleanups.push(() => app!.close());
+    await app.start();
+    const create = (execution_prompt: string, model = 'sonnet') =>
+      app!.tasks.createTask(
+        { execution_prompt, working_directory: home, model, max_attempts: 1 },
+        { actor: 't' },
+      );
+    // Haiku's breaker opens; then one slot runs a task while a haiku task waits for the probe.
+    const failing = await create('[fake:overloaded] x', 'haiku');
+    await waitForStatus(app, failing.id, ['failed']);
+    const a = await create('[fake:slow steps=4 delay_ms=250] a');
+    await waitForStatus(app, a.id, ['running']);
+    await create('probe me', 'haiku');
+    let most = 0;
+    const started = Date.now();
+    for (;;) {
+      const counts = await app.store.countByStatus();
+      most = Math.max(most, counts.running);
+      if (counts.completed === 4 || Date.now() - started > 60_000) break;
+      await sleep(20);
+    }
+    expect(slowProbes).toBeLessThan(1); // the probe did wait on the store
+    expect(most).toBe(2);
+    expect((await app.store.countByStatus()).completed).toBe(4);
+  }, 90_000);
 
   it('keeps renewing leases through the shutdown grace period, so nobody recovers a task that is finishing', async () => {
     harness = await openTestApp({ heartbeat_seconds: 0.3, lease_seconds: 1 });
