@@ -6,7 +6,7 @@
  * connection holds a handful, never one per distinct text.
  *
  * A prepared statement that selects `*` fails once the table gains a column (another node ran a newer migration):
- * "cached plan must not change result type". Its connection then sends that text unnamed from then on, and the
+ * "cached plan must not change result type". Its connection then prepares that text again under a new name, and the
  * transaction is run again (see `isStalePlan`).
  */
 import { createHash } from 'node:crypto';
@@ -38,20 +38,22 @@ type QueryFn = (...args: unknown[]) => unknown;
 /** Makes `client` send marked statements as named ones (called once per new pooled connection). */
 export function prepareMarkedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as QueryFn;
-  const unprepared = new Set<string>();
+  /** Texts whose plan went stale on this connection, with how many times: each time a new name, a new Parse. */
+  const renamed = new Map<string, number>();
   const prepared: QueryFn = (text, values, ...rest) => {
     if (
       typeof text !== 'string' ||
       !text.startsWith(PREPARED) ||
       !Array.isArray(values) ||
-      values.length === 0 ||
-      unprepared.has(text)
+      values.length === 0
     ) {
       return query(text, values, ...rest);
     }
-    const result = query({ name: nameOf(text), text, values }, ...rest) as Promise<unknown>;
+    const generation = renamed.get(text) ?? 0;
+    const name = generation === 0 ? nameOf(text) : `${nameOf(text)}_${generation}`;
+    const result = query({ name, text, values }, ...rest) as Promise<unknown>;
     return result.catch((err: unknown) => {
-      if (isStalePlan(err)) unprepared.add(text);
+      if (isStalePlan(err)) renamed.set(text, generation + 1);
       throw err;
     });
   };
