@@ -32,6 +32,18 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** The most tasks seen running at once (sampled every 20 ms) until `completed` have completed or `timeoutMs`. */
+async function mostRunningUntilCompleted(app: App, completed: number, timeoutMs: number): Promise<number> {
+  let most = 0;
+  const started = Date.now();
+  for (;;) {
+    const counts = await app.store.countByStatus();
+    most = Math.max(most, counts.running);
+    if (counts.completed === completed || Date.now() - started > timeoutMs) return most;
+    await sleep(20);
+  }
+}
+
 describe('engine edge cases', () => {
   it('a task re-claimed after its lease was lost stops the earlier attempt: never two at once', async () => {
     harness = await openTestApp({ heartbeat_seconds: 600, lease_seconds: 2 });
@@ -112,15 +124,7 @@ describe('engine edge cases', () => {
     cleanups.push(() => app!.close());
     await app.start();
     await app.tasks.createTask({ execution_prompt: 'a', working_directory: home }, { actor: 't' });
-    let most = 0;
-    const started = Date.now();
-    for (;;) {
-      const counts = await app.store.countByStatus();
-      most = Math.max(most, counts.running);
-      if (counts.completed === 4 || Date.now() - started > 20_000) break;
-      await sleep(20);
-    }
-    expect(most).toBe(2);
+    expect(await mostRunningUntilCompleted(app, 4, 20_000)).toBe(2);
     expect((await app.store.countByStatus()).completed).toBe(4);
   });
 
@@ -160,14 +164,7 @@ describe('engine edge cases', () => {
     const a = await create('[fake:slow steps=4 delay_ms=250] a');
     await waitForStatus(app, a.id, ['running']);
     await create('probe me', 'haiku');
-    let most = 0;
-    const started = Date.now();
-    for (;;) {
-      const counts = await app.store.countByStatus();
-      most = Math.max(most, counts.running);
-      if (counts.completed === 4 || Date.now() - started > 60_000) break;
-      await sleep(20);
-    }
+    const most = await mostRunningUntilCompleted(app, 4, 60_000);
     expect(slowProbes).toBeLessThan(1); // the probe did wait on the store
     expect(most).toBe(2);
     expect((await app.store.countByStatus()).completed).toBe(4);
