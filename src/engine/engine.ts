@@ -229,14 +229,11 @@ export class Engine {
         this.claimAgain = false;
         const free = this.freeSlots();
         if (free <= 0 || this.state !== 'running' || this.memory.last.admission_blocked) break;
-        this.held += free;
-        let claimed;
-        try {
-          claimed = await this.options.store.claimTasks(this.claimRequest(free));
-          for (const task of claimed) this.launch(task);
-        } finally {
-          this.held -= free;
-        }
+        const claimed = await this.holding(free, async () => {
+          const tasks = await this.options.store.claimTasks(this.claimRequest(free));
+          for (const task of tasks) this.launch(task);
+          return tasks;
+        });
         if (claimed.length < free) {
           await this.claimProbes();
           await this.armDelayedTimer();
@@ -258,6 +255,16 @@ export class Engine {
     return this.options.config.concurrency - this.running.size - this.held;
   }
 
+  /** Runs a claim that launches what it claims, holding `slots` until it is over (see freeSlots). */
+  private async holding<T>(slots: number, claim: () => Promise<T>): Promise<T> {
+    this.held += slots;
+    try {
+      return await claim();
+    } finally {
+      this.held -= slots;
+    }
+  }
+
   private claimRequest(limit: number): ClaimRequest {
     return {
       worker_id: this.workerId,
@@ -272,13 +279,7 @@ export class Engine {
   private async claimProbes(): Promise<void> {
     for (const model of this.gates.probeCandidates()) {
       if (this.freeSlots() <= 0) return;
-      // The probe's slot is held from here to its launch, like any claim's (see freeSlots).
-      this.held += 1;
-      try {
-        await this.claimProbe(model);
-      } finally {
-        this.held -= 1;
-      }
+      await this.holding(1, () => this.claimProbe(model));
     }
   }
 

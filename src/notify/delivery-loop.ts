@@ -72,9 +72,14 @@ export class DeliveryLoop {
   /** Whether a committed event may have written outbox rows (true while the subscriptions are not known). */
   private mayDeliver(event: TaskEvent): boolean {
     if (!WEBHOOK_SOURCE_EVENTS.includes(event.type)) return false;
+    const known = this.knownSubscriptions();
+    return known === null || webhookTypesFor(event).some((type) => known.has(type));
+  }
+
+  /** The webhook types subscribed to, as read within the poll interval; null when they must be read again. */
+  private knownSubscriptions(): Set<WebhookEventType> | null {
     const known = this.subscribed;
-    if (known === null || Date.now() - known.readAt >= this.pollMs) return true;
-    return webhookTypesFor(event).some((type) => known.types.has(type));
+    return known === null || Date.now() - known.readAt >= this.pollMs ? null : known.types;
   }
 
   async stop(): Promise<void> {
@@ -108,7 +113,7 @@ export class DeliveryLoop {
     const { store, logger } = this.options;
     let sleepMs = this.pollMs;
     try {
-      if (this.subscribed === null || Date.now() - this.subscribed.readAt >= this.pollMs) {
+      if (this.knownSubscriptions() === null) {
         const readAt = Date.now();
         const changes = this.subscriptionChanges;
         const types = new Set((await store.listWebhooks()).flatMap((s) => s.events));
@@ -221,7 +226,7 @@ export class DeliveryLoop {
     };
   }
 
-  /** Why a chat message is held back ("task 12's notify settings turn slack off"), or null to send it (always, for a webhook). */
+  /** Why a chat message is held back ("task 12's notify settings turn slack off"); null: send it (a webhook, always). */
   private silence(claimed: ClaimedDelivery, notify: NotifyOptions | null): string | null {
     const { event, delivery, subscription } = claimed;
     if (subscription.kind === 'webhook') return null;
