@@ -29,6 +29,8 @@ export interface Check {
   status: CheckStatus;
   message: string;
   fix: string | null;
+  /** Set on the database check when the configured PostgreSQL cannot be reached (doctor then exits 3). */
+  unreachable?: true;
 }
 
 const MIN_NODE_MAJOR = 20;
@@ -256,6 +258,7 @@ async function databaseCheck(config: Config, detail: HealthDetailed | null): Pro
       name: 'database',
       status: 'fail',
       message: choice.kind === 'sqlite' ? `${choice.location} does not open: ${message}` : message,
+      ...(choice.kind === 'postgres' ? { unreachable: true as const } : {}),
       fix:
         choice.kind === 'sqlite'
           ? 'Check free disk space and the file’s permissions; if it is damaged, move it aside (a new one is created).'

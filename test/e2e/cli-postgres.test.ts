@@ -105,7 +105,7 @@ describe('claude-worker on PostgreSQL', () => {
     });
   });
 
-  it('says which host and database cannot be reached, without the password, and exits 3', async () => {
+  it('says which host and database cannot be reached, without the password, and exits 3 (db migrate, config, doctor)', async () => {
     const missing = await cli.run(['db', 'migrate', '--database-url', urlOf('cw_no_such_database')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('has no database "cw_no_such_database"');
@@ -116,6 +116,14 @@ describe('claude-worker on PostgreSQL', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(`${base.hostname}:1 (database "${database}") refused the connection`);
     expectNoPassword(refused.stderr + refused.stdout);
+
+    // config and doctor show the settings and every check all the same, and exit 3.
+    for (const command of ['config', 'doctor']) {
+      const checked = await cli.run([command], { env: { CLAUDE_WORKER_DATABASE_URL: urlOf(database, '1') } });
+      expect(checked.code, checked.stdout + checked.stderr).toBe(3);
+      expect(checked.stdout).toContain(`${base.hostname}:1 (database "${database}") refused the connection`);
+      expectNoPassword(checked.stderr + checked.stdout);
+    }
 
     const wrong = await cli.run(['db', 'migrate', '--database-url', 'mysql://cw:hunter2-secret@db/x']);
     expect(wrong.code).toBe(2);

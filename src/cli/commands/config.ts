@@ -10,6 +10,7 @@ import { maskDatabaseUrl } from '../../config/database-url.js';
 import { ConfigSchema, envName, type Config, type ConfigKey } from '../../config/schema.js';
 import type { CliRun } from '../context.js';
 import { table } from '../format.js';
+import { EXIT } from '../exit-codes.js';
 
 interface ConfigOptions {
   json?: boolean;
@@ -55,6 +56,11 @@ async function storeStatus(config: Config): Promise<StoreStatus> {
   }
 }
 
+/** Exit 3 when the configured PostgreSQL cannot be reached (refused, missing database, wrong password), else 0. */
+function exitCodeOf(store: { kind: string; reachable: boolean }): number {
+  return store.kind === 'postgres' && !store.reachable ? EXIT.unreachable : EXIT.ok;
+}
+
 export function registerConfig(program: Command, run: CliRun): void {
   program
     .command('config')
@@ -65,7 +71,8 @@ export function registerConfig(program: Command, run: CliRun): void {
       `
 Settings come from, lowest to highest: defaults < user file (<home>/config.json or .yaml) < project file
 (.claude-worker.json or .yaml, the nearest one upward from the current folder) < CLAUDE_WORKER_* environment
-variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME or ~/.claude-worker.`,
+variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME or ~/.claude-worker.
+Exit codes: 0, or 3 when the configured PostgreSQL cannot be reached (the settings are shown all the same).`,
     )
     .action(async (options: ConfigOptions, command: Command) => {
       const context = run.context(command);
@@ -82,7 +89,9 @@ variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME 
             },
           ]),
         );
-        context.json({ settings, files, store: await storeStatus(config) });
+        const store = await storeStatus(config);
+        context.json({ settings, files, store });
+        run.exitCode = exitCodeOf(store);
         return;
       }
       const rows = CONFIG_KEYS.map((key) => [key, JSON.stringify(shownValue(config, key)), sources[key]]);
@@ -105,6 +114,7 @@ variables < flags. The home folder itself comes from --home, CLAUDE_WORKER_HOME 
         `store:        ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${store.location} ` +
           `(${store.reachable ? store.detail : `not reachable: ${store.detail}`})`,
       );
+      run.exitCode = exitCodeOf(store);
       for (const warning of warnings) context.note(`warning: ${warning}`);
       const running = await readServerInfo(context.paths.serverInfo);
       if (running && isAlive(running.pid)) {

@@ -1,7 +1,8 @@
 /**
  * `claude-worker doctor`: checks the set-up and says how to fix what is wrong — Node.js version, configuration,
  * the Claude Code executable and its version, credentials, a writable home folder, the database, the server.
- * ✓ fine, ! worth knowing (not critical), ✗ broken. Exit 0 unless something critical failed, else 1.
+ * ✓ fine, ! worth knowing (not critical), ✗ broken. Exit 0 unless something critical failed, else 1; 3 when the
+ * configured PostgreSQL cannot be reached.
  */
 import type { Command } from 'commander';
 import type { CliRun } from '../context.js';
@@ -17,7 +18,8 @@ export function registerDoctor(program: Command, run: CliRun): void {
     .option('--json', 'print the checks as JSON: { ok, checks: [{ name, status, message, fix }] }')
     .addHelpText(
       'after',
-      '\nExit codes: 0 nothing critical failed, 1 something did (each ✗ line says how to fix it).',
+      '\nExit codes: 0 nothing critical failed, 1 something did (each ✗ line says how to fix it), 3 the configured\n' +
+        'PostgreSQL cannot be reached.',
     )
     .action(async (options: { json?: boolean }, command: Command) => {
       const context = run.context(command);
@@ -31,6 +33,10 @@ export function registerDoctor(program: Command, run: CliRun): void {
         }
         context.print(ok ? '\nReady.' : '\nSomething needs fixing (see the ✗ lines).');
       }
-      run.exitCode = ok ? EXIT.ok : EXIT.failed;
+      run.exitCode = checks.some((check) => check.unreachable)
+        ? EXIT.unreachable
+        : ok
+          ? EXIT.ok
+          : EXIT.failed;
     });
 }
