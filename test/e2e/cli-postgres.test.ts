@@ -5,6 +5,7 @@
  * Each test file gets its own database, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
@@ -117,9 +118,13 @@ describe('claude-worker on PostgreSQL', () => {
     expect(refused.stderr).toContain(`${base.hostname}:1 (database "${database}") refused the connection`);
     expectNoPassword(refused.stderr + refused.stdout);
 
-    // config and doctor show the settings and every check all the same, and exit 3.
+    // config and doctor show the settings and every check all the same, and exit 3 (a home of their own: no
+    // server of the earlier tests answers for the database there).
+    const home = join(cli.root, 'unreachable-home');
     for (const command of ['config', 'doctor']) {
-      const checked = await cli.run([command], { env: { CLAUDE_WORKER_DATABASE_URL: urlOf(database, '1') } });
+      const checked = await cli.run(['--home', home, command], {
+        env: { CLAUDE_WORKER_DATABASE_URL: urlOf(database, '1') },
+      });
       expect(checked.code, checked.stdout + checked.stderr).toBe(3);
       expect(checked.stdout).toContain(`${base.hostname}:1 (database "${database}") refused the connection`);
       expectNoPassword(checked.stderr + checked.stdout);
