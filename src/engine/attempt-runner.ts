@@ -149,6 +149,7 @@ async function execute(claimed: ClaimedTask, running: RunningAttempt, deps: Atte
       cost_usd: result?.cost_usd ?? null,
       usage: result?.usage ?? null,
       duration_ms: durationMs,
+      orchestration_id: task.orchestration_id,
     });
     const label = stored
       ? describeOutcome(decision.kind, stored)

@@ -175,6 +175,11 @@ export interface AttemptFinish {
   cost_usd: number | null;
   usage: Usage | null;
   duration_ms: number;
+  /**
+   * A hint: the orchestration of the task as the worker claimed it (it never changes). `null` lets a store record a
+   * standalone task's ending without locking it first; a wrong or missing hint costs time, never correctness.
+   */
+  orchestration_id?: number | null;
 }
 
 export interface Progress {

@@ -1,11 +1,12 @@
 /**
- * finishAttempts in PostgreSQL: a batch of attempt endings in one transaction. Locks first the orchestrations of
- * the tasks (their rows, in id order), then the task rows; each finish is fenced — the task must still be
- * `running` under that worker and attempt, checked under the lock and again by the UPDATE's own WHERE — and skipped
- * without a trace when someone else owns the task now. What an outcome means is the shared rule
- * (domain/rules/attempt-ending.ts). The attempts and the tasks of the whole batch are written by one statement;
- * the orchestrations' costs, budgets, dependents and ends are resolved in the same transaction, under their row
- * locks (the costs first: at the budget, the tasks not started are skipped before any dependent is queued).
+ * finishAttempts in PostgreSQL: a batch of attempt endings in one transaction. Each finish is fenced — the task
+ * must still be `running` under that worker and attempt — and skipped without a trace when someone else owns the
+ * task now. What an outcome means is the shared rule (domain/rules/attempt-ending.ts). Endings that depend on
+ * nothing but the fence (a standalone task completed, failed or cancelled) are written at once by one statement
+ * whose UPDATE is the fence; the others lock first the orchestrations of their tasks (in id order), then the task
+ * rows, and decide under those locks. The orchestrations' costs, budgets, dependents and ends are resolved in the
+ * same transaction, under their row locks (the costs first: at the budget, the tasks not started are skipped
+ * before any dependent is queued).
  */
 import { sql } from 'kysely';
 import { decideAttemptEnding, type AttemptEnding } from '../../domain/rules/attempt-ending.js';
@@ -19,7 +20,7 @@ import type { AttemptFinish } from '../store.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { PREPARED } from './prepared.js';
-import { lockTasks } from './task-locks.js';
+import { lockTaskFences } from './task-locks.js';
 import type { PgTx } from './transactions.js';
 
 interface Held {
@@ -29,83 +30,21 @@ interface Held {
 
 export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promise<Task[]> {
   if (finishes.length === 0) return [];
-  const current = await lockTasks(
-    tx,
-    finishes.map((f) => f.task_id),
+  const { unlocked, locked } = splitByLockNeed(finishes);
+  // Endings that need no lock: written at once, fenced by the statement itself. Those it did not write (a task of
+  // an orchestration after all, or one someone else owns now) take the locked path, which tells the two apart.
+  const decided = unlocked.map(decidedUnlocked);
+  const rows = decided.length === 0 ? [] : await writeEndings(tx, decided, true);
+  const written = new Set(rows.map((row) => row.id));
+  for (const finish of unlocked) if (!written.has(finish.task_id)) locked.push(finish);
+  const held = await lockAndDecide(tx, locked);
+  // In the order given, as the locked path alone would have them.
+  const order = new Map(finishes.map((finish, i) => [finish, i]));
+  const all = [...decided.filter((h) => written.has(h.finish.task_id)), ...held].sort(
+    (x, y) => order.get(x.finish)! - order.get(y.finish)!,
   );
-  const held: Held[] = [];
-  for (const finish of finishes) {
-    const fence = current.get(finish.task_id);
-    const holds =
-      fence !== undefined &&
-      fence.status === 'running' &&
-      fence.worker_id === finish.worker_id &&
-      fence.attempt_count === finish.attempt;
-    if (!holds) continue;
-    // The fence row is stale once used: a second finish of the same attempt in this batch is fenced out.
-    current.delete(finish.task_id);
-    const ending = decideAttemptEnding(
-      {
-        id: finish.task_id,
-        cancel_requested: fence.cancel_requested !== 0,
-        interruptions: fence.interruptions,
-      },
-      finish,
-    );
-    assertTransition(finish.task_id, 'running', ending.status);
-    held.push({ finish, ending });
-  }
-  if (held.length === 0) return [];
-  const col = <V>(pick: (h: Held) => V) => held.map(pick);
-
-  // One statement for the attempts and the tasks. The task's cost is the sum over its attempts, the one just ended
-  // with its new cost (the statement's snapshot does not see the attempt update); turns and usage are the last's.
-  const rows = await tx.rows(sql<TaskRow & { attempt_cost_usd: number | null }>`${sql.raw(PREPARED)}
-    WITH f AS (
-      SELECT * FROM unnest(
-        ${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
-        ${col((h) => h.finish.worker_id)}::text[], ${col((h) => h.ending.status)}::text[],
-        ${col((h) => h.ending.attempt_status)}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::smallint[],
-        ${col((h) => Math.max(0, Math.round(h.finish.duration_ms)))}::bigint[],
-        ${col((h) => h.ending.run_after?.getTime() ?? null)}::bigint[],
-        ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.result)}::text[],
-        ${col((h) => h.finish.session_id)}::text[], ${col((h) => h.finish.num_turns)}::int[],
-        ${col((h) => h.finish.cost_usd)}::double precision[], ${col((h) => jsonOrNull(h.finish.usage))}::text[],
-        ${col((h) => h.ending.interruptions)}::int[], ${col((h) => tokenCounts(h.finish.usage).input)}::bigint[],
-        ${col((h) => tokenCounts(h.finish.usage).output)}::bigint[],
-        ${col((h) => tokenCounts(h.finish.usage).cache_read)}::bigint[],
-        ${col((h) => tokenCounts(h.finish.usage).cache_creation)}::bigint[])
-        AS f (id, attempt, worker_id, status, attempt_status, counted, duration_ms, run_after, error, result,
-              session_id, num_turns, cost_usd, usage, interruptions, input_tokens, output_tokens, cache_read_tokens,
-              cache_creation_tokens)
-    ), ended AS (
-      UPDATE attempts a
-      SET status = f.attempt_status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
-          error = f.error, session_id = COALESCE(f.session_id, a.session_id),
-          num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd),
-          input_tokens = f.input_tokens, output_tokens = f.output_tokens, cache_read_tokens = f.cache_read_tokens,
-          cache_creation_tokens = f.cache_creation_tokens
-      FROM f
-      WHERE a.task_id = f.id AND a.number = f.attempt
-      RETURNING a.task_id, a.cost_usd
-    ), updated AS (
-      UPDATE tasks t
-      SET status = f.status, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
-          finished_at = CASE WHEN f.status = 'queued' THEN NULL ELSE ${tx.now}::bigint END,
-          run_after = COALESCE(f.run_after, t.run_after), error = f.error, result = COALESCE(f.result, t.result),
-          session_id = COALESCE(f.session_id, t.session_id), num_turns = COALESCE(f.num_turns, t.num_turns),
-          usage = COALESCE(f.usage, t.usage), uncounted_attempts = t.uncounted_attempts + 1 - f.counted,
-          interruptions = f.interruptions,
-          cost_usd = (SELECT CASE WHEN count(c.cost) = 0 THEN NULL ELSE sum(c.cost) END
-                      FROM (SELECT CASE WHEN a.number = f.attempt THEN COALESCE(f.cost_usd, a.cost_usd)
-                                        ELSE a.cost_usd END AS cost
-                            FROM attempts a WHERE a.task_id = t.id) AS c)
-      FROM f
-      WHERE t.id = f.id AND t.attempt_count = f.attempt AND t.worker_id = f.worker_id AND t.status = 'running'
-      RETURNING t.*
-    )
-    SELECT updated.*, ended.cost_usd AS attempt_cost_usd
-    FROM updated LEFT JOIN ended ON ended.task_id = updated.id`);
+  if (held.length > 0) rows.push(...(await writeEndings(tx, held, false)));
+  if (all.length === 0) return [];
   const attemptCost = new Map(rows.map((r) => [r.id, r.attempt_cost_usd]));
   const byId = new Map(rows.map(({ attempt_cost_usd: _cost, ...row }): [number, TaskRow] => [row.id, row]));
 
@@ -116,7 +55,7 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
     cause: { actor: string; correlation_id: null; now: number };
   }[] = [];
   const resolution = new PgResolution(tx);
-  for (const { finish, ending } of held) {
+  for (const { finish, ending } of all) {
     const row = byId.get(finish.task_id);
     if (!row) throw new Error(`claude-worker store: task ${finish.task_id} changed under its row lock`);
     tx.append({
@@ -149,6 +88,130 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
       rowToTask(resolution.changed.has(row.id) ? ((await taskRow(tx, row.id)) ?? row) : row),
     ),
   );
+}
+
+/**
+ * Which finishes need their task locked before their ending is decided. A completion, a failure or a cancellation
+ * ends the task the same way whatever its row holds beyond the fence (domain/rules/attempt-ending.ts), and a task
+ * outside any orchestration has no orchestration row to lock first: such an ending is written by one fenced
+ * statement. A requeue depends on the cancel request and the interruptions in a row, and a task of an
+ * orchestration settles it under the orchestration's row lock: those are locked first. The second finish of one
+ * task in a batch is locked too (and fenced out there, the first having ended the attempt).
+ */
+function splitByLockNeed(finishes: AttemptFinish[]): { unlocked: AttemptFinish[]; locked: AttemptFinish[] } {
+  const unlocked: AttemptFinish[] = [];
+  const locked: AttemptFinish[] = [];
+  const seen = new Set<number>();
+  for (const finish of finishes) {
+    const standalone = finish.orchestration_id === null;
+    const fenceOnly = finish.outcome.kind !== 'requeued';
+    (standalone && fenceOnly && !seen.has(finish.task_id) ? unlocked : locked).push(finish);
+    seen.add(finish.task_id);
+  }
+  return { unlocked, locked };
+}
+
+/** The ending of a finish that does not depend on the task's row (see splitByLockNeed). */
+function decidedUnlocked(finish: AttemptFinish): Held {
+  const ending = decideAttemptEnding(
+    { id: finish.task_id, cancel_requested: false, interruptions: 0 },
+    finish,
+  );
+  assertTransition(finish.task_id, 'running', ending.status);
+  return { finish, ending };
+}
+
+/** Locks the tasks (orchestrations first), keeps the finishes whose fence holds and decides their endings. */
+async function lockAndDecide(tx: PgTx, finishes: AttemptFinish[]): Promise<Held[]> {
+  if (finishes.length === 0) return [];
+  const current = await lockTaskFences(
+    tx,
+    finishes.map((f) => f.task_id),
+  );
+  const held: Held[] = [];
+  for (const finish of finishes) {
+    const fence = current.get(finish.task_id);
+    const holds =
+      fence !== undefined &&
+      fence.status === 'running' &&
+      fence.worker_id === finish.worker_id &&
+      fence.attempt_count === finish.attempt;
+    if (!holds) continue;
+    // The fence row is stale once used: a second finish of the same attempt in this batch is fenced out.
+    current.delete(finish.task_id);
+    const ending = decideAttemptEnding(
+      {
+        id: finish.task_id,
+        cancel_requested: fence.cancel_requested !== 0,
+        interruptions: fence.interruptions,
+      },
+      finish,
+    );
+    assertTransition(finish.task_id, 'running', ending.status);
+    held.push({ finish, ending });
+  }
+  return held;
+}
+
+type EndedRow = TaskRow & { attempt_cost_usd: number | null };
+
+/**
+ * One statement for the attempts and the tasks of `held`. The task row is updated first, under its own fence
+ * (running, this worker, this attempt: re-checked on the latest row version if another transaction changed it
+ * meanwhile), and only the attempts of the tasks it updated are ended, so a finish fenced out changes nothing.
+ * `standaloneOnly`: a task of an orchestration is left alone too (its ending belongs under the orchestration's
+ * lock). The task's cost is the sum over its attempts, the one just ended with its new cost (the statement's
+ * snapshot does not see the attempt update); turns and usage are the last attempt's.
+ */
+async function writeEndings(tx: PgTx, held: Held[], standaloneOnly: boolean): Promise<EndedRow[]> {
+  const col = <V>(pick: (h: Held) => V) => held.map(pick);
+  return tx.rows(sql<EndedRow>`${sql.raw(PREPARED)}
+    WITH f AS (
+      SELECT * FROM unnest(
+        ${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
+        ${col((h) => h.finish.worker_id)}::text[], ${col((h) => h.ending.status)}::text[],
+        ${col((h) => h.ending.attempt_status)}::text[], ${col((h) => (h.ending.counted ? 1 : 0))}::smallint[],
+        ${col((h) => Math.max(0, Math.round(h.finish.duration_ms)))}::bigint[],
+        ${col((h) => h.ending.run_after?.getTime() ?? null)}::bigint[],
+        ${col((h) => jsonOrNull(h.ending.error))}::text[], ${col((h) => h.finish.result)}::text[],
+        ${col((h) => h.finish.session_id)}::text[], ${col((h) => h.finish.num_turns)}::int[],
+        ${col((h) => h.finish.cost_usd)}::double precision[], ${col((h) => jsonOrNull(h.finish.usage))}::text[],
+        ${col((h) => h.ending.interruptions)}::int[], ${col((h) => tokenCounts(h.finish.usage).input)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).output)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).cache_read)}::bigint[],
+        ${col((h) => tokenCounts(h.finish.usage).cache_creation)}::bigint[])
+        AS f (id, attempt, worker_id, status, attempt_status, counted, duration_ms, run_after, error, result,
+              session_id, num_turns, cost_usd, usage, interruptions, input_tokens, output_tokens, cache_read_tokens,
+              cache_creation_tokens)
+    ), updated AS (
+      UPDATE tasks t
+      SET status = f.status, worker_id = NULL, lease_expires_at = NULL, updated_at = ${tx.now},
+          finished_at = CASE WHEN f.status = 'queued' THEN NULL ELSE ${tx.now}::bigint END,
+          run_after = COALESCE(f.run_after, t.run_after), error = f.error, result = COALESCE(f.result, t.result),
+          session_id = COALESCE(f.session_id, t.session_id), num_turns = COALESCE(f.num_turns, t.num_turns),
+          usage = COALESCE(f.usage, t.usage), uncounted_attempts = t.uncounted_attempts + 1 - f.counted,
+          interruptions = f.interruptions,
+          cost_usd = (SELECT CASE WHEN count(c.cost) = 0 THEN NULL ELSE sum(c.cost) END
+                      FROM (SELECT CASE WHEN a.number = f.attempt THEN COALESCE(f.cost_usd, a.cost_usd)
+                                        ELSE a.cost_usd END AS cost
+                            FROM attempts a WHERE a.task_id = t.id) AS c)
+      FROM f
+      WHERE t.id = f.id AND t.attempt_count = f.attempt AND t.worker_id = f.worker_id AND t.status = 'running'
+        AND NOT (${standaloneOnly}::boolean AND t.orchestration_id IS NOT NULL)
+      RETURNING t.*
+    ), ended AS (
+      UPDATE attempts a
+      SET status = f.attempt_status, counted = f.counted, finished_at = ${tx.now}, duration_ms = f.duration_ms,
+          error = f.error, session_id = COALESCE(f.session_id, a.session_id),
+          num_turns = COALESCE(f.num_turns, a.num_turns), cost_usd = COALESCE(f.cost_usd, a.cost_usd),
+          input_tokens = f.input_tokens, output_tokens = f.output_tokens, cache_read_tokens = f.cache_read_tokens,
+          cache_creation_tokens = f.cache_creation_tokens
+      FROM f JOIN updated u ON u.id = f.id
+      WHERE a.task_id = f.id AND a.number = f.attempt
+      RETURNING a.task_id, a.cost_usd
+    )
+    SELECT updated.*, ended.cost_usd AS attempt_cost_usd
+    FROM updated LEFT JOIN ended ON ended.task_id = updated.id`);
 }
 
 export function taskRow(tx: PgTx, id: number): Promise<TaskRow | undefined> {

@@ -6,12 +6,12 @@
  * A transaction that PostgreSQL aborts for a deadlock or a serialization failure is run again from the start
  * (its events were never committed, nobody saw them), and so is one whose connection was lost before its COMMIT
  * was sent (a restart or a cut leaves stale connections in the pool). Events that stand for a webhook type write
- * their outbox rows (webhook deliveries) in the same transaction, in one statement.
+ * their outbox rows (webhook deliveries) in the same transaction, by the statement that inserts the events.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 import { isoTime } from '../codec/values.js';
-import { outboxRowsFor } from '../shared/outbox.js';
+import { outboxTypesFor } from '../shared/outbox.js';
 import { isStaleConnection, STALE_CONNECTION_RETRIES } from './connection.js';
 import type { EventHub } from './event-hub.js';
 import { isStalePlan, PREPARED } from './prepared.js';
@@ -131,12 +131,19 @@ export class PgTransactions {
     }
   }
 
-  /** Inserts the transaction's events and notifies other nodes, in one statement (ids in append order). */
+  /**
+   * Inserts the transaction's events, writes their webhook outbox rows (one pending delivery per event, webhook type
+   * and matching subscription) and notifies other nodes, in one statement (ids in append order). The outbox rows
+   * find their event by its place in the batch: ids are drawn in insertion order, so the n-th smallest is the n-th.
+   */
   private async flush(tx: Tx): Promise<TaskEvent[]> {
     if (tx.events.length === 0) return [];
     const column = <V>(pick: (e: NewEvent, at: number) => V) =>
       tx.events.map(({ event, at }) => pick(event, at));
-    // One round trip: the rows, and the notification naming the last id (delivered at COMMIT, not before).
+    const outbox = tx.events.flatMap(({ event }, i) =>
+      outboxTypesFor(event).map((t) => ({ ord: i + 1, ...t })),
+    );
+    // The notification names the last id; it is delivered at COMMIT, not before.
     const result = await sql<{ id: number }>`${sql.raw(PREPARED)}
       WITH inserted AS (
         INSERT INTO events (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
@@ -150,7 +157,18 @@ export class PgTransactions {
           WITH ORDINALITY AS e (type, task_id, orchestration_id, from_status, to_status, actor, correlation_id, data,
                                 created_at, ord)
         ORDER BY ord
-        RETURNING id)
+        RETURNING id, task_id, orchestration_id
+      ), numbered AS (
+        SELECT id, task_id, orchestration_id, row_number() OVER (ORDER BY id) AS ord FROM inserted
+      ), delivered AS (
+        INSERT INTO webhook_deliveries (subscription_id, event_id, type, task_id, orchestration_id, status, attempts,
+                                        next_attempt_at, created_at)
+        SELECT s.id, n.id, o.type, n.task_id, n.orchestration_id, 'pending', 0, ${tx.now}::bigint, ${tx.now}::bigint
+        FROM unnest(${outbox.map((o) => o.ord)}::bigint[], ${outbox.map((o) => o.type)}::text[],
+                    ${outbox.map((o) => o.quoted)}::text[]) AS o (ord, type, quoted)
+        JOIN numbered n ON n.ord = o.ord
+        JOIN webhook_subscriptions s ON strpos(s.events, o.quoted) > 0
+      )
       SELECT inserted.id FROM inserted
       CROSS JOIN (SELECT pg_notify(${this.hub.channel}, ${`${this.hub.origin}:`}::text || (SELECT max(id) FROM inserted)::text))
         AS notified`.execute(tx.trx);
@@ -160,26 +178,8 @@ export class PgTransactions {
       ...event,
       created_at: isoTime(at),
     }));
-    await writeOutbox(tx, stored);
     // Before COMMIT: the tail of this process must not deliver these a second time.
     this.hub.claim(stored);
     return stored;
   }
-}
-
-/** One pending delivery per (event, webhook type, matching subscription), in one INSERT … SELECT. */
-async function writeOutbox(tx: Tx, stored: TaskEvent[]): Promise<void> {
-  const rows = stored.flatMap(outboxRowsFor);
-  if (rows.length === 0) return;
-  const column = <V>(pick: (r: (typeof rows)[number]) => V) => rows.map(pick);
-  await sql`${sql.raw(PREPARED)}
-    INSERT INTO webhook_deliveries (subscription_id, event_id, type, task_id, orchestration_id, status, attempts,
-                                    next_attempt_at, created_at)
-    SELECT s.id, o.event_id, o.type, o.task_id, o.orchestration_id, 'pending', 0, ${tx.now}::bigint,
-           ${tx.now}::bigint
-    FROM unnest(${column((r) => r.event_id)}::bigint[], ${column((r) => r.type)}::text[],
-                ${column((r) => r.quoted)}::text[], ${column((r) => r.task_id)}::bigint[],
-                ${column((r) => r.orchestration_id)}::bigint[])
-      AS o (event_id, type, quoted, task_id, orchestration_id)
-    JOIN webhook_subscriptions s ON strpos(s.events, o.quoted) > 0`.execute(tx.trx);
 }

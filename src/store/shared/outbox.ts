@@ -3,7 +3,12 @@
  * needs (which webhook types it stands for is decided by domain/webhooks.ts) and the INSERT … SELECT that turns one
  * of them into a pending delivery for every subscription asking for that type.
  */
-import { WEBHOOK_SOURCE_EVENTS, webhookTypesFor, type WebhookEventType } from '../../domain/webhooks.js';
+import {
+  WEBHOOK_SOURCE_EVENTS,
+  webhookTypesFor,
+  type EventLike,
+  type WebhookEventType,
+} from '../../domain/webhooks.js';
 import type { TaskEvent } from '../../domain/vocabulary.js';
 
 export interface OutboxRow {
@@ -15,13 +20,18 @@ export interface OutboxRow {
   orchestration_id: number | null;
 }
 
+/** The webhook types of one event, each with its quoted form (none for most events; decided before it is stored). */
+export function outboxTypesFor(event: EventLike): { type: WebhookEventType; quoted: string }[] {
+  if (!WEBHOOK_SOURCE_EVENTS.includes(event.type)) return [];
+  return webhookTypesFor(event).map((type) => ({ type, quoted: JSON.stringify(type) }));
+}
+
 /** The outbox rows of one stored event (none for most events). */
 export function outboxRowsFor(event: TaskEvent): OutboxRow[] {
-  if (!WEBHOOK_SOURCE_EVENTS.includes(event.type)) return [];
-  return webhookTypesFor(event).map((type) => ({
+  return outboxTypesFor(event).map(({ type, quoted }) => ({
     event_id: event.id,
     type,
-    quoted: JSON.stringify(type),
+    quoted,
     task_id: event.task_id,
     orchestration_id: event.orchestration_id,
   }));

@@ -74,6 +74,56 @@ export function describeEvents(h: StoreHandle): void {
       expect(calls).toHaveLength(3);
     });
 
+    it('writes each webhook delivery of a mixed batch against its own event (type, task and event id agree)', async () => {
+      const hook = await h.store.createWebhook({
+        kind: 'webhook',
+        url: 'http://127.0.0.1:9/hook',
+        events: ['task.completed', 'task.failed', 'task.needs_attention'],
+        secret: 'whsec_' + Buffer.alloc(24, 5).toString('base64'),
+      });
+      try {
+        const tasks = [];
+        for (let i = 0; i < 4; i++) tasks.push(await h.store.createTask(newTask(), CLI));
+        const running = await h.store.claimTasks({ worker_id: 'w1', limit: 4, lease_ms: 60_000 });
+        const by = (id: number) => running.find((c) => c.task.id === id)!;
+        const next = await h.store.createTask(newTask(), CLI);
+        // One transaction: a requeue (no webhook), a failure that needs a person (two types), a plain failure and
+        // a completion, then the claim of the next task (no webhook): the deliveries sit among other events.
+        await h.store.finishAndClaim(
+          [
+            finishOf(by(tasks[0]!.id), 'w1', {
+              kind: 'requeued',
+              failure: failure('rate_limit'),
+              run_after: new Date(),
+            }),
+            finishOf(by(tasks[1]!.id), 'w1', { kind: 'failed', failure: failure('auth') }),
+            finishOf(by(tasks[2]!.id), 'w1', { kind: 'failed', failure: failure('execution_error') }),
+            finishOf(by(tasks[3]!.id), 'w1', { kind: 'completed' }),
+          ],
+          { worker_id: 'w1', limit: 1, lease_ms: 60_000 },
+        );
+        const events = await h.store.listEvents({ limit: 1000 });
+        const eventById = new Map(events.map((e) => [e.id, e]));
+        const deliveries = await h.store.listWebhookDeliveries(hook.id, 100);
+        const seen = deliveries
+          .map((d) => {
+            const event = eventById.get(d.event_id)!;
+            expect(event.task_id).toBe(d.task_id);
+            return [d.task_id, d.type, event.type];
+          })
+          .sort((a, b) => Number(a[0]) - Number(b[0]) || String(a[1]).localeCompare(String(b[1])));
+        expect(seen).toEqual([
+          [tasks[1]!.id, 'task.failed', 'task_failed'],
+          [tasks[1]!.id, 'task.needs_attention', 'task_failed'],
+          [tasks[2]!.id, 'task.failed', 'task_failed'],
+          [tasks[3]!.id, 'task.completed', 'task_completed'],
+        ]);
+        expect(seen.some((row) => row[0] === next.id)).toBe(false);
+      } finally {
+        await h.store.deleteWebhook(hook.id);
+      }
+    });
+
     it('tells listeners nothing about an operation that was refused', async () => {
       const claimed = await startTask(h.store);
       await h.store.finishAttempts([finishOf(claimed, 'w1', { kind: 'completed' })]);

@@ -11,6 +11,8 @@ import {
   finishOf,
   ms,
   newTask,
+  RECOVERY,
+  sleep,
   startTask,
   type StoreHandle,
 } from './helpers.js';
@@ -238,6 +240,41 @@ export function describeFinishes(h: StoreHandle): void {
       ]);
       expect((await h.store.getTask(a!.task.id))!.status).toBe('running');
       expect(await h.store.finishAttempts([])).toEqual([]);
+    });
+
+    it('keeps the order given when a batch mixes endings that need a lock and endings that do not', async () => {
+      for (let i = 0; i < 3; i++) await h.store.createTask(newTask(), CLI);
+      const [a, b, c] = await h.store.claimTasks({ worker_id: 'w1', limit: 3, lease_ms: 60_000 });
+      const tasks = await h.store.finishAttempts([
+        finishOf(a!, 'w1', { kind: 'requeued', failure: failure('rate_limit'), run_after: new Date() }),
+        finishOf(b!, 'w1', { kind: 'completed' }, { orchestration_id: undefined }),
+        finishOf(c!, 'w1', { kind: 'completed' }),
+      ]);
+      expect(tasks.map((t) => [t.id, t.status])).toEqual([
+        [a!.task.id, 'queued'],
+        [b!.task.id, 'completed'],
+        [c!.task.id, 'completed'],
+      ]);
+    });
+
+    it('changes nothing of the new owner when a finish arrives after its task was recovered and claimed again', async () => {
+      const first = await startTask(h.store, {}, 'w1', 1);
+      await sleep(10);
+      expect(await h.store.recoverTasks({ expired_leases: true, actor: RECOVERY })).toHaveLength(1);
+      const second = await claimOne(h.store, 'w2');
+      const attemptsBefore = await h.store.listAttempts(first.task.id);
+      // The first worker's late finish, with the engine's hint that the task is standalone.
+      expect(
+        await h.store.finishAttempts([finishOf(first, 'w1', { kind: 'completed' }, { result: 'late' })]),
+      ).toEqual([]);
+      expect(await h.store.getTask(first.task.id)).toMatchObject({
+        status: 'running',
+        worker_id: 'w2',
+        attempt_count: second.attempt,
+        result: null,
+      });
+      expect(await h.store.listAttempts(first.task.id)).toEqual(attemptsBefore);
+      expect(await eventTypes(h.store, first.task.id)).not.toContain('task_completed');
     });
 
     it('writes nothing of a batch when one finish in it cannot be stored', async () => {

@@ -75,6 +75,8 @@ export function finishOf(
     cost_usd: null,
     usage: null,
     duration_ms: 1200,
+    // The hint the engine gives (a store may end a standalone task's attempt without locking it first).
+    orchestration_id: claimed.task.orchestration_id,
     ...extra,
   };
 }

@@ -158,6 +158,17 @@ export function describeOrchestrations(h: StoreHandle): void {
       });
     });
 
+    it('settles the graph even when a finish wrongly hints that its task stands alone', async () => {
+      const o = await h.store.createOrchestration(PLAIN, [node('a'), node('b', ['a'])], CLI);
+      const driver = new Driver(h.store, o.id);
+      await driver.finish('a', COMPLETED, { orchestration_id: null, cost_usd: 0.5 });
+      const detail = await reload(h.store, o.id);
+      expect(statuses(detail)).toEqual({ a: 'completed', b: 'queued' });
+      expect(detail.cost_usd).toBe(0.5);
+      await driver.finish('b', COMPLETED, { orchestration_id: null });
+      expect(await reload(h.store, o.id)).toMatchObject({ status: 'completed' });
+    });
+
     it('joins a diamond; a failed branch skips the join naming it, and the skip cascades', async () => {
       const o = await h.store.createOrchestration(
         PLAIN,
