@@ -24,30 +24,37 @@ import type { PgTx } from './transactions.js';
 /** How a previous attempt may end for the next one to resume its Claude session (work done is not paid twice). */
 const RESUMABLE = new Set(['interrupted', 'timeout', 'process_crashed']);
 
-type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
+/** A claimed task's row with how its previous attempt ended. */
+export type ClaimedRow = TaskRow & { previous_attempt_status: string | null };
 
 export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<ClaimedTask[]> {
   if (request.limit <= 0) return [];
   const fast = await claimUncapped(tx, request);
-  let rows: ClaimedRow[];
-  if (fast !== null) rows = fast;
-  else {
-    const ids = await pickTasks(tx, request);
-    if (ids.length === 0) return [];
-    rows = await tx.rows(sql<ClaimedRow>`
-      UPDATE tasks
-      SET ${claimSet(tx, request)}
-      WHERE id = ANY(${ids}::bigint[]) AND status = 'queued'
-      RETURNING *, ${previousAttemptStatus}`);
-    // The queue wait counts from the moment the task could start (run_after: after delays and backoff).
-    await tx.rows(sql`
-      INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id, model, queue_wait_ms)
-      SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed, model, wait
-      FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.attempt_count)}::int[],
-                  ${rows.map(resumeOf)}::text[], ${rows.map((r) => r.model)}::text[],
-                  ${rows.map((r) => Math.max(0, tx.now - (r.run_after ?? r.created_at)))}::bigint[])
-        AS a (task_id, number, resumed, model, wait)`);
-  }
+  return claimedTasks(tx, request, fast ?? (await claimWithinCapacity(tx, request)));
+}
+
+/** The capacity path: the ids picked under the capped orchestrations' free slots, then marked and started. */
+async function claimWithinCapacity(tx: PgTx, request: ClaimRequest): Promise<ClaimedRow[]> {
+  const ids = await pickTasks(tx, request);
+  if (ids.length === 0) return [];
+  const rows = await tx.rows(sql<ClaimedRow>`
+    UPDATE tasks
+    SET ${claimSet(tx, request)}
+    WHERE id = ANY(${ids}::bigint[]) AND status = 'queued'
+    RETURNING *, ${previousAttemptStatus}`);
+  // The queue wait counts from the moment the task could start (run_after: after delays and backoff).
+  await tx.rows(sql`
+    INSERT INTO attempts (task_id, number, status, worker_id, started_at, resumed_session_id, model, queue_wait_ms)
+    SELECT task_id, number, 'running', ${request.worker_id}, ${tx.now}, resumed, model, wait
+    FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.attempt_count)}::int[],
+                ${rows.map(resumeOf)}::text[], ${rows.map((r) => r.model)}::text[],
+                ${rows.map((r) => Math.max(0, tx.now - (r.run_after ?? r.created_at)))}::bigint[])
+      AS a (task_id, number, resumed, model, wait)`);
+  return rows;
+}
+
+/** The claimed rows as the caller gets them, in claim order, each with its `task_claimed` event appended. */
+export function claimedTasks(tx: PgTx, request: ClaimRequest, rows: ClaimedRow[]): ClaimedTask[] {
   if (rows.length === 0) return [];
   rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
   const claimed = rows.map((row): ClaimedTask => {
@@ -96,7 +103,19 @@ function claimSet(tx: PgTx, request: ClaimRequest) {
  */
 async function claimUncapped(tx: PgTx, request: ClaimRequest): Promise<ClaimedRow[] | null> {
   const rows = await tx.rows(sql<ClaimedRow & { capped_exist: boolean }>`${sql.raw(PREPARED)}
-    WITH capped AS (
+    WITH ${uncappedClaimSteps(tx, request)}
+    SELECT claimed.*, capped.capped_exist FROM capped LEFT JOIN claimed ON true`);
+  if (rows[0]?.capped_exist) return null;
+  return rows.filter((row) => row.id !== null).map(({ capped_exist: _capped, ...row }) => row as ClaimedRow);
+}
+
+/**
+ * The steps of the one-statement claim, as common table expressions a statement can carry (a finish batch's
+ * statement carries them too): `capped` (does an unfinished orchestration cap its parallelism? then nothing is
+ * claimed), `picked`, `claimed` (the task rows with how their previous attempt ended) and `started` (the attempts).
+ */
+export function uncappedClaimSteps(tx: PgTx, request: ClaimRequest) {
+  return sql`capped AS (
       SELECT EXISTS (SELECT 1 FROM orchestrations WHERE finished_at IS NULL AND max_parallel IS NOT NULL)
         AS capped_exist
     ), picked AS (
@@ -116,10 +135,7 @@ async function claimUncapped(tx: PgTx, request: ClaimRequest): Promise<ClaimedRo
              CASE WHEN previous_attempt_status = ANY(${[...RESUMABLE]}::text[]) THEN session_id END, model,
              GREATEST(0, ${tx.now}::bigint - COALESCE(run_after, created_at))
       FROM claimed
-    )
-    SELECT claimed.*, capped.capped_exist FROM capped LEFT JOIN claimed ON true`);
-  if (rows[0]?.capped_exist) return null;
-  return rows.filter((row) => row.id !== null).map(({ capped_exist: _capped, ...row }) => row as ClaimedRow);
+    )`;
 }
 
 /** The conditions for task `t` to be claimable by this request (status, time, cancel, models, gates, labels). */

@@ -16,7 +16,8 @@ import type { Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
 import { assertTransition, workerActor } from '../shared/transitions.js';
-import type { AttemptFinish } from '../store.js';
+import type { AttemptFinish, ClaimedTask, ClaimRequest } from '../store.js';
+import { claimedTasks, claimTasks, uncappedClaimSteps, type ClaimedRow } from './claim.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { PREPARED } from './prepared.js';
@@ -29,12 +30,29 @@ interface Held {
 }
 
 export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promise<Task[]> {
-  if (finishes.length === 0) return [];
+  return (await finishAndClaim(tx, finishes, null)).finished;
+}
+
+/**
+ * A finish batch and the claim of the slots it frees, in one transaction. When every ending of the batch needs no
+ * lock, the claim rides on the statement that writes them (one round trip less): as if it had run just before the
+ * finishes, which no outcome of a standalone task can change. Otherwise it runs after them, and sees the
+ * dependents they made ready.
+ */
+export async function finishAndClaim(
+  tx: PgTx,
+  finishes: AttemptFinish[],
+  claim: ClaimRequest | null,
+): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
+  const wanted = claim !== null && claim.limit > 0 ? claim : null;
   const { unlocked, locked } = splitByLockNeed(finishes);
   // Endings that need no lock: written at once, fenced by the statement itself. Those it did not write (a task of
   // an orchestration after all, or one someone else owns now) take the locked path, which tells the two apart.
   const decided = unlocked.map(decidedUnlocked);
-  const rows = decided.length === 0 ? [] : await writeEndings(tx, decided, true);
+  const ride = decided.length > 0 && locked.length === 0 ? wanted : null;
+  const first =
+    decided.length === 0 ? { ended: [], claimed: null } : await writeEndings(tx, decided, true, ride);
+  const rows = first.ended;
   const written = new Set(rows.map((row) => row.id));
   for (const finish of unlocked) if (!written.has(finish.task_id)) locked.push(finish);
   const held = await lockAndDecide(tx, locked);
@@ -43,7 +61,20 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
   const all = [...decided.filter((h) => written.has(h.finish.task_id)), ...held].sort(
     (x, y) => order.get(x.finish)! - order.get(y.finish)!,
   );
-  if (held.length > 0) rows.push(...(await writeEndings(tx, held, false)));
+  if (held.length > 0) rows.push(...(await writeEndings(tx, held, false, null)).ended);
+  const finished = await recordEndings(tx, all, rows);
+  // After the finishes' events, so a task's events stay in the order they happened.
+  const claimed =
+    wanted === null
+      ? []
+      : first.claimed !== null
+        ? claimedTasks(tx, wanted, first.claimed)
+        : await claimTasks(tx, wanted);
+  return { finished, claimed };
+}
+
+/** The events of the endings written, and their orchestrations resolved; the tasks as they are now. */
+async function recordEndings(tx: PgTx, all: Held[], rows: EndedRow[]): Promise<Task[]> {
   if (all.length === 0) return [];
   const attemptCost = new Map(rows.map((r) => [r.id, r.attempt_cost_usd]));
   const byId = new Map(rows.map(({ attempt_cost_usd: _cost, ...row }): [number, TaskRow] => [row.id, row]));
@@ -163,9 +194,14 @@ type EndedRow = TaskRow & { attempt_cost_usd: number | null };
  * lock). The task's cost is the sum over its attempts, the one just ended with its new cost (the statement's
  * snapshot does not see the attempt update); turns and usage are the last attempt's.
  */
-async function writeEndings(tx: PgTx, held: Held[], standaloneOnly: boolean): Promise<EndedRow[]> {
+async function writeEndings(
+  tx: PgTx,
+  held: Held[],
+  standaloneOnly: boolean,
+  claim: ClaimRequest | null,
+): Promise<{ ended: EndedRow[]; claimed: ClaimedRow[] | null }> {
   const col = <V>(pick: (h: Held) => V) => held.map(pick);
-  return tx.rows(sql<EndedRow>`${sql.raw(PREPARED)}
+  const statement = sql<WrittenRow>`${sql.raw(PREPARED)}
     WITH f AS (
       SELECT * FROM unnest(
         ${col((h) => h.finish.task_id)}::bigint[], ${col((h) => h.finish.attempt)}::int[],
@@ -209,10 +245,40 @@ async function writeEndings(tx: PgTx, held: Held[], standaloneOnly: boolean): Pr
       FROM f JOIN updated u ON u.id = f.id
       WHERE a.task_id = f.id AND a.number = f.attempt
       RETURNING a.task_id, a.cost_usd
-    )
-    SELECT updated.*, ended.cost_usd AS attempt_cost_usd
-    FROM updated LEFT JOIN ended ON ended.task_id = updated.id`);
+    )${claim === null ? sql`` : sql`, ${uncappedClaimSteps(tx, claim)}`}
+    ${claim === null ? endedOnly : endedAndClaimed}`;
+  const rows = await tx.rows(statement);
+  const ended: EndedRow[] = [];
+  const claimed: ClaimedRow[] = [];
+  let capped = false;
+  for (const { part, capped_exist, attempt_cost_usd, previous_attempt_status, ...task } of rows) {
+    if (part === 'ended') ended.push({ ...task, attempt_cost_usd });
+    else if (part === 'claimed') claimed.push({ ...task, previous_attempt_status });
+    else capped = capped_exist === true;
+  }
+  // An orchestration caps its parallelism: the statement claimed nothing, the claim's own path decides.
+  return { ended, claimed: claim === null || capped ? null : claimed };
 }
+
+/** A row of writeEndings' statement: an ended task, a claimed one, or the claim's "capped" answer. */
+type WrittenRow = TaskRow & {
+  part: 'ended' | 'claimed' | 'capped';
+  previous_attempt_status: string | null;
+  attempt_cost_usd: number | null;
+  capped_exist: boolean | null;
+};
+
+const endedOnly = sql`
+    SELECT 'ended' AS part, updated.*, NULL::text AS previous_attempt_status, ended.cost_usd AS attempt_cost_usd,
+           NULL::boolean AS capped_exist
+    FROM updated LEFT JOIN ended ON ended.task_id = updated.id`;
+
+// One result for the three: the claimed rows carry how their previous attempt ended, the "capped" row only its flag.
+const endedAndClaimed = sql`${endedOnly}
+    UNION ALL
+    SELECT 'claimed', claimed.*, NULL::double precision, NULL::boolean FROM claimed
+    UNION ALL
+    SELECT 'capped', (NULL::tasks).*, NULL::text, NULL::double precision, capped.capped_exist FROM capped`;
 
 export function taskRow(tx: PgTx, id: number): Promise<TaskRow | undefined> {
   return tx.row(sql<TaskRow>`SELECT * FROM tasks WHERE id = ${id}`);

@@ -77,7 +77,7 @@ import {
 } from './connection.js';
 import { createTask } from './create.js';
 import { EventHub } from './event-hub.js';
-import { finishAttempts } from './finish.js';
+import { finishAndClaim, finishAttempts } from './finish.js';
 import { migratePostgres, PG_MIGRATIONS, type MigrationResult } from './migrations.js';
 import { metricsSnapshot } from './metrics.js';
 import { sealStep } from './metrics-seal.js';
@@ -201,13 +201,7 @@ export class PostgresStore implements Store {
     finishes: AttemptFinish[],
     claim: ClaimRequest | null,
   ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
-    return this.write(
-      async (tx) => ({
-        finished: await finishAttempts(tx, finishes),
-        claimed: claim !== null && claim.limit > 0 ? await claimTasks(tx, claim) : [],
-      }),
-      { hotPath: true },
-    );
+    return this.write((tx) => finishAndClaim(tx, finishes, claim), { hotPath: true });
   }
 
   renewLeases(workerId: string, taskIds: number[], leaseMs: number): Promise<LeaseRenewal> {

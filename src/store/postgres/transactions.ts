@@ -158,17 +158,7 @@ export class PgTransactions {
                                 created_at, ord)
         ORDER BY ord
         RETURNING id, task_id, orchestration_id
-      ), numbered AS (
-        SELECT id, task_id, orchestration_id, row_number() OVER (ORDER BY id) AS ord FROM inserted
-      ), delivered AS (
-        INSERT INTO webhook_deliveries (subscription_id, event_id, type, task_id, orchestration_id, status, attempts,
-                                        next_attempt_at, created_at)
-        SELECT s.id, n.id, o.type, n.task_id, n.orchestration_id, 'pending', 0, ${tx.now}::bigint, ${tx.now}::bigint
-        FROM unnest(${outbox.map((o) => o.ord)}::bigint[], ${outbox.map((o) => o.type)}::text[],
-                    ${outbox.map((o) => o.quoted)}::text[]) AS o (ord, type, quoted)
-        JOIN numbered n ON n.ord = o.ord
-        JOIN webhook_subscriptions s ON strpos(s.events, o.quoted) > 0
-      )
+      )${outbox.length === 0 ? sql`` : outboxSteps(tx.now, outbox)}
       SELECT inserted.id FROM inserted
       CROSS JOIN (SELECT pg_notify(${this.hub.channel}, ${`${this.hub.origin}:`}::text || (SELECT max(id) FROM inserted)::text))
         AS notified`.execute(tx.trx);
@@ -182,4 +172,23 @@ export class PgTransactions {
     this.hub.claim(stored);
     return stored;
   }
+}
+
+/**
+ * The outbox steps of the event insert, as common table expressions after `inserted`: one pending delivery per
+ * event, webhook type and matching subscription. Left out when no event of the transaction stands for a webhook
+ * type, so the usual statement touches no webhook table.
+ */
+function outboxSteps(now: number, outbox: { ord: number; type: string; quoted: string }[]) {
+  return sql`, numbered AS (
+        SELECT id, task_id, orchestration_id, row_number() OVER (ORDER BY id) AS ord FROM inserted
+      ), delivered AS (
+        INSERT INTO webhook_deliveries (subscription_id, event_id, type, task_id, orchestration_id, status, attempts,
+                                        next_attempt_at, created_at)
+        SELECT s.id, n.id, o.type, n.task_id, n.orchestration_id, 'pending', 0, ${now}::bigint, ${now}::bigint
+        FROM unnest(${outbox.map((o) => o.ord)}::bigint[], ${outbox.map((o) => o.type)}::text[],
+                    ${outbox.map((o) => o.quoted)}::text[]) AS o (ord, type, quoted)
+        JOIN numbered n ON n.ord = o.ord
+        JOIN webhook_subscriptions s ON strpos(s.events, o.quoted) > 0
+      )`;
 }

@@ -103,5 +103,71 @@ export function describeGatesAndStaging(h: StoreHandle): void {
       expect(calls).toEqual([['task_completed', 'task_claimed']]);
       expect(await h.store.finishAndClaim([], null)).toEqual({ finished: [], claimed: [] });
     });
+
+    it('claims the freed slots whole: a resumed session, the task as stored, its attempt started', async () => {
+      const running = await startTask(h.store, {}, 'w0');
+      const resumable = await startTask(h.store, { execution_prompt: 'resume me' }, 'w1');
+      await h.store.finishAttempts([
+        finishOf(
+          resumable,
+          'w1',
+          { kind: 'requeued', failure: failure('interrupted'), run_after: new Date(Date.now() - 1) },
+          { session_id: 'sess-9' },
+        ),
+      ]);
+      const { finished, claimed } = await h.store.finishAndClaim(
+        [finishOf(running, 'w0', { kind: 'completed' })],
+        { worker_id: 'w0', limit: 1, lease_ms: LONG_LEASE_MS },
+      );
+      expect(finished.map((t) => [t.id, t.status])).toEqual([[running.task.id, 'completed']]);
+      expect(claimed).toHaveLength(1);
+      expect(claimed[0]).toMatchObject({
+        attempt: 2,
+        resume_session_id: 'sess-9',
+        task: { id: resumable.task.id, status: 'running', worker_id: 'w0', execution_prompt: 'resume me' },
+      });
+      expect(claimed[0]!.task).toEqual(await h.store.getTask(resumable.task.id));
+      expect(
+        (await h.store.listAttempts(resumable.task.id)).map((a) => [
+          a.number,
+          a.status,
+          a.resumed_session_id,
+        ]),
+      ).toEqual([
+        [1, 'interrupted', null],
+        [2, 'running', 'sess-9'],
+      ]);
+    });
+
+    it('keeps an orchestration under its max_parallel when a finish batch claims', async () => {
+      const running = await startTask(h.store);
+      const capped = await h.store.createOrchestration(
+        { name: 'capped', max_parallel: 1, budget_usd: null },
+        [
+          {
+            ...newTask(),
+            identifier: 'a',
+            depends_on: [],
+            trigger_rule: 'all_success',
+            initial_delay_seconds: 0,
+          },
+          {
+            ...newTask(),
+            identifier: 'b',
+            depends_on: [],
+            trigger_rule: 'all_success',
+            initial_delay_seconds: 0,
+          },
+        ],
+        CLI,
+      );
+      const { claimed } = await h.store.finishAndClaim([finishOf(running, 'w1', { kind: 'completed' })], {
+        worker_id: 'w1',
+        limit: 2,
+        lease_ms: LONG_LEASE_MS,
+      });
+      expect(claimed.map((c) => c.task.orchestration_id)).toEqual([capped.id]);
+      expect(await h.store.claimTasks({ worker_id: 'w2', limit: 5, lease_ms: LONG_LEASE_MS })).toEqual([]);
+    });
   });
 }
