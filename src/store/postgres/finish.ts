@@ -15,7 +15,7 @@ import { tokenCounts } from '../../domain/token-kinds.js';
 import type { Task, TaskStatus } from '../../domain/vocabulary.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
-import { assertTransition, workerActor } from '../shared/transitions.js';
+import { assertTransition, endingEvent, workerActor } from '../shared/transitions.js';
 import type { AttemptFinish, ClaimedTask, ClaimRequest } from '../store.js';
 import { claimedTasks, claimTasks, uncappedClaimSteps, type ClaimedRow } from './claim.js';
 import { PgResolution } from './orchestrations/resolution.js';
@@ -89,16 +89,7 @@ async function recordEndings(tx: PgTx, all: Held[], rows: EndedRow[]): Promise<T
   for (const { finish, ending } of all) {
     const row = byId.get(finish.task_id);
     if (!row) throw new Error(`claude-worker store: task ${finish.task_id} changed under its row lock`);
-    tx.append({
-      type: ending.event.type,
-      task_id: row.id,
-      orchestration_id: row.orchestration_id,
-      from_status: 'running',
-      to_status: ending.status,
-      actor: workerActor(finish.worker_id),
-      correlation_id: null,
-      data: ending.event.data,
-    });
+    tx.append(endingEvent(row, finish.worker_id, ending));
     finished.push(row);
     if (row.orchestration_id !== null) {
       const cause = { actor: workerActor(finish.worker_id), correlation_id: null, now: tx.now };

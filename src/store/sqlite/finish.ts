@@ -10,6 +10,7 @@ import { decideAttemptEnding } from '../../domain/rules/attempt-ending.js';
 import type { Task } from '../../domain/vocabulary.js';
 import type { AttemptFinish } from '../store.js';
 import { assertTransition, workerActor, type StoreContext } from './context.js';
+import { endingEvent } from '../shared/transitions.js';
 import { prepareRows } from './named-rows.js';
 import type { Resolver } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
@@ -120,19 +121,7 @@ export function prepareFinishAttempts(
           interruptions: ending.interruptions,
         });
         if (!row) throw new Error(`claude-worker store: task ${finish.task_id} vanished while finishing`);
-        ctx.tx.append(
-          {
-            type: ending.event.type,
-            task_id: row.id,
-            orchestration_id: row.orchestration_id,
-            from_status: 'running',
-            to_status: ending.status,
-            actor: workerActor(finish.worker_id),
-            correlation_id: null,
-            data: ending.event.data,
-          },
-          now,
-        );
+        ctx.tx.append(endingEvent(row, finish.worker_id, ending), now);
         finished.push(row);
         if (row.orchestration_id !== null) {
           const cause = { actor: workerActor(finish.worker_id), correlation_id: null, now };

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CLI, failure, finishOf, LONG_LEASE_MS, newTask, startTask, type StoreHandle } from './helpers.js';
+import { node } from './orchestrations-helpers.js';
 
 const BREAKER = { threshold: 2, cool_ms: 60_000 };
 
@@ -143,22 +144,7 @@ export function describeGatesAndStaging(h: StoreHandle): void {
       const running = await startTask(h.store);
       const capped = await h.store.createOrchestration(
         { name: 'capped', max_parallel: 1, budget_usd: null },
-        [
-          {
-            ...newTask(),
-            identifier: 'a',
-            depends_on: [],
-            trigger_rule: 'all_success',
-            initial_delay_seconds: 0,
-          },
-          {
-            ...newTask(),
-            identifier: 'b',
-            depends_on: [],
-            trigger_rule: 'all_success',
-            initial_delay_seconds: 0,
-          },
-        ],
+        [node('a'), node('b')],
         CLI,
       );
       const { claimed } = await h.store.finishAndClaim([finishOf(running, 'w1', { kind: 'completed' })], {
