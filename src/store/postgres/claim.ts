@@ -12,7 +12,7 @@
  * lock, update, insert the attempts. When a capped orchestration exists, that statement claims nothing and the
  * capacity path below (orchestration rows locked first) does the claim.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { capacityState, takeWithinCapacity, type Candidate } from '../../domain/rules/capacity.js';
 import { workerActor } from '../shared/transitions.js';
 import { taskFromRow as rowToTask } from '../codec/task-codec.js';
@@ -34,7 +34,7 @@ export async function claimTasks(tx: PgTx, request: ClaimRequest): Promise<Claim
 }
 
 /** The capacity path: the ids picked under the capped orchestrations' free slots, then marked and started. */
-async function claimWithinCapacity(tx: PgTx, request: ClaimRequest): Promise<ClaimedRow[]> {
+export async function claimWithinCapacity(tx: PgTx, request: ClaimRequest): Promise<ClaimedRow[]> {
   const ids = await pickTasks(tx, request);
   if (ids.length === 0) return [];
   const rows = await tx.rows(sql<ClaimedRow>`
@@ -113,14 +113,15 @@ async function claimUncapped(tx: PgTx, request: ClaimRequest): Promise<ClaimedRo
  * The steps of the one-statement claim, as common table expressions a statement can carry (a finish batch's
  * statement carries them too): `capped` (does an unfinished orchestration cap its parallelism? then nothing is
  * claimed), `picked`, `claimed` (the task rows with how their previous attempt ended) and `started` (the attempts).
+ * `when`: a condition the carrying statement sets for claiming at all.
  */
-export function uncappedClaimSteps(tx: PgTx, request: ClaimRequest) {
+export function uncappedClaimSteps(tx: PgTx, request: ClaimRequest, when: RawBuilder<unknown> = sql`true`) {
   return sql`capped AS (
       SELECT EXISTS (SELECT 1 FROM orchestrations WHERE finished_at IS NULL AND max_parallel IS NOT NULL)
         AS capped_exist
     ), picked AS (
       SELECT t.id FROM tasks t
-      WHERE NOT (SELECT capped_exist FROM capped) AND ${readyTask(tx, request)}
+      WHERE NOT (SELECT capped_exist FROM capped) AND ${when} AND ${readyTask(tx, request)}
       ORDER BY t.priority DESC, t.id
       LIMIT ${request.limit}
       FOR UPDATE OF t SKIP LOCKED

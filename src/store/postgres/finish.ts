@@ -17,7 +17,13 @@ import { taskFromRow as rowToTask } from '../codec/task-codec.js';
 import { jsonOrNull } from '../codec/values.js';
 import { assertTransition, endingEvent, workerActor } from '../shared/transitions.js';
 import type { AttemptFinish, ClaimedTask, ClaimRequest } from '../store.js';
-import { claimedTasks, claimTasks, uncappedClaimSteps, type ClaimedRow } from './claim.js';
+import {
+  claimedTasks,
+  claimTasks,
+  claimWithinCapacity,
+  uncappedClaimSteps,
+  type ClaimedRow,
+} from './claim.js';
 import { PgResolution } from './orchestrations/resolution.js';
 import type { TaskRow } from './schema.js';
 import { PREPARED } from './prepared.js';
@@ -36,8 +42,9 @@ export async function finishAttempts(tx: PgTx, finishes: AttemptFinish[]): Promi
 /**
  * A finish batch and the claim of the slots it frees, in one transaction. When every ending of the batch needs no
  * lock, the claim rides on the statement that writes them (one round trip less): as if it had run just before the
- * finishes, which no outcome of a standalone task can change. Otherwise it runs after them, and sees the
- * dependents they made ready.
+ * finishes, which no outcome of a standalone task can change; it claims only if that statement wrote every ending
+ * (otherwise some ending belongs under a lock, and the claim runs after it). Otherwise the claim runs after the
+ * finishes, and sees the dependents they made ready.
  */
 export async function finishAndClaim(
   tx: PgTx,
@@ -46,13 +53,12 @@ export async function finishAndClaim(
 ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
   const wanted = claim !== null && claim.limit > 0 ? claim : null;
   const { unlocked, locked } = splitByLockNeed(finishes);
-  // Endings that need no lock: written at once, fenced by the statement itself. Those it did not write (a task of
-  // an orchestration after all, or one someone else owns now) take the locked path, which tells the two apart.
-  const decided = unlocked.map(decidedUnlocked);
-  const ride = decided.length > 0 && locked.length === 0 ? wanted : null;
-  const first =
-    decided.length === 0 ? { ended: [], claimed: null } : await writeEndings(tx, decided, true, ride);
-  const rows = first.ended;
+  // Endings that need no lock: written at once, fenced by the statement itself, in id order (the order every
+  // write locks tasks in). Those it did not write (a task of an orchestration after all, or one someone else owns
+  // now) take the locked path, which tells the two apart.
+  const decided = unlocked.map(decidedUnlocked).sort((x, y) => x.finish.task_id - y.finish.task_id);
+  const first = decided.length === 0 ? null : await writeEndings(tx, decided, true, wanted);
+  const rows = first?.ended ?? [];
   const written = new Set(rows.map((row) => row.id));
   for (const finish of unlocked) if (!written.has(finish.task_id)) locked.push(finish);
   const held = await lockAndDecide(tx, locked);
@@ -64,12 +70,14 @@ export async function finishAndClaim(
   if (held.length > 0) rows.push(...(await writeEndings(tx, held, false, null)).ended);
   const finished = await recordEndings(tx, all, rows);
   // After the finishes' events, so a task's events stay in the order they happened.
-  const claimed =
-    wanted === null
-      ? []
-      : first.claimed !== null
-        ? claimedTasks(tx, wanted, first.claimed)
-        : await claimTasks(tx, wanted);
+  let claimed: ClaimedTask[] = [];
+  if (wanted !== null) {
+    const rode = first !== null && written.size === decided.length ? first.claim : 'not_run';
+    claimed =
+      rode === 'not_run'
+        ? await claimTasks(tx, wanted)
+        : claimedTasks(tx, wanted, rode === 'capped' ? await claimWithinCapacity(tx, wanted) : rode);
+  }
   return { finished, claimed };
 }
 
@@ -113,24 +121,20 @@ async function recordEndings(tx: PgTx, all: Held[], rows: EndedRow[]): Promise<T
 }
 
 /**
- * Which finishes need their task locked before their ending is decided. A completion, a failure or a cancellation
- * ends the task the same way whatever its row holds beyond the fence (domain/rules/attempt-ending.ts), and a task
- * outside any orchestration has no orchestration row to lock first: such an ending is written by one fenced
- * statement. A requeue depends on the cancel request and the interruptions in a row, and a task of an
- * orchestration settles it under the orchestration's row lock: those are locked first. The second finish of one
- * task in a batch is locked too (and fenced out there, the first having ended the attempt).
+ * Whether a batch's endings need their tasks locked before they are decided. A completion, a failure or a
+ * cancellation ends the task the same way whatever its row holds beyond the fence (domain/rules/attempt-ending.ts),
+ * and a task outside any orchestration has no orchestration row to lock first: such endings are written by one
+ * fenced statement. A requeue depends on the cancel request and the interruptions in a row, and a task of an
+ * orchestration settles under the orchestration's row lock. A batch with any of those, or with two finishes of one
+ * task (the second is fenced out under the lock), is locked whole: orchestrations first, then tasks, never a task
+ * row held while an orchestration row is awaited.
  */
 function splitByLockNeed(finishes: AttemptFinish[]): { unlocked: AttemptFinish[]; locked: AttemptFinish[] } {
-  const unlocked: AttemptFinish[] = [];
-  const locked: AttemptFinish[] = [];
-  const seen = new Set<number>();
-  for (const finish of finishes) {
-    const standalone = finish.orchestration_id === null;
-    const fenceOnly = finish.outcome.kind !== 'requeued';
-    (standalone && fenceOnly && !seen.has(finish.task_id) ? unlocked : locked).push(finish);
-    seen.add(finish.task_id);
-  }
-  return { unlocked, locked };
+  const ids = new Set(finishes.map((f) => f.task_id));
+  const lockFree =
+    ids.size === finishes.length &&
+    finishes.every((f) => f.orchestration_id === null && f.outcome.kind !== 'requeued');
+  return lockFree ? { unlocked: [...finishes], locked: [] } : { unlocked: [], locked: [...finishes] };
 }
 
 /** The ending of a finish that does not depend on the task's row (see splitByLockNeed). */
@@ -190,7 +194,7 @@ async function writeEndings(
   held: Held[],
   standaloneOnly: boolean,
   claim: ClaimRequest | null,
-): Promise<{ ended: EndedRow[]; claimed: ClaimedRow[] | null }> {
+): Promise<{ ended: EndedRow[]; claim: ClaimedRow[] | 'capped' | 'not_run' }> {
   const col = <V>(pick: (h: Held) => V) => held.map(pick);
   const statement = sql<WrittenRow>`${sql.raw(PREPARED)}
     WITH f AS (
@@ -236,7 +240,7 @@ async function writeEndings(
       FROM f JOIN updated u ON u.id = f.id
       WHERE a.task_id = f.id AND a.number = f.attempt
       RETURNING a.task_id, a.cost_usd
-    )${claim === null ? sql`` : sql`, ${uncappedClaimSteps(tx, claim)}`}
+    )${claim === null ? sql`` : sql`, ${uncappedClaimSteps(tx, claim, sql`(SELECT count(*) FROM updated) = ${held.length}`)}`}
     ${claim === null ? endedOnly : endedAndClaimed}`;
   const rows = await tx.rows(statement);
   const ended: EndedRow[] = [];
@@ -247,8 +251,8 @@ async function writeEndings(
     else if (part === 'claimed') claimed.push({ ...task, previous_attempt_status });
     else capped = capped_exist === true;
   }
-  // An orchestration caps its parallelism: the statement claimed nothing, the claim's own path decides.
-  return { ended, claimed: claim === null || capped ? null : claimed };
+  // An orchestration caps its parallelism: the statement claimed nothing, the capacity path decides.
+  return { ended, claim: claim === null ? 'not_run' : capped ? 'capped' : claimed };
 }
 
 /** A row of writeEndings' statement: an ended task, a claimed one, or the claim's "capped" answer. */

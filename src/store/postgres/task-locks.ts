@@ -1,7 +1,9 @@
 /**
  * The lock order every PostgreSQL write follows: first the rows of the orchestrations involved (in id order), then
- * the task rows (in id order). Finishes, cancels, retries and recovery all go through here, so two of them never
- * wait for each other in a circle, and an orchestration's end and budget are decided by one transaction at a time.
+ * the task rows (in id order). Finishes, cancels, retries and recovery go through here, so two of them never wait
+ * for each other in a circle, and an orchestration's end and budget are decided by one transaction at a time. (A
+ * finish batch of standalone tasks alone locks its task rows by its own UPDATE, in id order, and no orchestration:
+ * see finish.ts.)
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { TaskRow } from './schema.js';

@@ -40,6 +40,24 @@ async function rejection(promise: Promise<unknown>): Promise<ClaudeWorkerError> 
 
 export function describeOrchestrationControl(h: StoreHandle): void {
   describe('orchestration budget and parallelism', () => {
+    it('skips the tasks not started at the budget even when the finish that reaches it hints it stands alone', async () => {
+      const o = await h.store.createOrchestration(
+        { name: 'hinted', max_parallel: null, budget_usd: 1 },
+        [node('a'), node('b')],
+        CLI,
+      );
+      const [a] = await h.store.claimTasks({ worker_id: 'w1', limit: 1, lease_ms: LONG_LEASE_MS });
+      expect(a!.task.identifier).toBe('a');
+      // A wrong hint (the task belongs to an orchestration) with a claim in the same transaction: the claim must not
+      // start "b" before the ending of "a" spends the budget.
+      const { claimed } = await h.store.finishAndClaim(
+        [finishOf(a!, 'w1', COMPLETED, { orchestration_id: null, cost_usd: 1.5 })],
+        { worker_id: 'w1', limit: 1, lease_ms: LONG_LEASE_MS },
+      );
+      expect(claimed).toEqual([]);
+      expect(statuses(await reload(h.store, o.id))).toEqual({ a: 'completed', b: 'skipped' });
+    });
+
     it('skips every task not started once the recorded cost reaches the budget; running ones finish', async () => {
       const o = await h.store.createOrchestration(
         { name: 'capped', max_parallel: null, budget_usd: 1 },
