@@ -2,7 +2,8 @@
  * The statements dependency resolution runs inside other operations' transactions (finish, cancel, recovery,
  * retry, add): a task's dependents with their counters bumped, the transitions a dependent can make (ready,
  * skipped, re-armed), a task's dependencies, and the orchestration's cost, open state and summary. PostgreSQL
- * twins of sqlite/orchestrations/statements.ts and summary.ts; the rows have the same shape.
+ * twins of sqlite/orchestrations/statements.ts and summary.ts; the rows have the same shape. The ones every finish
+ * of a graph's task runs are prepared statements (prepared.ts).
  */
 import { sql } from 'kysely';
 import type { Orchestration, TaskStatus } from '../../../domain/vocabulary.js';
@@ -12,6 +13,7 @@ import { orchestrationFromRow as rowToOrchestration } from '../../codec/orchestr
 import type { CostRow, DependencyRow, DependentRow } from '../../sqlite/orchestrations/statements.js';
 import type { StatusCounts } from '../../store.js';
 import type { OrchestrationRow } from '../schema.js';
+import { PREPARED } from '../prepared.js';
 import type { PgTx } from '../transactions.js';
 
 export type { CostRow, CounterChange, DependencyRow, DependentRow };
@@ -40,7 +42,7 @@ export const statements = {
   bumpDependentsOf: (tx: PgTx, changes: CounterChange[]) =>
     tx
       .rows(
-        sql<DependentRow>`
+        sql<DependentRow>`${sql.raw(PREPARED)}
       UPDATE tasks t
       SET pending_dependencies = pending_dependencies + c.pending,
           deps_succeeded = deps_succeeded + c.succeeded, deps_failed = deps_failed + c.failed,
@@ -72,7 +74,7 @@ export const statements = {
     tx: PgTx,
     ready: { id: number; run_after: number; prompt: string | null; now: number }[],
   ) =>
-    tx.rows(sql`
+    tx.rows(sql`${sql.raw(PREPARED)}
       UPDATE tasks t
       SET status = 'queued', run_after = q.run_after, execution_prompt = COALESCE(q.prompt, t.execution_prompt),
           status_reason = NULL, error = NULL, finished_at = NULL, updated_at = q.now
@@ -105,7 +107,7 @@ export const statements = {
       WHERE id = ${id}`),
 
   addCost: (tx: PgTx, id: number, cost: number, now: number) =>
-    tx.row(sql<CostRow>`
+    tx.row(sql<CostRow>`${sql.raw(PREPARED)}
       UPDATE orchestrations SET cost_usd = cost_usd + ${cost}, updated_at = ${now} WHERE id = ${id}
       RETURNING cost_usd, budget_usd, budget_exhausted`),
 
@@ -121,7 +123,7 @@ export const statements = {
 
   anyUnfinished: async (tx: PgTx, id: number) =>
     (
-      await tx.row(sql<{ open: boolean }>`
+      await tx.row(sql<{ open: boolean }>`${sql.raw(PREPARED)}
         SELECT EXISTS (SELECT 1 FROM tasks WHERE orchestration_id = ${id}
                        AND status IN ('waiting', 'queued', 'running')) AS open`)
     )?.open === true,
