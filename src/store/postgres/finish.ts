@@ -52,15 +52,17 @@ export async function finishAndClaim(
   claim: ClaimRequest | null,
 ): Promise<{ finished: Task[]; claimed: ClaimedTask[] }> {
   const wanted = claim !== null && claim.limit > 0 ? claim : null;
-  const { unlocked, locked } = splitByLockNeed(finishes);
+  const lockFree = needsNoLock(finishes);
   // Endings that need no lock: written at once, fenced by the statement itself, in id order (the order every
   // write locks tasks in). Those it did not write (a task of an orchestration after all, or one someone else owns
   // now) take the locked path, which tells the two apart.
-  const decided = unlocked.map(decidedUnlocked).sort((x, y) => x.finish.task_id - y.finish.task_id);
+  const decided = lockFree
+    ? finishes.map(decidedUnlocked).sort((x, y) => x.finish.task_id - y.finish.task_id)
+    : [];
   const first = decided.length === 0 ? null : await writeEndings(tx, decided, true, wanted);
   const rows = first?.ended ?? [];
   const written = new Set(rows.map((row) => row.id));
-  for (const finish of unlocked) if (!written.has(finish.task_id)) locked.push(finish);
+  const locked = lockFree ? decided.map((h) => h.finish).filter((f) => !written.has(f.task_id)) : finishes;
   const held = await lockAndDecide(tx, locked);
   // In the order given, as the locked path alone would have them.
   const order = new Map(finishes.map((finish, i) => [finish, i]));
@@ -129,15 +131,14 @@ async function recordEndings(tx: PgTx, all: Held[], rows: EndedRow[]): Promise<T
  * task (the second is fenced out under the lock), is locked whole: orchestrations first, then tasks, never a task
  * row held while an orchestration row is awaited.
  */
-function splitByLockNeed(finishes: AttemptFinish[]): { unlocked: AttemptFinish[]; locked: AttemptFinish[] } {
-  const ids = new Set(finishes.map((f) => f.task_id));
-  const lockFree =
-    ids.size === finishes.length &&
-    finishes.every((f) => f.orchestration_id === null && f.outcome.kind !== 'requeued');
-  return lockFree ? { unlocked: [...finishes], locked: [] } : { unlocked: [], locked: [...finishes] };
+function needsNoLock(finishes: AttemptFinish[]): boolean {
+  return (
+    new Set(finishes.map((f) => f.task_id)).size === finishes.length &&
+    finishes.every((f) => f.orchestration_id === null && f.outcome.kind !== 'requeued')
+  );
 }
 
-/** The ending of a finish that does not depend on the task's row (see splitByLockNeed). */
+/** The ending of a finish that does not depend on the task's row (see needsNoLock). */
 function decidedUnlocked(finish: AttemptFinish): Held {
   const ending = decideAttemptEnding(
     { id: finish.task_id, cancel_requested: false, interruptions: 0 },
