@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { yaml } from '../platform/yaml-library.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
 
 export type ConfigFileKind = 'user' | 'project';
@@ -152,6 +152,7 @@ function parseJson(path: string, text: string): Parsed {
 }
 
 function parseYaml(path: string, text: string): Parsed {
+  const { LineCounter, isMap, isScalar, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   const first = doc.errors[0];

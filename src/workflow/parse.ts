@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { type Document, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
 import { ClaudeWorkerError } from '../domain/errors.js';
+import { yaml } from '../platform/yaml-library.js';
 import { tooDeepAt, tooDeepMessage } from '../domain/nesting.js';
 import { notTextReason } from '../domain/text-content.js';
 import { describeJsonError, jsonErrorOffset, lineAndColumn } from './json-errors.js';
@@ -84,7 +85,7 @@ function parseJson(text: string, what: string): unknown {
 export const MAX_YAML_ALIAS_COUNT = 10_000;
 
 function parseYaml(text: string, what: string): unknown {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
+  const document = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
   if (document.errors.length === 0) {
     try {
       return document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown;
@@ -110,6 +111,7 @@ function aliasProblem(
   err: ReferenceError,
 ): { path: string; message: string } {
   let first: { line: number; col: number; name: string } | null = null;
+  const { visit } = yaml();
   visit(document, {
     Alias(_key, node) {
       const start = node.range?.[0];
