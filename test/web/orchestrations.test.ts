@@ -128,7 +128,17 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')));
     expect(drawn.sort()).toEqual([...edges].sort());
     expect(refused).toEqual([]);
-    await dash.client.cancelOrchestration(created.id);
+
+    // Cancel from the page: asked first, then the whole graph stops.
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page
+      .getByRole('group', {
+        name: `Cancel orchestration #${created.id}? Its running tasks stop now and the rest will not run.`,
+      })
+      .waitFor();
+    await page.getByRole('button', { name: 'Cancel the orchestration' }).click();
+    await page.locator('h1 .status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+    expect((await dash.client.getOrchestration(created.id)).status).toBe('cancelled');
     await context.close();
   });
 

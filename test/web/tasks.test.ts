@@ -100,8 +100,12 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await context.close();
   });
 
-  it('Cancel stops a running task; Retry runs a failed one again', async () => {
+  it('Cancel asks first, then stops a running task; Retry runs a failed one again', async () => {
     const { context, page } = await dash.signedIn();
+    const cancels: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/cancel')) cancels.push(request.url());
+    });
     const running = await dash.client.createTask({
       execution_prompt: 'Wait [fake:hang]',
       working_directory: dash.workdir,
@@ -109,8 +113,28 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await waitForStatus(dash.client, running.id, ['running'], 30_000);
     await page.goto(`${dash.url}/tasks/${running.id}`);
     await page.locator('.status', { hasText: 'running' }).first().waitFor();
+
+    // The first click only asks, with the safe choice focused: Enter or Escape keeps the task running.
     await page.getByRole('button', { name: 'Cancel' }).click();
+    const question = page.getByRole('group', {
+      name: `Cancel task #${running.id}? Claude Code stops now; Retry can run it again later.`,
+    });
+    await question.waitFor();
+    await screenshot(page, 'task-cancel-question');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it running');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    expect(await question.count()).toBe(0);
+    expect(cancels).toEqual([]);
+    expect((await dash.client.getTask(running.id)).status).toBe('running');
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancel the task' }).click();
     await page.locator('h1 .status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+    expect(cancels).toHaveLength(1);
     expect((await dash.client.getTask(running.id)).status).toBe('cancelled');
 
     const failing = await dash.client.createTask({

@@ -1,6 +1,6 @@
 /**
  * One orchestration: its graph (live status colours), progress, cost; click a node to open its task, Retry a failed
- * task from its node, Cancel the whole orchestration.
+ * task from its node, Cancel the whole orchestration (asked first).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type OrchestrationDetail } from '../api.js';
@@ -9,6 +9,7 @@ import { useLive } from '../live.js';
 import { navigate } from '../router.js';
 import { Graph } from './graph.js';
 import { warmLayoutWorker } from './use-layout.js';
+import { ConfirmButton } from './confirm-button.js';
 import { ErrorNote, Status } from './status.js';
 
 export default function OrchestrationView(props: { id: number }) {
@@ -77,13 +78,13 @@ export default function OrchestrationView(props: { id: number }) {
           Orchestration #{detail.id} {detail.name ?? ''} <Status status={detail.status} />
         </h1>
         {open ? (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => void act(() => api.cancelOrchestration(id))}
-          >
-            Cancel
-          </button>
+          <ConfirmButton
+            label="Cancel"
+            question={`Cancel orchestration #${detail.id}? Its running tasks stop now and the rest will not run.`}
+            confirm="Cancel the orchestration"
+            keep="Keep it running"
+            onConfirm={() => void act(() => api.cancelOrchestration(id))}
+          />
         ) : null}
       </div>
       <ErrorNote error={actionError} />

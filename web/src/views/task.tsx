@@ -1,6 +1,6 @@
 /**
  * One task: prompt, settings, result (Markdown), the live human log, the transcript, the attempts timeline (failure
- * class, exit-code meaning, suggestion), cost and token usage; Cancel, Retry, and Run again with changes.
+ * class, exit-code meaning, suggestion), cost and token usage; Cancel (asked first), Retry, and Run again with changes.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
@@ -8,6 +8,7 @@ import { api, type TaskWithAttempts } from '../api.js';
 import { duration, money, when } from '../format.js';
 import { useLive } from '../live.js';
 import { Link, navigate } from '../router.js';
+import { ConfirmButton } from './confirm-button.js';
 import { ErrorNote, Status } from './status.js';
 import { Transcript } from './transcript.js';
 
@@ -80,9 +81,17 @@ export default function TaskView(props: { id: number }) {
         </h1>
         <div className="actions">
           {!finished ? (
-            <button type="button" className="danger" onClick={() => void act(() => api.cancelTask(id))}>
-              Cancel
-            </button>
+            <ConfirmButton
+              label="Cancel"
+              question={
+                task.status === 'running'
+                  ? `Cancel task #${task.id}? Claude Code stops now; Retry can run it again later.`
+                  : `Cancel task #${task.id}? It will not run; Retry can queue it again later.`
+              }
+              confirm="Cancel the task"
+              keep={task.status === 'running' ? 'Keep it running' : 'Keep it'}
+              onConfirm={() => void act(() => api.cancelTask(id))}
+            />
           ) : null}
           {task.status === 'failed' || task.status === 'cancelled' || task.status === 'skipped' ? (
             <button type="button" onClick={() => void act(() => api.retryTask(id))}>
