@@ -1,38 +1,18 @@
 /**
- * The `claude-worker` program: global flags, one registration per command (src/cli/commands/), and the single
+ * The `claude-worker` program: global flags, one registration per command (src/cli/commands/, each loaded only
+ * when it runs or help lists every command), and the single
  * place where an error becomes `error: <message>` on stderr and an exit code (see exit-codes.ts). Stack traces
  * only with CLAUDE_WORKER_DEBUG=1.
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../api/version.js';
 import { isClaudeWorkerError } from '../domain/errors.js';
-import { registerCancel } from './commands/cancel.js';
-import { registerCancelOrchestration } from './commands/cancel-orchestration.js';
-import { registerConfig } from './commands/config.js';
-import { registerDashboard } from './commands/dashboard.js';
-import { registerDb } from './commands/db.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerList } from './commands/list.js';
-import { registerListOrchestrations } from './commands/list-orchestrations.js';
-import { registerLogs } from './commands/logs.js';
-import { registerMcp } from './commands/mcp.js';
-import { registerOrchestrate } from './commands/orchestrate.js';
-import { registerOrchestrationStatus } from './commands/orchestration-status.js';
-import { registerPrune } from './commands/prune.js';
-import { registerRetry } from './commands/retry.js';
-import { registerRun } from './commands/run.js';
-import { registerServer } from './commands/server.js';
-import { registerStats } from './commands/stats.js';
-import { registerStatus } from './commands/status.js';
-import { registerWatch } from './commands/watch.js';
-import { registerWorker } from './commands/worker.js';
-import { registerWebhooks } from './commands/webhooks.js';
-import { registerWorkers } from './commands/workers.js';
 import { createRun, type CliIo, type CliRun } from './context.js';
 import { EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 import { stripControl } from './format.js';
 
-export function buildProgram(run: CliRun): Command {
+/** The program with every command, or with only `only` (the command about to run: see `commandOf`). */
+export async function buildProgram(run: CliRun, only: string | null = null): Promise<Command> {
   const program = new Command('claude-worker');
   program
     .description('Run Claude Code tasks in the background: durable, observable, retried.')
@@ -57,35 +37,71 @@ Examples:
   claude-worker orchestrate release.yaml --watch
 ${EXIT_CODES_HELP}`,
     );
-  registerRun(program, run);
-  registerList(program, run);
-  registerStatus(program, run);
-  registerWatch(program, run);
-  registerLogs(program, run);
-  registerCancel(program, run);
-  registerRetry(program, run);
-  registerOrchestrate(program, run);
-  registerOrchestrationStatus(program, run);
-  registerListOrchestrations(program, run);
-  registerCancelOrchestration(program, run);
-  registerStats(program, run);
-  registerPrune(program, run);
-  registerServer(program, run);
-  registerWorker(program, run);
-  registerWorkers(program, run);
-  registerDashboard(program, run);
-  registerWebhooks(program, run);
-  registerMcp(program, run);
-  registerDoctor(program, run);
-  registerConfig(program, run);
-  registerDb(program, run);
+  for (const load of only ? [COMMANDS[only]!] : Object.values(COMMANDS)) (await load())(program, run);
   return program;
+}
+
+type Register = (program: Command, run: CliRun) => void;
+
+/**
+ * Every command, in the order help lists them, loaded on demand: a command's module (and what only it needs) loads
+ * only when that command runs, so `status` does not pay for `doctor` or `mcp` at every start.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import('./commands/run.js')).registerRun,
+  list: async () => (await import('./commands/list.js')).registerList,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  watch: async () => (await import('./commands/watch.js')).registerWatch,
+  logs: async () => (await import('./commands/logs.js')).registerLogs,
+  cancel: async () => (await import('./commands/cancel.js')).registerCancel,
+  retry: async () => (await import('./commands/retry.js')).registerRetry,
+  orchestrate: async () => (await import('./commands/orchestrate.js')).registerOrchestrate,
+  'orchestration-status': async () =>
+    (await import('./commands/orchestration-status.js')).registerOrchestrationStatus,
+  'list-orchestrations': async () =>
+    (await import('./commands/list-orchestrations.js')).registerListOrchestrations,
+  'cancel-orchestration': async () =>
+    (await import('./commands/cancel-orchestration.js')).registerCancelOrchestration,
+  stats: async () => (await import('./commands/stats.js')).registerStats,
+  prune: async () => (await import('./commands/prune.js')).registerPrune,
+  server: async () => (await import('./commands/server.js')).registerServer,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
+  workers: async () => (await import('./commands/workers.js')).registerWorkers,
+  dashboard: async () => (await import('./commands/dashboard.js')).registerDashboard,
+  webhooks: async () => (await import('./commands/webhooks.js')).registerWebhooks,
+  mcp: async () => (await import('./commands/mcp.js')).registerMcp,
+  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
+  config: async () => (await import('./commands/config.js')).registerConfig,
+  db: async () => (await import('./commands/db.js')).registerDb,
+};
+
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home', '--url', '--port']);
+
+/**
+ * The command `argv` runs, when it names one (global options may come first); null when every command must be
+ * known: no command, help or the version asked for before one, `help <command>`, or a word that is no command (so
+ * commander can suggest the nearest).
+ */
+export function commandOf(argv: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(token)) {
+      i++;
+      continue;
+    }
+    if (token.startsWith('-')) {
+      if (['-h', '--help', '-V', '--version'].includes(token)) return null;
+      continue;
+    }
+    return Object.hasOwn(COMMANDS, token) ? token : null;
+  }
+  return null;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const run = createRun(io);
   try {
-    await buildProgram(run).parseAsync(argv, { from: 'user' });
+    await (await buildProgram(run, commandOf(argv))).parseAsync(argv, { from: 'user' });
     return run.exitCode;
   } catch (err) {
     return reportError(err, io);

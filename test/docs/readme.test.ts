@@ -30,8 +30,8 @@ describe('README', () => {
     }
   });
 
-  it('mentions every CLI command', () => {
-    const program = buildProgram(
+  it('mentions every CLI command', async () => {
+    const program = await buildProgram(
       createRun({ cwd: process.cwd(), env: {}, stdout: process.stdout, stderr: process.stderr }),
     );
     for (const command of program.commands) {

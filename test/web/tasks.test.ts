@@ -121,7 +121,9 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     });
     await question.waitFor();
     await screenshot(page, 'task-cancel-question');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it running');
+    await expect
+      .poll(() => page.evaluate<string | undefined>('document.activeElement?.textContent'))
+      .toBe('Keep it running');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await question.waitFor();
