@@ -75,7 +75,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   db: async () => (await import('./commands/db.js')).registerDb,
 };
 
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home', '--url', '--port']);
+export const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home', '--url', '--port']);
 
 /**
  * The command `argv` runs, when it names one (global options may come first); null when every command must be

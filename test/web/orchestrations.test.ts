@@ -130,15 +130,20 @@ describe('dashboard: orchestrations', { timeout: 120_000 }, () => {
     expect(refused).toEqual([]);
 
     // Cancel from the page: asked first, then the whole graph stops.
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page
-      .getByRole('group', {
-        name: `Cancel orchestration #${created.id}? Its running tasks stop now and the rest will not run.`,
-      })
-      .waitFor();
-    await page.getByRole('button', { name: 'Cancel the orchestration' }).click();
-    await page.locator('h1 .status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
-    expect((await dash.client.getOrchestration(created.id)).status).toBe('cancelled');
+    try {
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await page
+        .getByRole('group', {
+          name: `Cancel orchestration #${created.id}? Its running tasks stop now and the rest will not run.`,
+        })
+        .waitFor();
+      await page.getByRole('button', { name: 'Cancel the orchestration', exact: true }).click();
+      await page.locator('h1 .status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+      expect((await dash.client.getOrchestration(created.id)).status).toBe('cancelled');
+    } finally {
+      // Never leave the hanging task running for the tests after this one.
+      await dash.client.cancelOrchestration(created.id).catch(() => undefined);
+    }
     await context.close();
   });
 

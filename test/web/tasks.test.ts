@@ -115,27 +115,34 @@ describe('dashboard: tasks', { timeout: 120_000 }, () => {
     await page.locator('.status', { hasText: 'running' }).first().waitFor();
 
     // The first click only asks, with the safe choice focused: Enter or Escape keeps the task running.
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    const cancel = page.getByRole('button', { name: 'Cancel', exact: true });
+    await cancel.click();
     const question = page.getByRole('group', {
       name: `Cancel task #${running.id}? Claude Code stops now; Retry can run it again later.`,
     });
     await question.waitFor();
     await screenshot(page, 'task-cancel-question');
+    expect(await seriousViolations(page)).toEqual([]);
     await expect
       .poll(() => page.evaluate<string | undefined>('document.activeElement?.textContent'))
       .toBe('Keep it running');
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+    await cancel.click();
     await question.waitFor();
     await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: 'Cancel' }).waitFor();
-    expect(await question.count()).toBe(0);
+    await question.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.evaluate<string | undefined>('document.activeElement?.textContent'))
+      .toBe('Cancel');
     expect(cancels).toEqual([]);
     expect((await dash.client.getTask(running.id)).status).toBe('running');
 
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'Cancel the task' }).click();
+    await cancel.click();
+    await page.getByRole('button', { name: 'Cancel the task', exact: true }).click();
     await page.locator('h1 .status', { hasText: 'cancelled' }).waitFor({ timeout: 30_000 });
+    // The keyboard's place is kept on the task's heading, not lost with the button.
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('task-title');
     expect(cancels).toHaveLength(1);
     expect((await dash.client.getTask(running.id)).status).toBe('cancelled');
 

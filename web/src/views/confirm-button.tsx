@@ -3,7 +3,7 @@
  * in place, what will happen; the action runs on the second, explicit button. Keeping is the focused choice, and
  * Escape keeps too, so a stray click or Enter never stops an agent's work.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 export function ConfirmButton(props: {
   /** The button's word ("Cancel"). */
@@ -20,6 +20,8 @@ export function ConfirmButton(props: {
   const keepButton = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
+  const group = useRef<HTMLDivElement>(null);
+  const questionId = useId();
 
   useEffect(() => {
     if (asking) keepButton.current?.focus();
@@ -36,18 +38,29 @@ export function ConfirmButton(props: {
   return (
     <div
       role="group"
-      aria-label={props.question}
+      aria-labelledby={questionId}
       className="confirm"
+      ref={group}
+      tabIndex={-1}
       onKeyDown={(event) => {
         if (event.key === 'Escape') setAsking(false);
       }}
     >
-      <span className="confirm-question">{props.question}</span>
+      <span className="confirm-question" id={questionId}>
+        {props.question}
+      </span>
       <button
         type="button"
         className="danger"
         onClick={() => {
+          // The button goes away with the action: keep the keyboard's place on the view's heading.
+          const heading = group.current?.closest('article')?.querySelector<HTMLElement>('h1') ?? null;
+          wasAsking.current = false;
           setAsking(false);
+          if (heading) {
+            heading.tabIndex = -1;
+            heading.focus();
+          }
           props.onConfirm();
         }}
       >
