@@ -1,8 +1,7 @@
 /**
  * The `claude-worker` program: global flags, one registration per command (src/cli/commands/, each loaded only
- * when it runs or help lists every command), and the single
- * place where an error becomes `error: <message>` on stderr and an exit code (see exit-codes.ts). Stack traces
- * only with CLAUDE_WORKER_DEBUG=1.
+ * when it runs, or all when help lists them), and the single place where an error becomes `error: <message>` on
+ * stderr and an exit code (see exit-codes.ts). Stack traces only with CLAUDE_WORKER_DEBUG=1.
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../api/version.js';
@@ -76,6 +75,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 export const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--home', '--url', '--port']);
+const HELP_OR_VERSION = new Set(['-h', '--help', '-V', '--version']);
 
 /**
  * The command `argv` runs, when it names one (global options may come first); null when every command must be
@@ -89,10 +89,8 @@ export function commandOf(argv: readonly string[]): string | null {
       i++;
       continue;
     }
-    if (token.startsWith('-')) {
-      if (['-h', '--help', '-V', '--version'].includes(token)) return null;
-      continue;
-    }
+    if (HELP_OR_VERSION.has(token)) return null;
+    if (token.startsWith('-')) continue;
     return Object.hasOwn(COMMANDS, token) ? token : null;
   }
   return null;
