@@ -20,6 +20,7 @@ import { ensureToken } from './api/token.js';
 import { VERSION } from './api/version.js';
 import { LocalAlerts } from './notify/local-alerts.js';
 import { startLocalNotices } from './notify/local-notices.js';
+import { forcesExit } from './platform/shutdown-signal.js';
 
 export interface RunServerOptions {
   /** Defaults to the Claude Code executor. */
@@ -123,11 +124,14 @@ export async function runServer(config: Config, options: RunServerOptions = {}):
   logger.info({ url, port, home: paths.home, version: VERSION }, 'claude-worker server listening');
 
   let closing: Promise<void> | null = null;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (closing) {
+      if (!forcesExit(firstSignalAt, Date.now())) return; // the same request, delivered twice
       logger.warn({ signal }, 'second signal during shutdown; exiting now');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     logger.info({ signal }, 'shutting down');
     close().then(
       () => process.exit(0),

@@ -11,6 +11,7 @@ import type { Config } from './config/schema.js';
 import { homePaths } from './config/paths.js';
 import type { Executor } from './executor/executor.js';
 import { openFileLogger } from './observability/file-logger.js';
+import { forcesExit } from './platform/shutdown-signal.js';
 
 export interface RunWorkerOptions {
   labels: string[];
@@ -54,11 +55,14 @@ export async function runWorkerNode(config: Config, options: RunWorkerOptions): 
   const keepAlive = setInterval(() => undefined, 1 << 30);
   let closing: Promise<void> | null = null;
   const handleSignals = options.handleSignals ?? true;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (closing) {
+      if (!forcesExit(firstSignalAt, Date.now())) return; // the same request, delivered twice
       logger.warn({ signal }, 'second signal during shutdown; exiting now');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     logger.info({ signal }, 'shutting down');
     close().then(
       () => process.exit(0),

@@ -81,6 +81,27 @@ async function taskEvents(cli: CliHarness, id: number): Promise<TaskEvent[]> {
   return ((await res.json()) as { events: TaskEvent[] }).events;
 }
 
+describe('a worker node stopping', () => {
+  it('a stop signal delivered twice at once (a process-group kill) is one graceful stop: exit 0, its task requeued', async () => {
+    const cli = new CliHarness('double-term', FAST);
+    harnesses.push(cli);
+    await cli.ok(['server', 'start', '--no-worker']);
+    const worker = await startWorker(cli, []);
+    const id = Number(/Task (\d+) queued/.exec(await cli.ok(['run', 'Wait [fake:hang]']))![1]);
+    for (let i = 0; (await cli.task(id)).status !== 'running'; i++) {
+      if (i > 60) throw new Error(`task ${id} never started`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // As GNU timeout or `kill -- -PGID` do: the same signal twice, back to back.
+    worker.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited, worker.output()).toBe(0);
+    const task = await cli.task(id);
+    expect(task.status).toBe('queued');
+    expect(task.attempts[0]!.status).toBe('interrupted');
+  }, 60_000);
+});
+
 describe('worker nodes on one SQLite file', () => {
   it('an API node and three workers: kill -9 of one mid-task, the others requeue it once, it completes once', async () => {
     const cli = new CliHarness('nodes', FAST);
