@@ -2,7 +2,7 @@
  * `GET /openapi.json`: an OpenAPI 3.1 document generated from the route table and the same zod schemas that
  * validate requests (zod 4's `z.toJSONSchema`), so it lists exactly the routes the server has.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AttemptSchema, ProblemSchema, TaskEventSchema, TaskSchema } from '../contract/task-schemas.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { defineRoute, type Route } from './route-table.js';

@@ -10,7 +10,7 @@ import type {
   HTTPMethods,
   onRequestHookHandler,
 } from 'fastify';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseOrThrow } from '../contract/zod-issues.js';
 import { ClaudeWorkerError } from '../domain/errors.js';
 import type { Actor } from '../domain/vocabulary.js';

@@ -3,7 +3,7 @@
  * health documents. The task, attempt, event and problem schemas live in the shared contract
  * (src/contract/task-schemas.ts); these add what only HTTP needs. OpenAPI is generated from both.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrchestrationDocument } from '../contract/orchestration-schemas.js';
 import { idText, queryInt } from '../contract/numbers.js';
 import { choiceError } from '../contract/zod-messages.js';

@@ -7,7 +7,7 @@ import type { ErrorStats } from '../engine/error-stats.js';
 import type { StagedGroup, SubmitStagedGroupBody } from '../contract/staging-schemas.js';
 import type { PruneOptions, PruneReport } from '../engine/prune-service.js';
 import type { ModelGate, StagedTask } from '../store/store.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Health, HealthDetailed } from '../api/wire-schemas.js';
 import type { CreateTaskInput, RetryTaskInput } from '../contract/task-schemas.js';
 import type { LiveEvent } from '../engine/event-bus.js';

@@ -4,7 +4,7 @@
  * value as written, where it came from and the fix. Pure.
  */
 import { maskDatabaseUrl } from './database-url.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ClaudeWorkerError } from '../domain/errors.js';
 import type { ConfigKey } from './schema.js';
 import { describeKind, settingShape } from './setting-values.js';

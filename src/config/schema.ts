@@ -3,7 +3,7 @@
  * The loader (load.ts) layers defaults < user file < project file < CLAUDE_WORKER_* env < flags and validates the
  * merged result with this schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModelName } from '../contract/task-schemas.js';
 import { PERMISSION_MODES } from '../domain/vocabulary.js';
 import { databaseUrlProblem } from './database-url.js';

@@ -3,7 +3,7 @@
  * setting's schema expects: numbers, booleans, `null` for nullable settings, lists as JSON arrays or comma lists.
  * Text that does not fit is passed through unchanged, so the schema reports it with the key and the value.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigSchema, type ConfigKey } from './schema.js';
 
 export type SettingKind = 'string' | 'int' | 'number' | 'boolean' | 'enum' | 'list' | 'other';

@@ -3,7 +3,7 @@
  * sign-in links and sessions, daily statistics, the workflow editor's validation with line numbers, and the system
  * view. Every name here is a promise the browser app relies on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryInt } from './numbers.js';
 
 /** The cookie that carries a dashboard session (HttpOnly, SameSite=Strict, Path=/). */

@@ -4,7 +4,7 @@
  * `"1e3"` and `" 7"` are refused). Query strings and URL paths are text by nature, so there only decimal digits are
  * read as a number.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_FORMS, describeSeconds, parseDurationSeconds } from '../domain/durations.js';
 import { describeValue } from './zod-messages.js';
 

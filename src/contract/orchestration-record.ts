@@ -1,5 +1,5 @@
 /** The orchestration record as REST and MCP return it (domain/vocabulary.ts `Orchestration`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ORCHESTRATION_STATUSES, TASK_STATUSES } from '../domain/vocabulary.js';
 import { NotifySettings } from './task-schemas.js';
 

@@ -10,7 +10,7 @@
  * The original claude-worker format is a subset and validates unchanged:
  * `{"tasks":[{"identifier","execution_prompt","working_directory","system_prompt?","model?","depends_on?","initial_delay?"}]}`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRIGGER_RULES } from '../domain/vocabulary.js';
 import { durationField } from './numbers.js';
 import { CreateTaskInput, NotifySettings } from './task-schemas.js';

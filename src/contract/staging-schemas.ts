@@ -2,7 +2,7 @@
  * Staged groups over REST (and the MCP tools that reach them): the group name in the path, a task to stage (one
  * entry of a workflow document, strict), the settings a group is submitted with, and the group as returned.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   IDENTIFIER_PATTERN,
   invalidIdentifierMessage,

@@ -4,7 +4,7 @@
  * Checks that need the file system or configuration (does the directory exist?) live in the engine's task service.
  */
 import { isAbsolute } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidModelMessage, isValidModel } from '../domain/models.js';
 import { taskEnvProblems } from '../domain/task-env.js';
 import {

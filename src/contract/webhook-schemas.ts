@@ -3,7 +3,7 @@
  * `claude-worker webhooks … --json`), and the path and query of the delivery log. The rules of a valid
  * subscription (http(s) URL, known events with a did-you-mean) live in domain/webhooks.ts; this only shapes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_STATUSES, SUBSCRIPTION_KINDS, WEBHOOK_EVENT_TYPES } from '../domain/webhooks.js';
 import { idText, queryInt } from './numbers.js';
 

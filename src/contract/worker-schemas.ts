@@ -1,7 +1,7 @@
 /**
  * The wire contract for worker nodes: the rows of `GET /api/v1/workers` and `claude-worker workers --json`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WORKER_STATUSES } from '../domain/vocabulary.js';
 
 export const WorkerSchema = z.object({

@@ -2,7 +2,7 @@
  * Turns zod's issues into our `Issue` list (`tasks[3].depends_on[0]: …`), so every edge reports problems the same way.
  * The messages themselves are ours (zod-messages.ts installs them for every parse).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ClaudeWorkerError, type Issue } from '../domain/errors.js';
 import './zod-messages.js';
 

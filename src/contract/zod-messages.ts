@@ -6,7 +6,7 @@
  *
  * Messages are relative to the place the caller prints before them (`tasks[2].priority: must be …`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from '../domain/did-you-mean.js';
 
 /** Names people often use for our fields. */

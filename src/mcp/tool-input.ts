@@ -6,7 +6,7 @@
  * other validation error of claude-worker.
  */
 import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The schema to register as `inputSchema`: documents `strict`, accepts any object (the handler checks). */
 export function listed(strict: z.ZodObject): z.ZodObject {

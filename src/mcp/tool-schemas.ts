@@ -5,7 +5,7 @@
  * field is missing, and the MCP names of graph fields (`task_identifier`, `wait_after_dependencies`).
  * Objects are strict: a misspelt field is refused, never silently dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrchestrationDocument, WorkflowTask } from '../contract/orchestration-schemas.js';
 import { jsonId } from '../contract/numbers.js';
 import { GroupName } from '../contract/staging-schemas.js';

@@ -3,7 +3,7 @@
  * fields a lead agent acts on (status, progress, cost, error) without its prompt, environment or paths, so answers
  * stay small; result text is returned by the tools that are about results, bounded in size.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrchestrationSchema } from '../contract/orchestration-record.js';
 import { TaskSchema } from '../contract/task-schemas.js';
 import type { OrchestrationDetail, Task } from '../domain/vocabulary.js';

@@ -2,7 +2,7 @@
  * Building the problem list of a workflow: places (`tasks[3].depends_on[0]`), zod problems under a prefix with
  * "did you mean" for misspelt field names, and file order for the final list. Internal to the workflow module.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatPath, zodIssues } from '../contract/zod-issues.js';
 import { unknownFieldMessage } from '../contract/zod-messages.js';
 import type { Issue } from '../domain/errors.js';

@@ -3,7 +3,7 @@
  * standalone tasks and whole finished orchestrations, with their attempts, events and log files. Unfinished work is
  * never touched.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { App } from '../../app.js';
 import { defineRoute, type Route } from '../route-table.js';
 

@@ -11,7 +11,7 @@ import {
   StageTaskBody,
   SubmitStagedGroupBody,
 } from '../../contract/staging-schemas.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, type ResponseDoc, type Route } from '../route-table.js';
 import { OrchestrationDetailSchema } from '../wire-schemas.js';
 

@@ -2,7 +2,7 @@
  * `GET /api/v1/stats`: error metrics over the last hours (by failure class with its suggestion, by model, by hour)
  * and the state of each model's gate (rate-limit cool-down, circuit breaker).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { App } from '../../app.js';
 import { queryInt } from '../../contract/numbers.js';
 import { errorStats } from '../../engine/error-stats.js';

@@ -5,7 +5,7 @@
  */
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseOrThrow } from '../../contract/zod-issues.js';
 import { isClaudeWorkerError } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';

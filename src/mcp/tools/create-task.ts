@@ -5,7 +5,7 @@
  * staged entry, which the orchestration service validates at submit like any workflow.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClaudeWorkerError, type Issue } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { StagedTask } from '../../store/store.js';

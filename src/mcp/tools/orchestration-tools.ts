@@ -4,7 +4,7 @@
  * directories) is the orchestration service's, reported in one tool error listing every problem.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClaudeWorkerError } from '../../domain/errors.js';
 import type { Orchestration, OrchestrationDetail } from '../../domain/vocabulary.js';
 import type { Logger } from '../../observability/logger.js';

@@ -3,7 +3,7 @@
  * `cancel_task`. Each validates with its schema (tool-schemas.ts), calls the backend and shapes the answer.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskSchema } from '../../contract/task-schemas.js';
 import { isTerminal } from '../../domain/state-machine.js';
 import type { Logger } from '../../observability/logger.js';

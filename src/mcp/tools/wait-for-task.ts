@@ -4,7 +4,7 @@
  * a line saying what the task is doing) whenever that changes, and at least every few seconds as a heartbeat.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Task } from '../../domain/vocabulary.js';
 import type { Logger } from '../../observability/logger.js';
 import type { WorkerBackend } from '../backend.js';
